@@ -1,0 +1,1 @@
+"""Qt glue: QObject controllers and item models exposed to QML as the `LtxEditor` module."""
