@@ -1,0 +1,231 @@
+"""The model catalog: which LTX models exist, who serves them, what they can do and what they cost.
+
+Prices and endpoint ids were read from the services' public docs on 2026-11-24 (see
+shared/docs/CLOUD-APIS.md); they change, so every estimate is labelled an estimate in the UI.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .settings import GenerationMode
+
+Backend = Literal["local", "fal", "replicate"]
+BACKENDS: tuple[Backend, ...] = ("local", "fal", "replicate")
+
+M = GenerationMode
+ALL_LTXV_MODES = frozenset({M.TEXT_TO_VIDEO, M.IMAGE_TO_VIDEO, M.KEYFRAMES, M.EXTEND_FORWARD,
+                            M.EXTEND_BACKWARD, M.VIDEO_TO_VIDEO})
+
+
+class PriceRule(BaseModel):
+    """How one endpoint bills: a flat price per video, per second (maybe by resolution), or per megapixel."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["per_video", "per_second", "per_megapixel", "unknown"]
+    usd: float = 0.0
+    by_resolution: dict[str, float] = Field(default_factory=dict)  # per-second price by resolution label
+
+    def estimate(self, *, width: int, height: int, num_frames: int, fps: float,
+                 resolution: str | None = None) -> float | None:
+        """Estimated USD for one generation; None when the service publishes no price."""
+        if self.kind == "per_video":
+            return self.usd
+        if self.kind == "per_second":
+            rate = self.by_resolution.get(resolution or "", self.usd) if self.by_resolution else self.usd
+            return rate * num_frames / fps
+        if self.kind == "per_megapixel":
+            return self.usd * width * height * num_frames / 1_000_000
+        return None
+
+
+class CloudEndpoint(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    endpoint: str  # fal app id ("fal-ai/ltx-2/image-to-video/fast") or replicate "owner/name"
+    price: PriceRule = PriceRule(kind="unknown")
+
+
+class ModelInfo(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    family: Literal["ltx-video", "ltx-2"]
+    params: str
+    description: str
+    hub_id: str | None = None  # diffusers-format repo for the local backend; None = cloud only
+    upsampler_hub_id: str | None = None
+    modes: frozenset[GenerationMode] = ALL_LTXV_MODES
+    audio: bool = False
+    distilled: bool = False
+    default_steps: int = 30
+    default_guidance: float = 3.0
+    max_frames: int = 257
+    max_resolution: str = "720p"
+    fps_options: tuple[float, ...] = (24.0,)
+    vram_gb: float = 0.0  # what the local backend needs at 768x512x121 with our default preset
+    fal: dict[GenerationMode, CloudEndpoint] = Field(default_factory=dict)
+    replicate: dict[GenerationMode, CloudEndpoint] = Field(default_factory=dict)
+
+    @property
+    def backends(self) -> tuple[Backend, ...]:
+        out: list[Backend] = []
+        if self.hub_id:
+            out.append("local")
+        if self.fal:
+            out.append("fal")
+        if self.replicate:
+            out.append("replicate")
+        return tuple(out)
+
+    def supports(self, backend: Backend, mode: GenerationMode) -> bool:
+        if backend == "local":
+            return self.hub_id is not None and mode in self.modes
+        return mode in (self.fal if backend == "fal" else self.replicate)
+
+    def endpoint(self, backend: Backend, mode: GenerationMode) -> CloudEndpoint | None:
+        return (self.fal if backend == "fal" else self.replicate).get(mode) if backend != "local" else None
+
+
+def _fal(mapping: dict[GenerationMode, str], price: PriceRule) -> dict[GenerationMode, CloudEndpoint]:
+    return {mode: CloudEndpoint(endpoint=ep, price=price) for mode, ep in mapping.items()}
+
+
+_PER_VIDEO_2C = PriceRule(kind="per_video", usd=0.02)
+_13B_DISTILLED = PriceRule(kind="per_second", usd=0.04)
+_098_DISTILLED = PriceRule(kind="per_second", usd=0.02)
+_LTX2_PRO = PriceRule(kind="per_second", usd=0.06, by_resolution={"1080p": 0.06, "1440p": 0.12, "2160p": 0.24})
+_LTX2_FAST = PriceRule(kind="per_second", usd=0.04, by_resolution={"1080p": 0.04, "1440p": 0.08, "2160p": 0.16})
+_LTX23_PRO = PriceRule(kind="per_second", usd=0.08, by_resolution={"1080p": 0.08, "1440p": 0.16, "2160p": 0.32})
+_LTX23_FAST = PriceRule(kind="per_second", usd=0.04, by_resolution={"1080p": 0.04, "1440p": 0.08, "2160p": 0.16})
+_19B_MP = PriceRule(kind="per_megapixel", usd=0.0018)
+_REPLICATE = PriceRule(kind="unknown")  # Replicate bills by GPU time; no per-video price is published
+
+T2V, I2V, KEY, EXT_F, EXT_B, V2V = (M.TEXT_TO_VIDEO, M.IMAGE_TO_VIDEO, M.KEYFRAMES, M.EXTEND_FORWARD,
+                                    M.EXTEND_BACKWARD, M.VIDEO_TO_VIDEO)
+
+CATALOG: dict[str, ModelInfo] = {m.id: m for m in [
+    ModelInfo(
+        id="ltxv-2b-0.9.8-distilled", name="LTXV 2B Distilled", family="ltx-video", params="2B",
+        description="Fastest: 8 steps, good quality. Rapid iteration on an 8 GB GPU.",
+        hub_id="Lightricks/LTX-Video-0.9.8-2B-distilled", upsampler_hub_id="Lightricks/ltxv-spatial-upscaler-0.9.8",
+        distilled=True, default_steps=8, default_guidance=1.0, max_frames=257, vram_gb=8,
+        fal=_fal({T2V: "fal-ai/ltxv-13b-098-distilled", I2V: "fal-ai/ltxv-13b-098-distilled/image-to-video",
+                  KEY: "fal-ai/ltxv-13b-098-distilled/multiconditioning",
+                  EXT_F: "fal-ai/ltxv-13b-098-distilled/extend"}, _098_DISTILLED),
+    ),
+    ModelInfo(
+        id="ltxv-2b-0.9.5", name="LTXV 2B 0.9.5", family="ltx-video", params="2B",
+        description="Balanced 2B model, 20-30 steps.",
+        hub_id="Lightricks/LTX-Video-0.9.5", default_steps=30, default_guidance=3.0, max_frames=257,
+        vram_gb=10,
+        fal=_fal({T2V: "fal-ai/ltx-video", I2V: "fal-ai/ltx-video/image-to-video"}, _PER_VIDEO_2C),
+        replicate={T2V: CloudEndpoint(endpoint="lightricks/ltx-video", price=_REPLICATE),
+                   I2V: CloudEndpoint(endpoint="lightricks/ltx-video", price=_REPLICATE)},
+    ),
+    ModelInfo(
+        id="ltxv-13b-0.9.7-dev", name="LTXV 13B", family="ltx-video", params="13B",
+        description="Highest quality LTX-Video, 30-40 steps; needs ~24 GB.",
+        hub_id="Lightricks/LTX-Video-0.9.7-dev", upsampler_hub_id="Lightricks/ltxv-spatial-upscaler-0.9.7",
+        default_steps=30, default_guidance=5.0, max_frames=257, vram_gb=24,
+    ),
+    ModelInfo(
+        id="ltxv-13b-0.9.7-distilled", name="LTXV 13B Distilled", family="ltx-video", params="13B",
+        description="Quality and speed: 8 steps; needs ~20 GB.",
+        hub_id="Lightricks/LTX-Video-0.9.7-distilled", upsampler_hub_id="Lightricks/ltxv-spatial-upscaler-0.9.7",
+        distilled=True, default_steps=8, default_guidance=1.0, max_frames=257, vram_gb=20,
+        fal=_fal({T2V: "fal-ai/ltx-video-13b-distilled", I2V: "fal-ai/ltx-video-13b-distilled/image-to-video",
+                  KEY: "fal-ai/ltx-video-13b-distilled/multiconditioning",
+                  EXT_F: "fal-ai/ltx-video-13b-distilled/extend"}, _13B_DISTILLED),
+        replicate={T2V: CloudEndpoint(endpoint="lightricks/ltx-video-0.9.7-distilled", price=_REPLICATE),
+                   I2V: CloudEndpoint(endpoint="lightricks/ltx-video-0.9.7-distilled", price=_REPLICATE)},
+    ),
+    ModelInfo(
+        id="ltx-2-19b", name="LTX-2 19B", family="ltx-2", params="19B",
+        description="Synchronized audio + video, LoRAs, up to 481 frames.",
+        hub_id="Lightricks/LTX-2", modes=frozenset({T2V, I2V, KEY, EXT_F, EXT_B, V2V}), audio=True,
+        default_steps=40, default_guidance=4.0, max_frames=481, max_resolution="1080p",
+        fps_options=(24.0, 25.0, 50.0), vram_gb=32,
+        fal=_fal({T2V: "fal-ai/ltx-2-19b/text-to-video", I2V: "fal-ai/ltx-2-19b/image-to-video",
+                  EXT_F: "fal-ai/ltx-2-19b/extend-video"}, _19B_MP),
+    ),
+    ModelInfo(
+        id="ltx-2-19b-distilled", name="LTX-2 19B Distilled", family="ltx-2", params="19B",
+        description="LTX-2 audio + video in 8 steps.",
+        hub_id="Lightricks/LTX-2", modes=frozenset({T2V, I2V, KEY, EXT_F, EXT_B}), audio=True, distilled=True,
+        default_steps=8, default_guidance=1.0, max_frames=481, max_resolution="1080p",
+        fps_options=(24.0, 25.0, 50.0), vram_gb=32,
+        fal=_fal({T2V: "fal-ai/ltx-2-19b/distilled/text-to-video",
+                  I2V: "fal-ai/ltx-2-19b/distilled/image-to-video"}, _19B_MP),
+        replicate={T2V: CloudEndpoint(endpoint="lightricks/ltx-2-distilled", price=_REPLICATE),
+                   I2V: CloudEndpoint(endpoint="lightricks/ltx-2-distilled", price=_REPLICATE)},
+    ),
+    ModelInfo(
+        id="ltx-2-pro", name="LTX-2 Pro (cloud)", family="ltx-2", params="19B",
+        description="Lightricks' hosted LTX-2 Pro: 1080p-4K with audio, 6-10 s.",
+        modes=frozenset({T2V, I2V}), audio=True, default_steps=30, max_frames=251, max_resolution="2160p",
+        fps_options=(25.0, 50.0),
+        fal=_fal({T2V: "fal-ai/ltx-2/text-to-video", I2V: "fal-ai/ltx-2/image-to-video"}, _LTX2_PRO),
+    ),
+    ModelInfo(
+        id="ltx-2-fast", name="LTX-2 Fast (cloud)", family="ltx-2", params="19B",
+        description="Lightricks' hosted LTX-2 Fast: 1080p-4K with audio, up to 20 s.",
+        modes=frozenset({T2V, I2V}), audio=True, default_steps=8, max_frames=501, max_resolution="2160p",
+        fps_options=(25.0, 50.0),
+        fal=_fal({T2V: "fal-ai/ltx-2/text-to-video/fast", I2V: "fal-ai/ltx-2/image-to-video/fast"}, _LTX2_FAST),
+    ),
+    ModelInfo(
+        id="ltx-2.3-pro", name="LTX-2.3 Pro (cloud)", family="ltx-2", params="22B",
+        description="LTX-2.3 Pro: best hosted quality, audio, extend.",
+        modes=frozenset({T2V, I2V, EXT_F}), audio=True, default_steps=30, max_frames=501, max_resolution="2160p",
+        fps_options=(25.0, 50.0),
+        fal=_fal({T2V: "fal-ai/ltx-2.3/text-to-video", I2V: "fal-ai/ltx-2.3/image-to-video",
+                  EXT_F: "fal-ai/ltx-2.3/extend-video"}, _LTX23_PRO),
+        replicate={T2V: CloudEndpoint(endpoint="lightricks/ltx-2.3-pro", price=_REPLICATE),
+                   I2V: CloudEndpoint(endpoint="lightricks/ltx-2.3-pro", price=_REPLICATE)},
+    ),
+    ModelInfo(
+        id="ltx-2.3-fast", name="LTX-2.3 Fast (cloud)", family="ltx-2", params="22B",
+        description="LTX-2.3 Fast: hosted, audio, up to 20 s.",
+        modes=frozenset({T2V, I2V}), audio=True, default_steps=8, max_frames=501, max_resolution="2160p",
+        fps_options=(25.0, 50.0),
+        fal=_fal({T2V: "fal-ai/ltx-2.3/text-to-video/fast", I2V: "fal-ai/ltx-2.3/image-to-video/fast"},
+                 _LTX23_FAST),
+        replicate={T2V: CloudEndpoint(endpoint="lightricks/ltx-2.3-fast", price=_REPLICATE),
+                   I2V: CloudEndpoint(endpoint="lightricks/ltx-2.3-fast", price=_REPLICATE)},
+    ),
+]}
+
+# Local models by VRAM need, best first: the automatic choice takes the first that fits.
+LOCAL_PREFERENCE = ("ltxv-13b-0.9.7-distilled", "ltxv-2b-0.9.5", "ltxv-2b-0.9.8-distilled")
+
+
+def get_model(model_id: str) -> ModelInfo:
+    try:
+        return CATALOG[model_id]
+    except KeyError:
+        known = ", ".join(CATALOG)
+        raise KeyError(f"Unknown model {model_id!r}; known models: {known}") from None
+
+
+def models_for(backend: Backend) -> list[ModelInfo]:
+    return [m for m in CATALOG.values() if backend in m.backends]
+
+
+def choose_local_model(vram_gb: float) -> ModelInfo | None:
+    """The best local model whose VRAM need fits (the plan's table); None when none fits."""
+    for model_id in LOCAL_PREFERENCE:
+        if CATALOG[model_id].vram_gb <= vram_gb:
+            return CATALOG[model_id]
+    return None
+
+
+def smaller_local_model(model_id: str) -> ModelInfo | None:
+    """The next model down the VRAM ladder, for the out-of-memory fallback chain."""
+    ladder = sorted((m for m in CATALOG.values() if m.hub_id and m.family == get_model(model_id).family),
+                    key=lambda m: m.vram_gb, reverse=True)
+    need = get_model(model_id).vram_gb
+    return next((m for m in ladder if m.vram_gb < need), None)
