@@ -1,0 +1,145 @@
+"""The JSON sidecar beside every generated clip: the full recipe, enough to regenerate it exactly.
+
+`<clip>.json` holds the backend, the model (id, source, revision), both prompts, the seed actually used,
+every setting, the LoRAs and condition files with their sha256, timings, cost and the app version. The
+`request` block is the request as it ran (seed resolved, model and memory settings after any out-of-memory
+fallback), so `regeneration_request()` can replay it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import InvalidRequest
+from .hashing import file_sha256
+from .request import GenerationRequest, GenerationResult
+
+FORMAT = "ltx-editor-sidecar"
+VERSION = 1
+
+
+def sidecar_path_for(video_path: str | Path) -> Path:
+    return Path(video_path).with_suffix(".json")
+
+
+def _condition_entries(request: GenerationRequest) -> list[dict[str, Any]]:
+    out = []
+    for cond in request.conditions:
+        entry = cond.model_dump(mode="json")
+        path = Path(cond.path)
+        entry["sha256"] = file_sha256(path) if path.is_file() else None
+        out.append(entry)
+    return out
+
+
+def build_sidecar(result: GenerationResult, request: GenerationRequest, *, model: dict[str, Any] | None = None,
+                  environment: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The recipe as a JSON-ready dict. `model` adds source/revision details; `environment` the runtime."""
+    from ltx_editor import __version__
+
+    settings = request.settings
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "app_version": __version__,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "backend": result.backend,
+        "mode": request.mode.value,
+        "model": {"id": result.model_id, "source": request.model_path, "revision": None, **(model or {})},
+        "prompt": result.prompt,
+        "enhanced_prompt": result.enhanced_prompt,
+        "negative_prompt": settings.negative_prompt,
+        "seed": result.seed,
+        "settings": settings.model_dump(mode="json"),
+        "loras": [lora.model_dump(mode="json") for lora in settings.loras],
+        "conditions": _condition_entries(request),
+        "output": {"video": Path(result.video_path).name, "num_frames": result.num_frames, "fps": result.fps,
+                   "width": result.width, "height": result.height, "has_audio": result.has_audio},
+        "timings": result.timings,
+        "cost_usd": result.cost_usd,
+        "notes": result.notes,
+        "environment": {"python": platform.python_version(), "platform": platform.platform(),
+                        **(environment or {})},
+        "request": request.model_dump(mode="json"),
+        "result": result.model_dump(mode="json"),
+    }
+
+
+def write_sidecar(result: GenerationResult, request: GenerationRequest, path: str | Path | None = None, *,
+                  model: dict[str, Any] | None = None, environment: dict[str, Any] | None = None) -> Path:
+    """Write the recipe atomically to `path` (default: beside the video) and return the path."""
+    path = Path(path) if path is not None else sidecar_path_for(result.video_path)
+    data = build_sidecar(result.model_copy(update={"sidecar_path": path}), request, model=model,
+                         environment=environment)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.part")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2, ensure_ascii=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def read_sidecar(path: str | Path) -> dict[str, Any]:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidRequest(f"Cannot read the recipe {path.name}: {exc}",
+                             hint="Pick the .json file written beside a generated clip.") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise InvalidRequest(f"{path.name} is not an LTX Editor recipe.",
+                             hint="Pick the .json file written beside a generated clip.")
+    if int(data.get("version", 0)) > VERSION:
+        raise InvalidRequest(f"{path.name} was written by a newer LTX Editor.", hint="Update LTX Editor.")
+    return data
+
+
+def load_sidecar(path: str | Path) -> tuple[GenerationRequest, GenerationResult]:
+    """(request as it ran, result) from a sidecar. Relative result paths resolve beside the sidecar."""
+    path = Path(path)
+    data = read_sidecar(path)
+    try:
+        request = GenerationRequest.model_validate(data["request"])
+        result = GenerationResult.model_validate(data["result"])
+    except (KeyError, ValidationError) as exc:
+        raise InvalidRequest(f"The recipe {path.name} is incomplete or damaged: {exc}") from None
+    video = path.parent / Path(result.video_path).name
+    return request, result.model_copy(update={"video_path": video, "sidecar_path": path})
+
+
+def regeneration_request(path: str | Path, *, verify: bool = True) -> GenerationRequest:
+    """The request that reproduces the clip: the used seed, the enhanced prompt verbatim (no second LLM
+    call, which would answer differently), the pinned model revision. With `verify`, a condition file
+    whose content changed since raises InvalidRequest instead of silently giving a different clip."""
+    data = read_sidecar(path)
+    request, result = load_sidecar(path)
+    settings = request.settings.model_copy(update={"seed": result.seed, "enhance_prompt": False})
+    prompt = result.enhanced_prompt or request.prompt
+    model = data.get("model") or {}
+    model_path = request.model_path
+    source, revision = model.get("source"), model.get("revision")
+    # A hub model is pinned to the exact commit it ran with ("org/name@sha"); local folders stay as they are.
+    if revision and model.get("kind") == "hub" and source and "@" not in source:
+        model_path = f"{source}@{revision}"
+    if verify:
+        for entry in data.get("conditions", []):
+            want = entry.get("sha256")
+            cond_path = Path(entry["path"])
+            if not cond_path.is_file():
+                raise InvalidRequest(f"The condition file {cond_path} is missing.",
+                                     hint="Restore the file to regenerate this clip exactly.")
+            if want and file_sha256(cond_path) != want:
+                raise InvalidRequest(f"The condition file {cond_path.name} changed since this clip was made.",
+                                     hint="Restore the original file to regenerate this clip exactly.")
+    return request.model_copy(update={"settings": settings, "prompt": prompt, "model_path": model_path})
