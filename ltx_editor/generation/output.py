@@ -115,3 +115,12 @@ def write_video(frames: Any, fps: float, out_path: str | Path, audio: Audio | No
         tmp.unlink(missing_ok=True)
         if audio_file is not None:
             audio_file.unlink(missing_ok=True)
+
+
+def new_video_path(output_dir: str | Path, prefix: str = "ltx", seed: int | None = None) -> Path:
+    """A fresh, readable, collision-free name in `output_dir`: ltx_20261124-153012_s42_1a2b3c.mp4."""
+    from datetime import datetime
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    seed_part = f"_s{seed}" if seed is not None else ""
+    return Path(output_dir) / f"{prefix}_{stamp}{seed_part}_{uuid.uuid4().hex[:6]}.mp4"

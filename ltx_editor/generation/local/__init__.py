@@ -1,0 +1,1 @@
+"""The local diffusers backend. Importing this package imports neither torch nor diffusers."""

@@ -1,0 +1,136 @@
+"""Where a model's weights come from: a hub id (downloaded into the shared HF cache), a local diffusers
+folder, or a single .safetensors checkpoint. Only hub ids touch the network, and only when not offline.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ..errors import BackendUnavailable, BadCredentials, DownloadError, InvalidRequest
+
+PICKLE_SUFFIXES = frozenset({".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle"})
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+(@[\w./-]+)?$")
+# Weights we never fetch: pickles can run code when loaded, and flax/onnx are useless to torch.
+_IGNORE = ["*.bin", "*.pt", "*.pth", "*.ckpt", "*.msgpack", "*.h5", "*.onnx", "*.onnx_data", "*.gguf"]
+
+DownloadProgress = Callable[[int, int | None], None]  # (bytes done, bytes total)
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    kind: Literal["hub", "folder", "file"]
+    ref: str  # repo id, folder or file path
+    revision: str | None = None  # hub only: branch, tag or commit
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    source: ModelSource
+    path: Path  # local folder or file that from_pretrained / from_single_file reads
+    revision: str | None  # the hub commit actually used (None for local weights)
+
+    def describe(self) -> dict:
+        return {"kind": self.source.kind, "source": self.source.ref, "revision": self.revision}
+
+
+def parse_source(value: str) -> ModelSource:
+    """Classify `value`: an existing folder or .safetensors file, else a hub id `org/name[@revision]`."""
+    path = Path(value).expanduser()
+    if path.is_dir():
+        return ModelSource("folder", str(path.resolve()))
+    if path.suffix.lower() in PICKLE_SUFFIXES:
+        raise InvalidRequest(f"{path.name} is a pickle checkpoint; pickles can run code when loaded.",
+                             hint="Use the .safetensors version of the model.")
+    if path.is_file():
+        if path.suffix.lower() not in (".safetensors", ".sft"):
+            raise InvalidRequest(f"{path.name} is not a .safetensors checkpoint or a diffusers model folder.")
+        return ModelSource("file", str(path.resolve()))
+    if _HUB_ID.match(value) and not value.startswith((".", "/", "~")):
+        repo, _, revision = value.partition("@")
+        return ModelSource("hub", repo, revision or None)
+    raise InvalidRequest(f"The model {value!r} is neither a folder, a .safetensors file nor a hub id.",
+                         hint="Check the path, or use a hub id like Lightricks/LTX-Video.")
+
+
+def progress_tqdm(report: DownloadProgress, min_interval_s: float = 0.25) -> type:
+    """A tqdm class for huggingface_hub that forwards byte progress to `report` instead of drawing bars."""
+    from tqdm.auto import tqdm
+
+    class _Forward(tqdm):
+        def __init__(self, *args, **kwargs):
+            kwargs["disable"] = False
+            kwargs.pop("name", None)
+            super().__init__(*args, **{**kwargs, "file": _Null()})
+            self._last = 0.0
+
+        def update(self, n=1):
+            out = super().update(n)
+            now = time.monotonic()
+            is_bytes = self.unit == "B" and not str(self.desc).startswith("Downloading bytes")
+            if is_bytes and (now - self._last >= min_interval_s or (self.total and self.n >= self.total)):
+                self._last = now
+                report(int(self.n), int(self.total) if self.total else None)
+            return out
+
+    return _Forward
+
+
+class _Null:
+    def write(self, _s: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
+def _components(index_file: str) -> list[str]:
+    data = json.loads(Path(index_file).read_text())
+    return [k for k, v in data.items() if not k.startswith("_") and isinstance(v, list) and v[0] is not None]
+
+
+def resolve(source: ModelSource, *, cache_dir: str | Path | None = None, offline: bool = False,
+            progress: DownloadProgress | None = None) -> ResolvedModel:
+    """A local path for `source`, downloading hub repos (resuming partial files) into the HF cache."""
+    if source.kind != "hub":
+        path = Path(source.ref)
+        if not path.exists():
+            raise InvalidRequest(f"The model {path} does not exist.", hint="Pick the model folder or file again.")
+        return ResolvedModel(source, path, None)
+    from huggingface_hub import hf_hub_download, snapshot_download
+    from huggingface_hub.errors import (
+        GatedRepoError,
+        HfHubHTTPError,
+        LocalEntryNotFoundError,
+        OfflineModeIsEnabled,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
+
+    repo = source.ref
+    try:
+        index = hf_hub_download(repo, "model_index.json", revision=source.revision, cache_dir=cache_dir,
+                                local_files_only=offline)
+        # Only the folders the pipeline uses: hub repos also hold multi-GB single-file checkpoints.
+        patterns = ["model_index.json", *[f"{c}/*" for c in _components(index)]]
+        folder = snapshot_download(repo, revision=source.revision, cache_dir=cache_dir, local_files_only=offline,
+                                   allow_patterns=patterns, ignore_patterns=_IGNORE,
+                                   tqdm_class=progress_tqdm(progress) if progress else None)
+    except GatedRepoError:
+        raise BadCredentials(f"{repo} is gated on the Hugging Face hub.",
+                             hint="Accept its license on huggingface.co and log in with `hf auth login`.") from None
+    except (RepositoryNotFoundError, RevisionNotFoundError):
+        raise InvalidRequest(f"{repo}{'@' + source.revision if source.revision else ''} was not found on the hub.",
+                             hint="Check the model id.") from None
+    except (LocalEntryNotFoundError, OfflineModeIsEnabled):
+        raise BackendUnavailable(f"{repo} is not downloaded yet and the hub cannot be reached (offline).",
+                                 hint="Connect to the internet once to download it, or pick a local folder.") from None
+    except (HfHubHTTPError, OSError) as exc:
+        raise DownloadError(f"Downloading {repo} failed: {exc}",
+                            hint="Retry: finished files are kept and partial ones resume.") from None
+    path = Path(folder)
+    return ResolvedModel(source, path, path.name)  # snapshot folders are named by commit hash
