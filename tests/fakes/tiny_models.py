@@ -178,6 +178,32 @@ def build_tiny_ltx2(path: str | Path) -> Path:
     return _mark_ready(path, "ltx2")
 
 
+def build_tiny_lora(model_dir: str | Path, out_file: str | Path, *, seed: int = 0, rank: int = 4) -> Path:
+    """A LoRA for the tiny model in `model_dir`, in the diffusers/peft format, saved as safetensors.
+
+    peft adds rank-`rank` adapters to the transformer's attention projections; both LoRA matrices are
+    random (peft's default zero-init would make the LoRA a no-op), then the pipeline class's own
+    save_lora_weights writes them with the prefix its load_lora_weights expects.
+    """
+    import diffusers
+    import torch
+    from peft import LoraConfig
+    from peft.utils import get_peft_model_state_dict
+
+    model_dir, out_file = Path(model_dir), Path(out_file)
+    index = json.loads((model_dir / "model_index.json").read_text())
+    pipe_cls = getattr(diffusers, index["_class_name"])
+    transformer_cls = getattr(diffusers, index["transformer"][1])
+    transformer = transformer_cls.from_pretrained(model_dir / "transformer")
+    torch.manual_seed(seed)
+    transformer.add_adapter(LoraConfig(r=rank, lora_alpha=rank, init_lora_weights=False,
+                                       target_modules=["to_q", "to_k", "to_v", "to_out.0"]))
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    pipe_cls.save_lora_weights(out_file.parent, transformer_lora_layers=get_peft_model_state_dict(transformer),
+                               weight_name=out_file.name)
+    return out_file
+
+
 if __name__ == "__main__":  # python tests/fakes/tiny_models.py OUT_DIR
     import sys
 
