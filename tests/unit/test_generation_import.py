@@ -3,7 +3,7 @@ import subprocess
 import sys
 
 MODULES = ["ltx_editor.generation", "ltx_editor.generation.sidecar", "ltx_editor.generation.output",
-           "ltx_editor.generation.queue",
+           "ltx_editor.generation.queue", "ltx_editor.generation.enhance",
            "ltx_editor.generation.lora", "ltx_editor.generation.local.provider"]
 
 

@@ -106,7 +106,8 @@ class LocalLTXProvider(BaseLTXProvider):
             notes.append("Prompt enhancement is on but no enhancement endpoint is set up; used the prompt as written.")
             return None
         progress(ProgressEvent(stage=Stage.ENCODING_PROMPT, message="enhancing the prompt"))
-        outcome = await self.enhancer.enhance(request.prompt, request.mode)
+        first_image = next((c.path for c in request.conditions if c.kind == "image"), None)
+        outcome = await self.enhancer.enhance(request.prompt, request.mode, first_image)
         if outcome.note:
             notes.append(outcome.note)
         return outcome.enhanced
