@@ -143,3 +143,29 @@ def regeneration_request(path: str | Path, *, verify: bool = True) -> Generation
                 raise InvalidRequest(f"The condition file {cond_path.name} changed since this clip was made.",
                                      hint="Restore the original file to regenerate this clip exactly.")
     return request.model_copy(update={"settings": settings, "prompt": prompt, "model_path": model_path})
+
+
+def move_clip(result: GenerationResult, new_video_path: str | Path) -> GenerationResult:
+    """Move a generated clip and its recipe together (e.g. into the project's media folder or to the CLI's
+    -o path), keeping the recipe's references to the video right. Returns the updated result."""
+    import shutil
+
+    new_video = Path(new_video_path)
+    new_video.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(result.video_path), new_video)
+    moved = result.model_copy(update={"video_path": new_video})
+    if result.sidecar_path is None or not Path(result.sidecar_path).is_file():
+        return moved
+    old_sidecar, new_sidecar = Path(result.sidecar_path), sidecar_path_for(new_video)
+    data = read_sidecar(old_sidecar)
+    data["output"]["video"] = new_video.name
+    data["result"].update(video_path=str(new_video), sidecar_path=str(new_sidecar))
+    tmp = new_sidecar.with_name(f".{new_sidecar.name}.{uuid.uuid4().hex[:8]}.part")
+    try:
+        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, new_sidecar)
+    finally:
+        tmp.unlink(missing_ok=True)
+    if old_sidecar.resolve() != new_sidecar.resolve():
+        old_sidecar.unlink(missing_ok=True)
+    return moved.model_copy(update={"sidecar_path": new_sidecar})
