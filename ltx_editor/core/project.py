@@ -1,0 +1,316 @@
+"""The project: a bin of assets (with takes and folders), tracks of clips, keyframes, markers, shots and the
+persisted generation queue.
+
+Units: timeline positions and durations are integer frames at the project fps. A clip covers
+[start, start + out_frame - in_frame) on its track; in_frame/out_frame are source frames (out exclusive).
+Media paths are posix strings, relative to the project file's folder (absolute only for imported media
+outside it); core/project_io.py resolves them.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = 1
+MAX_FRAME = 1_000_000_000  # ~1.3 years at 24 fps; bounds absurd numbers from damaged files
+IMAGE_DEFAULT_SECONDS = 5.0  # an image placed without an explicit out point lasts this long
+
+Frame = Annotated[int, Field(ge=0, le=MAX_FRAME)]
+Id = Annotated[str, Field(min_length=1, max_length=128)]
+Text = Annotated[str, Field(max_length=100_000)]
+MediaPath = Annotated[str, Field(min_length=1, max_length=4096)]
+
+AssetKind = Literal["generated", "video", "image", "audio"]
+TrackKind = Literal["video", "audio"]
+
+
+class _Model(BaseModel):
+    # Unknown fields are refused (a typo must not silently drop data); NaN/inf never enter a project.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class ProjectSettings(_Model):
+    fps: float = Field(24.0, gt=0.0, le=1000.0)
+    width: int = Field(768, ge=1, le=16384)
+    height: int = Field(512, ge=1, le=16384)
+    sample_rate: int = Field(48000, ge=1000, le=384000)
+
+
+class Take(_Model):
+    """One rendering of an asset: a generated variant, or the single file of imported media."""
+
+    id: Id
+    path: MediaPath
+    sidecar: MediaPath | None = None  # the generation recipe (<video>.json) for generated takes
+    backend: str | None = None
+    model: str | None = None
+    seed: int | None = None
+    frame_count: int = Field(ge=1, le=MAX_FRAME)  # source frames at `fps` (1 for a still image)
+    fps: float = Field(24.0, gt=0.0, le=1000.0)
+    width: int = Field(0, ge=0, le=65536)  # 0 = no picture (audio)
+    height: int = Field(0, ge=0, le=65536)
+    has_audio: bool = False
+    created: str = ""  # ISO 8601
+
+
+class Folder(_Model):
+    id: Id
+    name: Text = ""
+    parent_id: Id | None = None
+
+
+class Asset(_Model):
+    id: Id
+    name: Text = ""
+    kind: AssetKind
+    takes: list[Take] = Field(min_length=1)
+    active_take_id: Id
+    folder_id: Id | None = None
+    offline: bool = False  # recomputed on load: the active take's file is missing
+
+    @model_validator(mode="after")
+    def _check_takes(self) -> Asset:
+        ids = [t.id for t in self.takes]
+        if len(set(ids)) != len(ids):
+            raise ValueError("take ids must be unique within an asset")
+        if self.active_take_id not in ids:
+            raise ValueError(f"active_take_id {self.active_take_id!r} is not one of the asset's takes")
+        return self
+
+    def take(self, take_id: str | None = None) -> Take:
+        """The take with this id (the active take when None); KeyError if the asset has no such take."""
+        wanted = self.active_take_id if take_id is None else take_id
+        for t in self.takes:
+            if t.id == wanted:
+                return t
+        raise KeyError(f"asset {self.id!r} has no take {wanted!r}")
+
+    @property
+    def active_take(self) -> Take:
+        return self.take()
+
+
+class Clip(_Model):
+    id: Id
+    asset_id: Id
+    take_id: Id
+    start: Frame
+    in_frame: Frame = 0
+    out_frame: Frame
+    name: Text = ""
+
+    @model_validator(mode="after")
+    def _check_range(self) -> Clip:
+        if self.out_frame <= self.in_frame:
+            raise ValueError(f"out_frame ({self.out_frame}) must be greater than in_frame ({self.in_frame})")
+        return self
+
+    @property
+    def duration(self) -> int:
+        return self.out_frame - self.in_frame
+
+    @property
+    def end(self) -> int:
+        """First timeline frame after the clip."""
+        return self.start + self.out_frame - self.in_frame
+
+
+class Track(_Model):
+    id: Id
+    kind: TrackKind
+    name: Text = ""
+    locked: bool = False
+    muted: bool = False
+    hidden: bool = False
+    clips: list[Clip] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _sorted_without_overlaps(self) -> Track:
+        # Order is derived data, so it is repaired; an overlap is not (which clip wins?), so it is refused.
+        self.clips.sort(key=lambda c: c.start)
+        overlap = first_overlap(self.clips)
+        if overlap:
+            a, b = overlap
+            raise ValueError(f"clips {a.id!r} and {b.id!r} overlap on track {self.id!r} "
+                             f"(frames {b.start}-{min(a.end, b.end)})")
+        return self
+
+
+class Keyframe(_Model):
+    id: Id
+    frame: Frame
+    image: MediaPath
+    strength: float = Field(1.0, ge=0.0, le=1.0)
+    prompt: Text = ""
+
+
+class Marker(_Model):
+    id: Id
+    frame: Frame
+    name: Text = ""
+    color: str = Field("#f5c542", pattern=r"^#[0-9a-fA-F]{6}$")
+
+
+class Shot(_Model):
+    id: Id
+    prompt: Text = ""
+    duration_s: float = Field(5.0, gt=0.0, le=3600.0)
+    start_image: MediaPath | None = None
+    end_image: MediaPath | None = None
+    status: str = "draft"
+    asset_id: Id | None = None
+    enhanced_prompt: Text | None = None
+
+
+class JobRecord(_Model):
+    """A generation job as persisted with the project; the generation queue owns `request`'s meaning."""
+
+    id: Id
+    request: dict
+    state: str
+    priority: int = 0
+    created: str = ""
+    error: Text | None = None
+    result_asset_id: Id | None = None
+
+
+class Project(_Model):
+    schema_version: int = SCHEMA_VERSION
+    name: Text = "Untitled"
+    settings: ProjectSettings = Field(default_factory=ProjectSettings)
+    folders: list[Folder] = Field(default_factory=list)
+    assets: list[Asset] = Field(default_factory=list)
+    tracks: list[Track] = Field(default_factory=list)
+    keyframes: list[Keyframe] = Field(default_factory=list)
+    markers: list[Marker] = Field(default_factory=list)
+    shots: list[Shot] = Field(default_factory=list)
+    jobs: list[JobRecord] = Field(default_factory=list)
+    budget_usd: float | None = Field(None, ge=0.0)
+    spent_usd: float = Field(0.0, ge=0.0)
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Project:
+        check_references(self)
+        return self
+
+    # --- lookups (KeyError when absent: callers address things by ids they were given) ---
+    def find_clip(self, clip_id: str) -> tuple[Track, Clip]:
+        for track in self.tracks:
+            for clip in track.clips:
+                if clip.id == clip_id:
+                    return track, clip
+        raise KeyError(f"no clip {clip_id!r}")
+
+    def asset(self, asset_id: str) -> Asset:
+        for a in self.assets:
+            if a.id == asset_id:
+                return a
+        raise KeyError(f"no asset {asset_id!r}")
+
+    def track(self, track_id: str) -> Track:
+        for t in self.tracks:
+            if t.id == track_id:
+                return t
+        raise KeyError(f"no track {track_id!r}")
+
+    def keyframe(self, keyframe_id: str) -> Keyframe:
+        for k in self.keyframes:
+            if k.id == keyframe_id:
+                return k
+        raise KeyError(f"no keyframe {keyframe_id!r}")
+
+    def marker(self, marker_id: str) -> Marker:
+        for m in self.markers:
+            if m.id == marker_id:
+                return m
+        raise KeyError(f"no marker {marker_id!r}")
+
+    def duration(self) -> int:
+        """Frames from 0 to the end of the last clip on any track."""
+        return max((c.end for t in self.tracks for c in t.clips), default=0)
+
+    def tracks_of_kind(self, kind: TrackKind) -> list[Track]:
+        return [t for t in self.tracks if t.kind == kind]
+
+
+def first_overlap(clips: list[Clip]) -> tuple[Clip, Clip] | None:
+    """The first pair of overlapping clips in a start-sorted list, or None."""
+    for a, b in zip(clips, clips[1:], strict=False):
+        if b.start < a.end:
+            return a, b
+    return None
+
+
+def media_length(asset: Asset, take: Take) -> int | None:
+    """How many source frames a clip of this take may use; None = unbounded (a still image)."""
+    return None if asset.kind == "image" else take.frame_count
+
+
+def placement_problem(track_kind: TrackKind, asset: Asset, take: Take) -> str | None:
+    """Why this take cannot go on a track of this kind, or None when it can."""
+    if track_kind == "video" and asset.kind == "audio":
+        return f"{asset.name or asset.id!r} is audio only; put it on an audio track"
+    if track_kind == "audio" and asset.kind == "image":
+        return f"{asset.name or asset.id!r} is an image; put it on a video track"
+    if track_kind == "audio" and asset.kind != "audio" and not take.has_audio:
+        return f"{asset.name or asset.id!r} has no sound; put it on a video track"
+    return None
+
+
+def clip_problem(track: Track, clip: Clip, assets: dict[str, Asset]) -> str | None:
+    """Why this clip is invalid on this track (missing asset/take, wrong kind, past the media's end)."""
+    asset = assets.get(clip.asset_id)
+    if asset is None:
+        return f"clip {clip.id!r} refers to a missing asset {clip.asset_id!r}"
+    take = next((t for t in asset.takes if t.id == clip.take_id), None)
+    if take is None:
+        return f"clip {clip.id!r} refers to take {clip.take_id!r}, which asset {asset.id!r} does not have"
+    problem = placement_problem(track.kind, asset, take)
+    if problem:
+        return problem
+    length = media_length(asset, take)
+    if length is not None and clip.out_frame > length:
+        return f"clip {clip.id!r} ends at source frame {clip.out_frame}, past the media's {length} frames"
+    return None
+
+
+def check_references(project: Project) -> None:
+    """Raise ValueError on duplicate ids or references to things the project does not have."""
+    _unique("folder", [f.id for f in project.folders])
+    _unique("asset", [a.id for a in project.assets])
+    _unique("track", [t.id for t in project.tracks])
+    _unique("clip", [c.id for t in project.tracks for c in t.clips])
+    _unique("keyframe", [k.id for k in project.keyframes])
+    _unique("marker", [m.id for m in project.markers])
+    folders = {f.id: f for f in project.folders}
+    for f in project.folders:
+        _check_folder_chain(f, folders)
+    assets = {a.id: a for a in project.assets}
+    for a in project.assets:
+        if a.folder_id is not None and a.folder_id not in folders:
+            raise ValueError(f"asset {a.id!r} is in a missing folder {a.folder_id!r}")
+    for t in project.tracks:
+        for c in t.clips:
+            problem = clip_problem(t, c, assets)
+            if problem:
+                raise ValueError(problem)
+
+
+def _unique(what: str, ids: list[str]) -> None:
+    if len(set(ids)) != len(ids):
+        seen: set[str] = set()
+        dup = next(i for i in ids if i in seen or seen.add(i))
+        raise ValueError(f"{what} id {dup!r} is used more than once")
+
+
+def _check_folder_chain(folder: Folder, folders: dict[str, Folder]) -> None:
+    seen = {folder.id}
+    parent = folder.parent_id
+    while parent is not None:
+        if parent not in folders:
+            raise ValueError(f"folder {folder.id!r} has a missing parent {parent!r}")
+        if parent in seen:
+            raise ValueError(f"folder {folder.id!r} is inside itself")
+        seen.add(parent)
+        parent = folders[parent].parent_id
