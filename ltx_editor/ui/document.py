@@ -1,0 +1,178 @@
+"""The open project as QML sees it: the core Project, its file path, the dirty flag, undo/redo, the playhead.
+
+Every timeline edit is applied by a core function (which validates and applies it) and then pushed here
+with `apply_edit`, so it becomes exactly one undo step. Views listen to `edited(ids_or_kinds)` and refresh
+only what changed; `projectReplaced` means "reload everything" (new/open/revert).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Property, QObject, Signal, Slot
+from PySide6.QtGui import QUndoStack
+from PySide6.QtQml import QmlElement
+
+from ltx_editor.core.ids import new_id
+from ltx_editor.core.project import Project, Track
+
+QML_IMPORT_NAME = "LtxEditor"
+QML_IMPORT_MAJOR_VERSION = 1
+
+# Kinds a listener may receive in `edited` besides concrete ids (clip/track/asset/keyframe/marker ids).
+EDIT_KINDS = ("timeline", "tracks", "clips", "keyframes", "markers", "bin", "jobs", "settings")
+
+
+def blank_project(name: str = "Untitled") -> Project:
+    """A new project with one video and one audio track, ready to receive clips."""
+    return Project(name=name, tracks=[Track(id=new_id("track"), kind="video", name="V1"),
+                                      Track(id=new_id("track"), kind="audio", name="A1")])
+
+
+def affected_by(edit: Any) -> list[str]:
+    """The ids/kinds an Edit touched: its `affected` list when it has one, plus the timeline kind."""
+    found = [str(x) for x in (getattr(edit, "affected", None) or ())]
+    found += [str(x) for x in (getattr(edit, "created", None) or ()) if str(x) not in found]
+    kinds = getattr(edit, "kinds", None) or ("timeline",)
+    return found + [k for k in kinds if k not in found]
+
+
+@QmlElement
+class ProjectDocument(QObject):
+    projectReplaced = Signal()
+    edited = Signal(list)  # ids and/or EDIT_KINDS that changed
+    dirtyChanged = Signal()
+    pathChanged = Signal()
+    nameChanged = Signal()
+    fpsChanged = Signal()
+    durationChanged = Signal()
+    playheadFrameChanged = Signal()
+    undoStateChanged = Signal()
+
+    def __init__(self, parent: QObject | None = None, project: Project | None = None,
+                 path: str | Path | None = None) -> None:
+        super().__init__(parent)
+        self._project = project if project is not None else blank_project()
+        self._path: Path | None = Path(path) if path else None
+        self._extra_dirty = False  # changes outside the undo stack (bin additions, job records)
+        self._playhead = 0
+        self._duration = self._project.duration()
+        self._undo = QUndoStack(self)
+        for sig in (self._undo.canUndoChanged, self._undo.canRedoChanged, self._undo.undoTextChanged,
+                    self._undo.redoTextChanged):
+            sig.connect(self.undoStateChanged)
+        self._undo.cleanChanged.connect(lambda _clean: self.dirtyChanged.emit())
+        self.edited.connect(self._refresh_duration)
+
+    # -- the project ------------------------------------------------------------------------------------
+    @property
+    def project(self) -> Project:
+        return self._project
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        return self._undo
+
+    @property
+    def file_path(self) -> Path | None:
+        return self._path
+
+    def replace(self, project: Project, path: str | Path | None, *, dirty: bool = False) -> None:
+        """Swap in another project (new/open/recover): the undo history starts over."""
+        self._project = project
+        self._undo.clear()
+        self._undo.setClean()
+        self._extra_dirty = dirty
+        self._set_path(Path(path) if path else None)
+        self._playhead = 0
+        self._duration = project.duration()
+        self.projectReplaced.emit()
+        for sig in (self.nameChanged, self.fpsChanged, self.durationChanged, self.playheadFrameChanged,
+                    self.dirtyChanged):
+            sig.emit()
+
+    def mark_saved(self, path: str | Path) -> None:
+        self._set_path(Path(path))
+        self._extra_dirty = False
+        self._undo.setClean()
+        self.dirtyChanged.emit()
+
+    def mark_dirty(self, *changed: str) -> None:
+        """Record a change that is not an undo step (e.g. a generated asset arrived) and tell listeners."""
+        was = self.dirty
+        self._extra_dirty = True
+        if not was:
+            self.dirtyChanged.emit()
+        if changed:
+            self.edited.emit(list(changed))
+
+    def _set_path(self, path: Path | None) -> None:
+        if path != self._path:
+            self._path = path
+            self.pathChanged.emit()
+            self.nameChanged.emit()
+
+    # -- edits ------------------------------------------------------------------------------------------
+    def apply_edit(self, edit: Any, merge_id: int = -1) -> None:
+        """Push an Edit that a core timeline function has already applied; it becomes one undo step.
+
+        Consecutive pushes with the same merge_id >= 0 merge into one step (a drag committed in parts).
+        """
+        from .undo_commands import EditCommand  # owned by the timeline half of the UI
+
+        self._undo.push(EditCommand(self, edit, merge_id))
+        self.notify_edited(edit)
+
+    def notify_edited(self, edit: Any) -> None:
+        """Called after an edit was applied, undone or redone."""
+        self.edited.emit(affected_by(edit))
+
+    def _refresh_duration(self, _changed: list) -> None:
+        duration = self._project.duration()
+        if duration != self._duration:
+            self._duration = duration
+            self.durationChanged.emit()
+
+    @Slot()
+    def undo(self) -> None:
+        self._undo.undo()
+
+    @Slot()
+    def redo(self) -> None:
+        self._undo.redo()
+
+    # -- properties for QML -------------------------------------------------------------------------------
+    def _get_dirty(self) -> bool:
+        return self._extra_dirty or not self._undo.isClean()
+
+    def _get_path(self) -> str:
+        return str(self._path) if self._path else ""
+
+    def _get_name(self) -> str:
+        return self._path.stem if self._path else self._project.name
+
+    def _get_fps(self) -> float:
+        return float(self._project.settings.fps)
+
+    def _get_duration(self) -> int:
+        return self._duration
+
+    def _get_playhead(self) -> int:
+        return self._playhead
+
+    def _set_playhead(self, frame: int) -> None:
+        frame = max(0, int(frame))
+        if frame != self._playhead:
+            self._playhead = frame
+            self.playheadFrameChanged.emit()
+
+    dirty = Property(bool, _get_dirty, notify=dirtyChanged)
+    path = Property(str, _get_path, notify=pathChanged)
+    name = Property(str, _get_name, notify=nameChanged)
+    fps = Property(float, _get_fps, notify=fpsChanged)
+    durationFrames = Property(int, _get_duration, notify=durationChanged)
+    playheadFrame = Property(int, _get_playhead, _set_playhead, notify=playheadFrameChanged)
+    canUndo = Property(bool, lambda self: self._undo.canUndo(), notify=undoStateChanged)
+    canRedo = Property(bool, lambda self: self._undo.canRedo(), notify=undoStateChanged)
+    undoText = Property(str, lambda self: self._undo.undoText(), notify=undoStateChanged)
+    redoText = Property(str, lambda self: self._undo.redoText(), notify=undoStateChanged)
