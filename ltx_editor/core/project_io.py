@@ -1,0 +1,379 @@
+"""Reading and writing project files: JSON with a schema version, media paths relative to the file.
+
+Saving is atomic (temp file in the same folder, fsync, os.replace, fsync of the folder), keeps the
+previous version as `<file>.bak`, and autosave writes `<file>.autosave` the same way. Loading only ever
+reads: a damaged, newer or invalid file raises ProjectFileError naming the problem, the file untouched.
+Nothing a project file says decides where anything is written: every written path derives from the
+project's own path.
+"""
+from __future__ import annotations
+
+import codecs
+import contextlib
+import json
+import os
+import posixpath
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .errors import MediaError, ProjectFileError
+from .migrations import migrate
+from .project import SCHEMA_VERSION, Project, Take
+
+PROJECT_SUFFIX = ".ltxproj"
+MAX_FILE_BYTES = 256 * 1024 * 1024  # far beyond any real project; refuses to slurp a wrong, huge file
+_SHOWN_ERRORS = 3
+_write_lock = threading.Lock()  # autosave may run on a worker thread while the user saves
+
+
+@dataclass
+class LoadedProject:
+    project: Project
+    path: Path  # the project file (also when the content came from its autosave)
+    missing_media: list[str] = field(default_factory=list)  # resolved paths of takes whose file is gone
+    recovered_from: str | None = None  # the autosave file the content came from, if any
+
+
+# --- paths ---------------------------------------------------------------------------------------------
+def media_dir(path: str | Path) -> Path:
+    """`<project dir>/<stem>_media/`, where generated media go (created on demand)."""
+    p = Path(path)
+    d = p.parent / f"{p.stem}_media"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def autosave_path(path: str | Path) -> Path:
+    p = Path(path)
+    return p.with_name(p.name + ".autosave")
+
+
+def backup_path(path: str | Path) -> Path:
+    p = Path(path)
+    return p.with_name(p.name + ".bak")
+
+
+def resolve_media(project_path: str | Path, stored: str) -> Path:
+    """The file a stored media path names: relative paths are relative to the project file's folder."""
+    if os.path.isabs(stored):
+        return Path(stored)
+    return Path(os.path.join(os.path.dirname(os.path.abspath(project_path)), stored))
+
+
+def store_path(project_path: str | Path | None, file: str | Path) -> str:
+    """How a media path is stored: posix and relative when inside the project folder, else absolute."""
+    file = os.path.abspath(file)
+    if project_path is not None:
+        folder = os.path.dirname(os.path.abspath(project_path))
+        if os.path.commonpath([folder, file]) == folder:
+            return Path(os.path.relpath(file, folder)).as_posix()
+    return Path(file).as_posix()
+
+
+def is_inside_project(stored: str) -> bool:
+    """True when a stored path is relative and does not climb out of the project folder."""
+    if stored.startswith(("/", "\\")) or stored[1:2] == ":" or os.path.isabs(stored):
+        return False
+    if ".." not in stored:
+        return True  # the common case, without normalizing
+    norm = posixpath.normpath(stored.replace("\\", "/"))
+    return norm != ".." and not norm.startswith("../")
+
+
+# --- loading -------------------------------------------------------------------------------------------
+def load_project(path: str | Path, *, recover: bool = False) -> LoadedProject:
+    """Read a project; with recover=True, take the content from a newer autosave when there is one.
+
+    Raises ProjectFileError (file untouched). Missing media do not fail the load: they are listed in
+    `missing_media` and their assets marked offline.
+    """
+    path = Path(path)
+    source = path
+    recovered_from = None
+    if recover:
+        auto = recovery_available(path)
+        if auto is not None:
+            source, recovered_from = auto, str(auto)
+    data = _parse(source)
+    project = _validate(data, source)
+    _check_generated_paths(project, source)
+    missing = _mark_offline(project, path)
+    return LoadedProject(project=project, path=path, missing_media=missing, recovered_from=recovered_from)
+
+
+def _parse(source: Path) -> dict:
+    name = source.name
+    try:
+        with open(source, "rb") as f:
+            if os.fstat(f.fileno()).st_size > MAX_FILE_BYTES:
+                raise ProjectFileError(f"{name} is too large to be a project file.")
+            raw = f.read()
+    except FileNotFoundError:
+        raise ProjectFileError(f"The project file {source} does not exist.") from None
+    except IsADirectoryError:
+        raise ProjectFileError(f"{source} is a folder, not a project file.") from None
+    except OSError as e:
+        raise ProjectFileError(f"Could not read {source}: {e.strerror or e}.") from e
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise ProjectFileError(f"{name} is not valid UTF-8 text (line {line}, column {col}).",
+                               hint="The file is damaged; try its .bak copy.") from None
+    if not text.strip():
+        raise ProjectFileError(f"{name} is empty.", hint="Try its .bak copy.")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ProjectFileError(f"{name} is damaged or truncated: {e.msg} at line {e.lineno}, column {e.colno}.",
+                               hint="Try its .bak copy.") from None
+    except RecursionError:
+        raise ProjectFileError(f"{name} is nested too deeply to be a project file.") from None
+    except ValueError as e:  # e.g. an integer with thousands of digits
+        raise ProjectFileError(f"{name} holds a value that cannot be read: {e}.") from None
+    if not isinstance(data, dict):
+        raise ProjectFileError(f"{name} is not an LTX Editor project (expected a JSON object).")
+    return data
+
+
+def _validate(data: dict, source: Path) -> Project:
+    name = source.name
+    version = data.get("schema_version")
+    if type(version) is not int or version < 1:
+        raise ProjectFileError(f"{name} is not an LTX Editor project: it has no valid schema_version.")
+    if version > SCHEMA_VERSION:
+        raise ProjectFileError(
+            f"{name} was saved by a newer LTX Editor (schema version {version}; this one reads up to "
+            f"{SCHEMA_VERSION}).", hint="Update LTX Editor to open it.")
+    if version < SCHEMA_VERSION:
+        data = migrate(data, target=SCHEMA_VERSION)
+    try:
+        return Project.model_validate(data)
+    except ValidationError as e:
+        raise ProjectFileError(f"{name} is not a valid project: {_describe(e)}.",
+                               hint="The file may be damaged or edited by hand; try its .bak copy.") from None
+    except (ValueError, TypeError, RecursionError) as e:
+        raise ProjectFileError(f"{name} is not a valid project: {e}.") from None
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    errors = error.errors(include_url=False, include_input=False)
+    for err in errors[:_SHOWN_ERRORS]:
+        msg = err["msg"].removeprefix("Value error, ")
+        where = _field_path(err["loc"])
+        parts.append(f"{where}: {msg}" if where else msg)
+    more = len(errors) - _SHOWN_ERRORS
+    return "; ".join(parts) + (f" (and {more} more problems)" if more > 0 else "")
+
+
+def _field_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _check_generated_paths(project: Project, source: Path) -> None:
+    # Imported media are wherever the user picked them; generated media are ours and live in the project
+    # folder, so a path leading out of it means a damaged or hostile file.
+    for i, asset in enumerate(project.assets):
+        if asset.kind != "generated":
+            continue
+        for j, take in enumerate(asset.takes):
+            for attr in ("path", "sidecar"):
+                stored = getattr(take, attr)
+                if stored is not None and not is_inside_project(stored):
+                    raise ProjectFileError(
+                        f"{source.name} is not a valid project: assets[{i}].takes[{j}].{attr}: generated media "
+                        f"must be inside the project folder, but it names {stored!r}.",
+                        hint="The file may be damaged or edited by hand; try its .bak copy.")
+
+
+def _mark_offline(project: Project, path: Path) -> list[str]:
+    folder = os.path.dirname(os.path.abspath(path))
+    missing = []
+    isabs, join, exists = os.path.isabs, os.path.join, os.path.exists  # hot loop: one stat per take
+    for asset in project.assets:
+        offline = False
+        for take in asset.takes:
+            stored = take.path
+            full = stored if isabs(stored) else join(folder, stored)
+            if not exists(full):
+                missing.append(full)
+                offline = offline or take.id == asset.active_take_id
+        if asset.offline != offline:
+            asset.offline = offline
+    return missing
+
+
+# --- saving --------------------------------------------------------------------------------------------
+def save_project(project: Project, path: str | Path) -> Path:
+    """Write the project atomically; the previous file becomes `<file>.bak`; a stale autosave is removed."""
+    path = Path(path)
+    _write_atomic(path, _serialize(project), backup=True, newer_than=autosave_path(path))
+    discard_recovery(path)
+    return path
+
+
+def autosave(project: Project, path: str | Path) -> Path:
+    """Write the recovery copy `<file>.autosave` atomically; the project file itself is untouched."""
+    auto = autosave_path(path)
+    _write_atomic(auto, _serialize(project), backup=False, newer_than=Path(path))
+    return auto
+
+
+def recovery_available(path: str | Path) -> Path | None:
+    """The autosave when it is newer than the project file (or the file was never saved), else None."""
+    auto = autosave_path(path)
+    try:
+        auto_time = os.stat(auto).st_mtime_ns
+    except OSError:
+        return None
+    try:
+        file_time = os.stat(path).st_mtime_ns
+    except OSError:
+        return auto
+    return auto if auto_time > file_time else None
+
+
+def discard_recovery(path: str | Path) -> None:
+    try:
+        os.unlink(autosave_path(path))
+    except FileNotFoundError:
+        pass
+    except OSError as e:
+        raise ProjectFileError(f"Could not remove the recovery file: {e.strerror or e}.") from e
+
+
+def _serialize(project: Project) -> bytes:
+    data = project.model_dump(mode="json")
+    data["schema_version"] = SCHEMA_VERSION
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _write_atomic(target: Path, data: bytes, *, backup: bool, newer_than: Path) -> None:
+    """Replace `target` with `data` so that a crash at any moment leaves either the old or the new file."""
+    folder = target.parent if str(target.parent) else Path(".")
+    prefix = f".{target.name}.tmp-"
+    with _write_lock:
+        _remove_stale(folder, prefix)
+        tmp = os.path.join(folder, prefix + secrets.token_hex(6))
+        try:
+            # Not mkstemp: its 0600 mode would replace the file's permissions; this honours the umask.
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except OSError as e:
+            raise ProjectFileError(f"Could not save {target.name}: {e.strerror or e}.",
+                                   hint="Check that the folder exists and is writable.") from e
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                _copy_mode(f.fileno(), target)
+                _stamp_after(f.fileno(), newer_than)
+                os.fsync(f.fileno())
+            if backup and target.exists():
+                _keep_backup(target)
+            os.replace(tmp, target)
+        except OSError as e:
+            _unlink_quietly(tmp)
+            raise ProjectFileError(f"Could not save {target.name}: {e.strerror or e}. The previous version "
+                                   "is unchanged.", hint="Free some disk space or choose another folder.") from e
+        except BaseException:
+            _unlink_quietly(tmp)
+            raise
+        _fsync_dir(folder)
+
+
+def _copy_mode(fd: int, target: Path) -> None:
+    try:
+        mode = os.stat(target).st_mode & 0o7777
+    except OSError:
+        return
+    if os.chmod in os.supports_fd:
+        os.chmod(fd, mode)
+
+
+def _stamp_after(fd: int, other: Path) -> None:
+    # The newest of file and autosave is found by mtime; file systems stamp with a coarse clock, so give
+    # this write a time strictly after the other file's, whatever the clock granularity.
+    now = time.time_ns()
+    with contextlib.suppress(OSError):
+        now = max(now, os.stat(other).st_mtime_ns + 1)
+    if os.utime in os.supports_fd:
+        os.utime(fd, ns=(now, now))
+
+
+def _keep_backup(target: Path) -> None:
+    # A hard link makes the current file also the .bak without copying; the target name stays valid all
+    # along, and os.replace then swaps in the new content. Fall back to a copy where links are refused.
+    bak = backup_path(target)
+    prefix = f".{bak.name}.tmp-"
+    _remove_stale(target.parent, prefix)
+    tmp = os.path.join(target.parent, f"{prefix}{os.getpid()}")
+    _unlink_quietly(tmp)
+    try:
+        os.link(target, tmp)
+    except OSError:
+        with open(target, "rb") as src, open(tmp, "wb") as dst:
+            dst.write(src.read())
+            dst.flush()
+            os.fsync(dst.fileno())
+    os.replace(tmp, bak)
+
+
+def _remove_stale(folder: Path, prefix: str) -> None:
+    """Temp files of an earlier, interrupted write to the same target (one writer per project)."""
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(prefix)]
+    except OSError:
+        return
+    for n in names:
+        _unlink_quietly(os.path.join(folder, n))
+
+
+def _unlink_quietly(path: str | os.PathLike) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # e.g. Windows cannot open folders; os.replace is still atomic there
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# --- relinking -----------------------------------------------------------------------------------------
+def relink(project: Project, asset_id: str, new_path: str | Path, *, project_path: str | Path | None = None,
+           take_id: str | None = None) -> Take:
+    """Point a take (the active one by default) at `new_path`; the asset comes back online.
+
+    With project_path the path is stored relative to the project when inside its folder.
+    """
+    asset = project.asset(asset_id)
+    take = asset.take(take_id)
+    if not os.path.isfile(new_path):
+        raise MediaError(f"{new_path} does not exist or is not a file.")
+    stored = store_path(project_path, new_path)
+    if asset.kind == "generated" and not is_inside_project(stored):
+        raise ProjectFileError(f"Generated media must be inside the project folder; {new_path} is not.",
+                               hint="Copy the file into the project's media folder first.")
+    take.path = stored
+    if take.id == asset.active_take_id:
+        asset.offline = False
+    return take
