@@ -77,6 +77,12 @@ class ProjectDocument(QObject):
     def file_path(self) -> Path | None:
         return self._path
 
+    def media_path(self, stored: str) -> Path:
+        """The file a stored media path names (relative paths are relative to the project file)."""
+        from ltx_editor.core.project_io import resolve_media
+
+        return resolve_media(self._path or Path.cwd() / "untitled.ltxproj", stored)
+
     def replace(self, project: Project, path: str | Path | None, *, dirty: bool = False) -> None:
         """Swap in another project (new/open/recover): the undo history starts over."""
         self._project = project

@@ -1,0 +1,172 @@
+"""The clip bin: the project's assets (generated and imported) with thumbnails, durations, badges and takes."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Property, QObject, QUrl, Signal, Slot
+from PySide6.QtQml import QmlElement
+
+from ltx_editor.core.project import Asset
+
+from .document import ProjectDocument
+from .image_provider import thumb_url
+from .list_model import RoleListModel
+
+QML_IMPORT_NAME = "LtxEditor"
+QML_IMPORT_MAJOR_VERSION = 1
+KINDS = ("all", "generated", "video", "image", "audio")
+BACKEND_NAMES = {"local": "Local", "fal": "fal.ai", "replicate": "Replicate"}
+
+
+def duration_text(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}.{int((seconds - whole) * 10)}"
+
+
+class BinRow:
+    """One asset as the bin shows it (a snapshot: rebuilt when the asset changes)."""
+
+    def __init__(self, asset: Asset, document: ProjectDocument) -> None:
+        self.id = asset.id
+        self.asset = asset
+        take = asset.active_take
+        self.path = document.media_path(take.path)
+        self.sidecar = document.media_path(take.sidecar) if take.sidecar else None
+        self.has_recipe = self.sidecar is not None and self.sidecar.is_file()
+        self.seconds = 0.0 if asset.kind == "image" else take.frame_count / take.fps
+        self.signature = asset.model_dump_json()  # rows with equal signatures need no repaint
+
+    def search_text(self) -> str:
+        take = self.asset.active_take
+        return " ".join(filter(None, (self.asset.name, self.asset.kind, take.model, take.backend))).lower()
+
+
+@QmlElement
+class BinModel(RoleListModel):
+    """Give it the document (`BinModel { document: doc }` in QML, or the constructor); it follows edits."""
+
+    ROLES = ("assetId", "name", "kind", "thumbnail", "durationText", "seconds", "frameCount", "backend",
+             "backendName", "model", "badge", "takeCount", "takeIndex", "activeTakeId", "takes", "offline",
+             "hasAudio", "mediaPath", "mediaUrl", "sidecarPath", "hasRecipe", "width", "height")
+    documentChanged = Signal()
+    filterChanged = Signal()
+
+    def __init__(self, parent: QObject | None = None, document: ProjectDocument | None = None) -> None:
+        super().__init__(parent)
+        self._document: ProjectDocument | None = None
+        self._filter_text = ""
+        self._kind = "all"
+        if document is not None:
+            self._set_document(document)
+
+    # -- following the document ---------------------------------------------------------------------------
+    def _get_document(self) -> ProjectDocument | None:
+        return self._document
+
+    def _set_document(self, document: ProjectDocument | None) -> None:
+        if document is self._document:
+            return
+        if self._document is not None:
+            self._document.projectReplaced.disconnect(self.rebuild)
+            self._document.edited.disconnect(self._on_edited)
+        self._document = document
+        if document is not None:
+            document.projectReplaced.connect(self.rebuild)
+            document.edited.connect(self._on_edited)
+        self.rebuild()
+        self.documentChanged.emit()
+
+    document = Property(ProjectDocument, _get_document, _set_document, notify=documentChanged)
+
+    def _on_edited(self, changed: list) -> None:
+        if "bin" in changed or any(self.row_of(c) >= 0 for c in changed):
+            self.rebuild(reset=False)
+
+    @Slot()
+    def rebuild(self, reset: bool = True) -> None:
+        doc = self._document
+        rows = [BinRow(a, doc) for a in doc.project.assets] if doc is not None else []
+        rows = [r for r in rows if self._accepts(r)]
+        if reset:
+            self.reset(rows)
+        else:
+            self.sync(rows, same=lambda a, b: a.signature == b.signature and a.path == b.path)
+
+    def _accepts(self, row: BinRow) -> bool:
+        if self._kind != "all" and row.asset.kind != self._kind:
+            return False
+        words = self._filter_text.lower().split()
+        text = row.search_text()
+        return all(w in text for w in words)
+
+    # -- search / filter ------------------------------------------------------------------------------------
+    def _set_filter_text(self, text: str) -> None:
+        if text != self._filter_text:
+            self._filter_text = text
+            self.filterChanged.emit()
+            self.rebuild(reset=False)
+
+    def _set_kind(self, kind: str) -> None:
+        if kind in KINDS and kind != self._kind:
+            self._kind = kind
+            self.filterChanged.emit()
+            self.rebuild(reset=False)
+
+    filterText = Property(str, lambda self: self._filter_text, _set_filter_text, notify=filterChanged)
+    kindFilter = Property(str, lambda self: self._kind, _set_kind, notify=filterChanged)
+    kinds = Property(list, lambda self: list(KINDS), constant=True)
+
+    # -- roles ----------------------------------------------------------------------------------------------
+    def role_value(self, row: BinRow, name: str) -> Any:
+        asset, take = row.asset, row.asset.active_take
+        if name == "assetId":
+            return asset.id
+        if name == "name":
+            return asset.name or row.path.name
+        if name == "kind":
+            return asset.kind
+        if name == "thumbnail":
+            if asset.kind == "audio" or asset.offline:
+                return ""
+            return thumb_url(row.path, min(1.0, row.seconds / 3), 224)
+        if name == "durationText":
+            return "still" if asset.kind == "image" else duration_text(row.seconds)
+        if name == "seconds":
+            return row.seconds
+        if name == "frameCount":
+            return take.frame_count
+        if name == "backend":
+            return take.backend or ""
+        if name == "backendName":
+            return BACKEND_NAMES.get(take.backend or "", "")
+        if name == "model":
+            return take.model or ""
+        if name == "badge":
+            parts = [BACKEND_NAMES.get(take.backend or "", ""), take.model or ""]
+            return " · ".join(p for p in parts if p) or asset.kind
+        if name == "takeCount":
+            return len(asset.takes)
+        if name == "takeIndex":
+            return next(i for i, t in enumerate(asset.takes) if t.id == asset.active_take_id) + 1
+        if name == "activeTakeId":
+            return asset.active_take_id
+        if name == "takes":
+            return [{"takeId": t.id, "label": f"Take {i + 1}", "seed": t.seed if t.seed is not None else -1,
+                     "active": t.id == asset.active_take_id} for i, t in enumerate(asset.takes)]
+        if name == "offline":
+            return asset.offline
+        if name == "hasAudio":
+            return take.has_audio or asset.kind == "audio"
+        if name == "mediaPath":
+            return str(row.path)
+        if name == "mediaUrl":
+            return QUrl.fromLocalFile(str(row.path)).toString()
+        if name == "sidecarPath":
+            return str(row.sidecar) if row.sidecar else ""
+        if name == "hasRecipe":
+            return row.has_recipe
+        if name == "width":
+            return take.width
+        if name == "height":
+            return take.height
+        raise KeyError(name)

@@ -1,0 +1,217 @@
+"""The generate panel's controller: the form's fields as Properties, backend readiness, cost, Generate."""
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Property, QObject, QUrl, Signal, Slot
+from PySide6.QtQml import QmlElement, QmlUncreatable
+
+from ltx_editor.core.catalog import get_model
+from ltx_editor.core.errors import LtxEditorError
+from ltx_editor.core.settings import GenerationMode
+from ltx_editor.generation.request import GenerationRequest
+
+from . import backends as readiness
+from .catalog_models import LoraModel, ModelsModel
+from .generate_form import MODE_NAMES, Form, aspect_ratios
+from .preferences import Preferences
+
+QML_IMPORT_NAME = "LtxEditor"
+QML_IMPORT_MAJOR_VERSION = 1
+UI_MAX_SEED = 2**31 - 1  # QML ints are 32-bit signed
+
+
+def _field(name: str, kind: type, notify: Signal, after: str | None = None):
+    def fget(self: GenerateController):
+        return getattr(self.form, name)
+
+    def fset(self: GenerateController, value) -> None:
+        if getattr(self.form, name) == value:
+            return
+        setattr(self.form, name, kind(value))
+        if after:
+            getattr(self, after)()
+        self.changed.emit()
+
+    return Property(kind, fget, fset, notify=notify)
+
+
+def cost_text(request: GenerationRequest) -> str:
+    if request.backend == "local":
+        return "Free — runs on this machine"
+    try:
+        from ltx_editor.generation.cost import estimate
+    except ImportError:  # the cloud extra's module is missing: say so rather than guess
+        return "Cost unknown"
+    usd = estimate(request)
+    return "Price not published (billed by GPU time)" if usd is None else f"≈ ${usd:.2f} (estimate)"
+
+
+@QmlElement
+@QmlUncreatable("GenerateController is made by the app controller.")
+class GenerateController(QObject):
+    """`submit(request)` is the job queue's submit (it may raise, e.g. BudgetExceeded)."""
+
+    changed = Signal()
+    backendsChanged = Signal()
+    submitted = Signal(str)  # job id
+    error = Signal(str, str)  # message, hint
+
+    def __init__(self, preferences: Preferences, submit: Callable[[GenerationRequest], Any],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._prefs = preferences
+        self._submit = submit
+        self.form = Form(backend=preferences.values.default_backend)
+        self._models = ModelsModel(self)
+        self._loras = LoraModel(self)
+        self._statuses = readiness.all_statuses(preferences.values.local_model_path)
+        preferences.changed.connect(self.refreshBackends)
+        preferences.keysChanged.connect(self.refreshBackends)
+        self._loras.selectionChanged.connect(self.changed)
+        self._loras.scan(preferences.values.lora_dir)
+        self._backend_changed()
+
+    # -- reactions --------------------------------------------------------------------------------------
+    def _status(self, backend: str) -> readiness.BackendStatus:
+        return next(s for s in self._statuses if s.id == backend)
+
+    @Slot()
+    def refreshBackends(self) -> None:
+        self._statuses = readiness.all_statuses(self._prefs.values.local_model_path)
+        if self._loras.folder != self._prefs.values.lora_dir:
+            self._loras.scan(self._prefs.values.lora_dir)
+        status = self._status(self.form.backend)
+        self._models.show(self.form.backend, status.ready, status.reason)
+        self.backendsChanged.emit()
+        self.changed.emit()
+
+    def _backend_changed(self) -> None:
+        status = self._status(self.form.backend)
+        self._models.show(self.form.backend, status.ready, status.reason)
+        ids = [m.id for m in self._models.items]
+        if self.form.model_id not in ids and ids:
+            self.form.model_id = ids[0]
+            self._model_changed()
+        self._mode_check()
+
+    def _model_changed(self) -> None:
+        model = get_model(self.form.model_id)
+        self.form.steps, self.form.guidance = model.default_steps, model.default_guidance
+        if self.form.fps not in model.fps_options:
+            self.form.fps = model.fps_options[0]
+        if self.form.resolution not in self.form.resolutions():
+            self.form.resolution = self.form.resolutions()[-1]
+        self._mode_check()
+
+    def _mode_check(self) -> None:
+        modes = [m.value for m in self.form.modes()]
+        if self.form.mode not in modes and modes:
+            self.form.mode = modes[0]
+
+    # -- fields ----------------------------------------------------------------------------------------------
+    backend = _field("backend", str, changed, "_backend_changed")
+    modelId = _field("model_id", str, changed, "_model_changed")
+    mode = _field("mode", str, changed)
+    prompt = _field("prompt", str, changed)
+    negativePrompt = _field("negative_prompt", str, changed)
+    enhance = _field("enhance", bool, changed)
+    resolution = _field("resolution", str, changed)
+    aspectRatio = _field("aspect_ratio", str, changed)
+    durationS = _field("duration_s", float, changed)
+    fps = _field("fps", float, changed)
+    steps = _field("steps", int, changed)
+    guidance = _field("guidance", float, changed)
+    seed = _field("seed", int, changed)
+    seedLocked = _field("seed_locked", bool, changed)
+    sourceImage = _field("source_image", str, changed)
+    sourceVideo = _field("source_video", str, changed)
+
+    # -- derived, read-only ----------------------------------------------------------------------------------
+    models = Property(QObject, lambda self: self._models, constant=True)
+    loras = Property(QObject, lambda self: self._loras, constant=True)
+    backends = Property(list, lambda self: [s.as_dict() for s in self._statuses], notify=backendsChanged)
+    modes = Property(list, lambda self: [{"id": m.value, "name": MODE_NAMES[m]} for m in self.form.modes()],
+                     notify=changed)
+    resolutions = Property(list, lambda self: self.form.resolutions(), notify=changed)
+    aspectRatios = Property(list, lambda self: aspect_ratios(), constant=True)
+    fpsOptions = Property(list, lambda self: list(get_model(self.form.model_id).fps_options), notify=changed)
+    supportsLoras = Property(bool, lambda self: self.form.backend == "local", notify=changed)
+    needsImage = Property(bool, lambda self: self.form.mode == GenerationMode.IMAGE_TO_VIDEO.value,
+                          notify=changed)
+    needsVideo = Property(bool, lambda self: self.form.mode in ("extend-forward", "extend-backward",
+                                                                "video-to-video"), notify=changed)
+    sourceImageUrl = Property(str, lambda self: QUrl.fromLocalFile(self.form.source_image).toString()
+                              if self.form.source_image else "", notify=changed)
+
+    def _problem(self) -> str:
+        status = self._status(self.form.backend)
+        if not status.ready:
+            return f"{status.name} is not ready: {status.reason}."
+        return self.form.problem()
+
+    def _summary(self) -> str:
+        try:
+            s = self._request().settings
+        except (LtxEditorError, ValueError):
+            return ""
+        return f"{s.width}×{s.height} · {s.num_frames} frames · {s.num_frames / s.fps:.1f} s"
+
+    def _cost(self) -> str:
+        try:
+            return cost_text(self._request(prompt_required=False))
+        except (LtxEditorError, ValueError):
+            return ""
+
+    problem = Property(str, _problem, notify=changed)
+    canGenerate = Property(bool, lambda self: not self._problem(), notify=changed)
+    summary = Property(str, _summary, notify=changed)
+    costText = Property(str, _cost, notify=changed)
+
+    # -- actions ---------------------------------------------------------------------------------------------
+    def _request(self, prompt_required: bool = True) -> GenerationRequest:
+        form = self.form
+        if not prompt_required and not form.prompt.strip():
+            form = Form(**{**form.__dict__, "prompt": "estimate"})
+        v = self._prefs.values
+        memory = {"fp8": v.fp8, "vae_tiling": v.vae_tiling, "cpu_offload": v.cpu_offload}
+        return form.request(model_path=v.local_model_path or None, local_memory=memory, loras=self._loras.specs())
+
+    @Slot(result=str)
+    def generate(self) -> str:
+        """Queue the job; returns its id ("" when refused, with `error` emitted in words)."""
+        problem = self._problem()
+        if problem:
+            self.error.emit("Cannot generate yet.", problem)
+            return ""
+        try:
+            job = self._submit(self._request())
+        except LtxEditorError as exc:
+            self.error.emit(exc.message, exc.hint)
+            return ""
+        except ValueError as exc:  # pydantic's request validation (e.g. a condition past the last frame)
+            self.error.emit("These settings cannot be generated.", str(exc).splitlines()[-1])
+            return ""
+        if not self.form.seed_locked:
+            self.form.seed = random.randint(0, UI_MAX_SEED)
+            self.changed.emit()
+        self.submitted.emit(job.id)
+        return job.id
+
+    @Slot()
+    def randomizeSeed(self) -> None:
+        self.seed = random.randint(0, UI_MAX_SEED)
+
+    def use_source_image(self, path: str) -> None:
+        self.form.source_image = path
+        if GenerationMode.IMAGE_TO_VIDEO in self.form.modes():
+            self.form.mode = GenerationMode.IMAGE_TO_VIDEO.value
+        self.changed.emit()
+
+    def use_source_video(self, path: str, mode: GenerationMode = GenerationMode.EXTEND_FORWARD) -> None:
+        self.form.source_video = path
+        if mode in self.form.modes():
+            self.form.mode = mode.value
+        self.changed.emit()

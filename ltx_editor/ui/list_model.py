@@ -1,0 +1,136 @@
+"""A generic list model with explicit, named roles: subclasses list their roles and how to read each one.
+
+Rows are Python objects addressed by a stable key (an id), so updates touch one row instead of resetting.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import (
+    Property,
+    QAbstractListModel,
+    QByteArray,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RoleListModel(QAbstractListModel):
+    """Subclasses set ROLES (role names, in order) and implement `role_value(item, name)` and `key(item)`."""
+
+    ROLES: tuple[str, ...] = ()
+    countChanged = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[Any] = []
+        self._role_ids = {Qt.ItemDataRole.UserRole + 1 + i: name for i, name in enumerate(self.ROLES)}
+        self._role_of = {name: rid for rid, name in self._role_ids.items()}
+        self.modelReset.connect(self.countChanged)
+        self.rowsInserted.connect(self.countChanged)
+        self.rowsRemoved.connect(self.countChanged)
+
+    # -- subclass hooks ---------------------------------------------------------------------------------
+    def key(self, item: Any) -> str:
+        return item.id
+
+    def role_value(self, item: Any, name: str) -> Any:
+        return getattr(item, name)
+
+    # -- Qt model API -------------------------------------------------------------------------------------
+    def roleNames(self) -> dict[int, QByteArray]:
+        return {rid: QByteArray(name.encode()) for rid, name in self._role_ids.items()}
+
+    def rowCount(self, parent: Index | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self._items)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        item = self._items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.role_value(item, self.ROLES[0]) if self.ROLES else None
+        name = self._role_ids.get(role)
+        return None if name is None else self.role_value(item, name)
+
+    # -- Python API ---------------------------------------------------------------------------------------
+    @property
+    def items(self) -> list[Any]:
+        return list(self._items)
+
+    def reset(self, items: Iterable[Any]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def row_of(self, key: str) -> int:
+        return next((i for i, it in enumerate(self._items) if self.key(it) == key), -1)
+
+    def item(self, key: str) -> Any | None:
+        row = self.row_of(key)
+        return self._items[row] if row >= 0 else None
+
+    def upsert(self, item: Any, at: int | None = None) -> None:
+        """Replace the row with the same key (one dataChanged) or insert it (at the end by default)."""
+        row = self.row_of(self.key(item))
+        if row >= 0:
+            self._items[row] = item
+            self.dataChanged.emit(self.index(row), self.index(row))
+            return
+        at = len(self._items) if at is None else max(0, min(at, len(self._items)))
+        self.beginInsertRows(QModelIndex(), at, at)
+        self._items.insert(at, item)
+        self.endInsertRows()
+
+    def remove(self, key: str) -> bool:
+        row = self.row_of(key)
+        if row < 0:
+            return False
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._items[row]
+        self.endRemoveRows()
+        return True
+
+    def sync(self, items: list[Any], same: Callable[[Any, Any], bool] | None = None) -> None:
+        """Make the rows equal `items` with row-level inserts/removes/changes (no reset)."""
+        wanted = [self.key(i) for i in items]
+        for key in [self.key(i) for i in self._items if self.key(i) not in set(wanted)]:
+            self.remove(key)
+        for pos, item in enumerate(items):
+            row = self.row_of(self.key(item))
+            if row < 0:
+                self.upsert(item, at=pos)
+            elif row != pos:
+                self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), pos if pos < row else pos + 1)
+                self._items.insert(pos, self._items.pop(row))
+                self.endMoveRows()
+                self._changed(pos, item, same)
+            else:
+                self._changed(pos, item, same)
+
+    def _changed(self, row: int, item: Any, same: Callable[[Any, Any], bool] | None) -> None:
+        old = self._items[row]
+        self._items[row] = item
+        if same is None or not same(old, item):
+            self.dataChanged.emit(self.index(row), self.index(row))
+
+    # -- QML helpers --------------------------------------------------------------------------------------
+    count = Property(int, lambda self: len(self._items), notify=countChanged)
+
+    @Slot(int, result="QVariantMap")
+    def get(self, row: int) -> dict:
+        if not 0 <= row < len(self._items):
+            return {}
+        item = self._items[row]
+        return {name: self.role_value(item, name) for name in self.ROLES}
+
+    @Slot(str, result=int)
+    def indexOf(self, key: str) -> int:
+        return self.row_of(key)

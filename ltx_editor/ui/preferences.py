@@ -1,0 +1,140 @@
+"""Editor preferences: a JSON file in the platform's config folder (never API keys — those go to the keychain).
+
+QML edits the Properties (one per field); `save()` writes the file atomically.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_cache_dir, user_config_dir
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from PySide6.QtCore import Property, QObject, Signal, Slot
+from PySide6.QtQml import QmlElement
+
+QML_IMPORT_NAME = "LtxEditor"
+QML_IMPORT_MAJOR_VERSION = 1
+log = logging.getLogger(__name__)
+MAX_RECENT = 10
+
+
+class PreferenceValues(BaseModel):
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    model_cache_dir: str = ""  # "" = Hugging Face's default cache
+    lora_dir: str = ""
+    local_model_path: str = ""  # a folder / file / hub id used instead of the catalog's hub id ("" = catalog)
+    default_backend: Literal["local", "fal", "replicate"] = "local"
+    fp8: bool = False
+    vae_tiling: bool = True
+    cpu_offload: Literal["none", "model", "sequential", "group"] = "none"
+    enhance_endpoint: str = ""  # an OpenAI-compatible base URL ("" = prompt enhancement off)
+    enhance_model: str = ""
+    autosave_minutes: int = Field(2, ge=0, le=120)  # 0 = off
+    recent_files: list[str] = Field(default_factory=list)
+
+
+def default_path() -> Path:
+    return Path(user_config_dir("ltx-editor", appauthor=False)) / "preferences.json"
+
+
+def thumbnail_cache_dir() -> Path:
+    return Path(user_cache_dir("ltx-editor", appauthor=False)) / "thumbnails"
+
+
+def _field(name: str, kind: type, notify: Signal):
+    def fget(self: Preferences):
+        return getattr(self.values, name)
+
+    def fset(self: Preferences, value) -> None:
+        if getattr(self.values, name) == value:
+            return
+        try:
+            setattr(self.values, name, value)
+        except ValidationError as exc:
+            self.error.emit(f"{name.replace('_', ' ')}: {exc.errors()[0]['msg']}")
+            return
+        self.changed.emit()
+
+    return Property(kind, fget, fset, notify=notify)
+
+
+@QmlElement
+class Preferences(QObject):
+    changed = Signal()
+    error = Signal(str)
+    keysChanged = Signal()
+
+    def __init__(self, parent: QObject | None = None, path: str | Path | None = None) -> None:
+        super().__init__(parent)
+        self.path = Path(path) if path else default_path()
+        self.values = self._read()
+
+    def _read(self) -> PreferenceValues:
+        try:
+            return PreferenceValues.model_validate(json.loads(self.path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            return PreferenceValues()
+        except (OSError, ValueError, ValidationError) as exc:  # a broken file must not stop the editor
+            log.warning("ignoring unreadable preferences %s: %s", self.path, exc)
+            return PreferenceValues()
+
+    @Slot()
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".prefs-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(self.values.model_dump_json(indent=2))
+        os.replace(tmp, self.path)
+
+    def add_recent(self, path: str | Path) -> None:
+        path = str(Path(path).resolve())
+        self.values.recent_files = [path, *[p for p in self.values.recent_files if p != path]][:MAX_RECENT]
+        self.changed.emit()
+        self.save()
+
+    # -- API keys: the keychain only ---------------------------------------------------------------------
+    @Slot(str, result=bool)
+    def hasApiKey(self, service: str) -> bool:
+        from ltx_editor.generation import secrets
+
+        return bool(secrets.get_api_key(service))
+
+    @Slot(str, str, result=str)
+    def setApiKey(self, service: str, key: str) -> str:
+        """Store (or with an empty key, delete) a key; returns "" on success or what went wrong, in words."""
+        from ltx_editor.generation import secrets
+
+        try:
+            if key.strip():
+                secrets.set_api_key(service, key.strip())
+            else:
+                secrets.delete_api_key(service)
+        except Exception as exc:  # keychain errors carry no key material (secrets.py guarantees it)
+            return str(exc)
+        self.keysChanged.emit()
+        return ""
+
+    def _keychain(self) -> tuple[bool, str]:
+        from ltx_editor.generation import secrets
+
+        return secrets.keychain_status()
+
+    keychainAvailable = Property(bool, lambda self: self._keychain()[0], notify=keysChanged)
+    keychainStatus = Property(str, lambda self: self._keychain()[1], notify=keysChanged)
+
+    modelCacheDir = _field("model_cache_dir", str, changed)
+    loraDir = _field("lora_dir", str, changed)
+    localModelPath = _field("local_model_path", str, changed)
+    defaultBackend = _field("default_backend", str, changed)
+    fp8 = _field("fp8", bool, changed)
+    vaeTiling = _field("vae_tiling", bool, changed)
+    cpuOffload = _field("cpu_offload", str, changed)
+    enhanceEndpoint = _field("enhance_endpoint", str, changed)
+    enhanceModel = _field("enhance_model", str, changed)
+    autosaveMinutes = _field("autosave_minutes", int, changed)
+    recentFiles = Property(list, lambda self: list(self.values.recent_files), notify=changed)
