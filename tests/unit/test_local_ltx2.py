@@ -14,7 +14,7 @@ from ltx_editor.generation.output import write_video
 from ltx_editor.generation.request import CancelToken, Condition
 from tests.fakes.model_fixtures import *  # noqa: F403 (pytest fixtures)
 from tests.fakes.model_fixtures import tiny_request
-from tests.fakes.video_probe import probe
+from tests.fakes.video_probe import probe, read_frames
 
 M = GenerationMode
 
@@ -48,6 +48,13 @@ def test_text_to_video_with_synchronized_audio(provider, tiny_ltx2_dir, tmp_path
     assert p.audio_seconds == pytest.approx(17 / 24, abs=0.07)  # the audio spans the video exactly
     assert result.has_audio and provider.loaded.family == "ltx-2"
     assert json.loads(result.sidecar_path.read_text())["output"]["has_audio"] is True
+
+
+def test_same_seed_same_video_and_audio(provider, tiny_ltx2_dir, tmp_path):
+    a = generate(provider, tiny_request(tiny_ltx2_dir, seed=21), tmp_path)
+    b = generate(provider, tiny_request(tiny_ltx2_dir, seed=21), tmp_path)
+    assert np.array_equal(read_frames(a.video_path), read_frames(b.video_path))
+    assert a.video_path.read_bytes() == b.video_path.read_bytes()  # audio included, bit for bit
 
 
 def test_audio_can_be_left_out(provider, tiny_ltx2_dir, tmp_path):

@@ -157,7 +157,24 @@ def test_cancel_mid_run_stops_within_a_step_and_leaves_no_file(provider, tiny_lt
                            num_frames_override=17)
     with pytest.raises(Cancelled):
         asyncio.run(provider.generate(request, tmp_path, on_progress, cancel))
-    assert steps_seen and max(steps_seen) <= 3  # cancelled at step 1 (events reach the loop a step late)
+    assert steps_seen and max(steps_seen) <= 5  # events reach the loop thread a little late; see below
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_engine_stops_at_the_step_where_cancel_was_seen(provider, tiny_ltx_dir, tmp_path):
+    """On the worker thread itself (no loop hop): cancel during step 2's report -> no step 3, no decode."""
+    engine = provider._get_engine()
+    cancel, stages = CancelToken(), []
+
+    def emit(event):
+        stages.append((event.stage, event.step))
+        if event.step == 2:
+            cancel.cancel()
+
+    with pytest.raises(Cancelled):
+        engine.generate(tiny_request(tiny_ltx_dir, steps=10), tmp_path, emit, cancel)
+    steps = [step for stage, step in stages if stage is Stage.GENERATING]
+    assert steps == [1, 2] and Stage.DECODING not in [stage for stage, _ in stages]
     assert list(tmp_path.iterdir()) == []
 
 
