@@ -122,7 +122,7 @@ def load_model(model_id: str, resolved: ResolvedModel, *, family_hint: str, devi
     loaded = LoadedModel(model_id=model_id, family=family, resolved=resolved, device=device, dtype=dtype,
                          pipes=pipes)
     if upsampler is not None and family == "ltx-video":
-        loaded.upsampler = _load_upsampler(upsampler, base, dtype)
+        loaded.upsampler = load_upsampler(upsampler, base, dtype)
     if fp8:
         enable_fp8_storage(base.transformer)
         loaded.fp8 = True
@@ -143,7 +143,7 @@ def find_upsampler(resolved: ResolvedModel) -> ResolvedModel | None:
     return None
 
 
-def _load_upsampler(resolved: ResolvedModel, base: Any, dtype: Any) -> Any:
+def load_upsampler(resolved: ResolvedModel, base: Any, dtype: Any) -> Any:
     from diffusers import LTXLatentUpsamplePipeline
     from diffusers.pipelines.ltx.modeling_latent_upsampler import LTXLatentUpsamplerModel
 

@@ -14,7 +14,7 @@ from ltx_editor.core.catalog import ModelInfo, get_model
 
 from ..errors import GenerationError
 from ..request import ProgressEvent, Stage
-from .loader import LoadedModel, _load_upsampler, find_upsampler, load_model
+from .loader import LoadedModel, find_upsampler, load_model, load_upsampler
 from .memory import free_memory, set_vae_tiling
 from .source import ResolvedModel, parse_source, resolve
 
@@ -89,7 +89,7 @@ class ModelCache:
         if want_upsampler and loaded.upsampler is None and loaded.family == "ltx-video":
             upsampler = self._upsampler_source(model_id, loaded.resolved, emit)
             if upsampler is not None:
-                loaded.upsampler = _load_upsampler(upsampler, loaded.base, opts.dtype)
+                loaded.upsampler = load_upsampler(upsampler, loaded.base, opts.dtype)
                 loaded.upsampler.latent_upsampler.to(opts.device)
         if opts.compile_transformer and not self._compiled and opts.device.startswith("cuda"):
             loaded.base.transformer.compile()  # compiled lazily on the first call; modules are shared
