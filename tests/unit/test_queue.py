@@ -204,6 +204,9 @@ def test_queue_survives_a_restart(tmp_path):
         local.hold.set()
         h.stop()
     assert set(records[0]) == {"id", "request", "state", "priority", "created", "error", "result_asset_id"}
+    from ltx_editor.core.project import JobRecord
+
+    records = [JobRecord.model_validate(r).model_dump() for r in records]  # the project file's round trip
 
     h2 = Harness(tmp_path)
     restored = {j.request.prompt: j for j in h2.queue.restore(records)}
