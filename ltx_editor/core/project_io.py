@@ -257,6 +257,11 @@ def discard_recovery(path: str | Path) -> None:
 def _serialize(project: Project) -> bytes:
     data = project.model_dump(mode="json")
     data["schema_version"] = SCHEMA_VERSION
+    try:  # every file we write must open again: an inconsistent project is refused before writing
+        Project.model_validate(data)
+    except ValidationError as e:
+        raise ProjectFileError(f"The project was not saved because it is inconsistent: {_describe(e)}.",
+                               hint="This is a bug in LTX Editor; the previous file is unchanged.") from None
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 

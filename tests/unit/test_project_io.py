@@ -282,3 +282,13 @@ def test_load_is_fast_enough_to_measure(tmp_path):
     start = time.perf_counter()
     assert len(load_project(path).project.tracks[0].clips) == 100
     assert time.perf_counter() - start < 2.0  # generous: the real figure is in tests/bench
+
+
+def test_an_inconsistent_project_is_not_written(saved):
+    project, path = saved
+    before = path.read_bytes()
+    project.tracks[0].clips[1].start = 0  # overlaps the first clip: such a file could not be opened again
+    for write in (save_project, autosave):
+        with pytest.raises(ProjectFileError, match="not saved because it is inconsistent: .*overlap"):
+            write(project, path)
+    assert path.read_bytes() == before and not autosave_path(path).exists()
