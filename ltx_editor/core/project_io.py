@@ -154,7 +154,10 @@ def _validate(data: dict, source: Path) -> Project:
             f"{name} was saved by a newer LTX Editor (schema version {version}; this one reads up to "
             f"{SCHEMA_VERSION}).", hint="Update LTX Editor to open it.")
     if version < SCHEMA_VERSION:
-        data = migrate(data, target=SCHEMA_VERSION)
+        try:
+            data = migrate(data, target=SCHEMA_VERSION)
+        except ProjectFileError as e:
+            raise ProjectFileError(f"{name}: {e.message}", hint=e.hint) from None
     try:
         return Project.model_validate(data)
     except ValidationError as e:
@@ -255,14 +258,17 @@ def discard_recovery(path: str | Path) -> None:
 
 
 def _serialize(project: Project) -> bytes:
-    data = project.model_dump(mode="json")
-    data["schema_version"] = SCHEMA_VERSION
     try:  # every file we write must open again: an inconsistent project is refused before writing
+        data = project.model_dump(mode="json")
+        data["schema_version"] = SCHEMA_VERSION
         Project.model_validate(data)
+        return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
     except ValidationError as e:
-        raise ProjectFileError(f"The project was not saved because it is inconsistent: {_describe(e)}.",
-                               hint="This is a bug in LTX Editor; the previous file is unchanged.") from None
-    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+        problem = _describe(e)
+    except (ValueError, TypeError, RecursionError) as e:  # e.g. a job request nested beyond JSON's reach
+        problem = str(e) or type(e).__name__
+    raise ProjectFileError(f"The project was not saved because it is inconsistent: {problem}.",
+                           hint="This is a bug in LTX Editor; the previous file is unchanged.")
 
 
 def _write_atomic(target: Path, data: bytes, *, backup: bool, newer_than: Path) -> None:
