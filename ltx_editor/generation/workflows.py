@@ -68,6 +68,11 @@ def _media(project_path: Path | str, stored: str) -> str:
     return str(resolve_media(project_path, stored))
 
 
+def image_condition(png: Path | str, frame_index: int = 0, strength: float = 1.0) -> Condition:
+    """A grabbed frame (core/frame_grab) as an image-to-video input."""
+    return Condition(kind="image", path=str(png), frame_index=frame_index, strength=strength)
+
+
 # --- keyframe animation -----------------------------------------------------------------------------------
 def segment_request(plan: KeyframePlan, index: int, project: Project, project_path: Path | str, recipe: Recipe,
                     previous_tail: str | None = None) -> GenerationRequest:
