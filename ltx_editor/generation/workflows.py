@@ -173,25 +173,8 @@ class BatchEstimate:
 
 
 def estimate_requests(requests: Sequence[GenerationRequest]) -> BatchEstimate:
-    """Summed cost of a batch, before anything is queued (local generations are free)."""
-    usd, unknown = 0.0, 0
-    for r in requests:
-        value = 0.0 if r.backend == "local" else _estimate(r)
-        if value is None:
-            unknown += 1
-        else:
-            usd += value
-    return BatchEstimate(usd=usd, unknown=unknown, count=len(requests))
+    """Summed cost of a batch (generation/cost.py's prices), before anything is queued; local is free."""
+    from .cost import estimate_batch
 
-
-def _estimate(request: GenerationRequest) -> float | None:
-    try:
-        from .cost import estimate
-    except ImportError:  # the cloud helper's module is missing: use the catalog's price rule
-        info = request.model_info()
-        ep = info.endpoint(request.backend, request.mode)
-        s = request.settings
-        return None if ep is None else ep.price.estimate(width=s.width, height=s.height,
-                                                         num_frames=s.num_frames, fps=s.fps,
-                                                         resolution=s.resolution)
-    return estimate(request)
+    batch = estimate_batch(requests)
+    return BatchEstimate(usd=batch.total_usd, unknown=batch.unknown, count=len(batch.per_job))

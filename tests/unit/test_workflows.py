@@ -192,3 +192,26 @@ def test_batch_estimate_sums_cloud_prices_and_local_is_free():
     est = estimate_requests(reqs)
     assert est.count == 3 and est.unknown == 0
     assert est.usd == pytest.approx(3 * 0.02 * 49 / 24, rel=0.05)
+
+
+# --- the same requests on fal -------------------------------------------------------------------------------
+def test_workflow_requests_map_onto_fal_endpoints():
+    from ltx_editor.generation.cloud.fal_fields import build_fal_call
+
+    fal = Recipe(backend="fal", settings=GenerationSettings(model_id="ltxv-2b-0.9.8-distilled", seed=5))
+    project = Project(keyframes=_keyframes(0, 160, 320, 479))
+    plan = plan_keyframes(project.keyframes, ModelLimits.for_model("ltxv-2b-0.9.8-distilled"))
+    chained = segment_request(plan, 1, project, PROJECT_PATH, fal, previous_tail="/tmp/tail.mp4")
+    call = build_fal_call(chained)
+    assert call.endpoint.endswith("/multiconditioning")
+    assert call.arguments["videos"][0]["start_frame_num"] == 0
+    assert [i["start_frame_num"] for i in call.arguments["images"]] == [
+        c.frame_index for c in chained.conditions if c.kind == "image"]
+    shot_project = Project()
+    sid = sb.add_shot(shot_project, "a bird", 2.0, start_image="s.png", end_image="e.png").created[0]
+    call = build_fal_call(shot_request(sb.shot(shot_project, sid), shot_project, PROJECT_PATH, fal))
+    assert [i["start_frame_num"] for i in call.arguments["images"]] == [0, 48]  # first and last frame
+    project = _video_project()
+    (part,) = plan_extension(project, "clip_a", "forward", 1.0).parts
+    call = build_fal_call(extension_request(part, project, fal, Path("/tmp/cond.mp4")))
+    assert call.endpoint.endswith("/extend") and call.arguments["video"]["max_num_frames"] == 9
