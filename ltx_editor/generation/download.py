@@ -113,6 +113,10 @@ async def _fetch(client: httpx.AsyncClient, url: str, tmp: Path, opts: DownloadO
                 last_problem = str(exc)
             except httpx.TimeoutException:
                 last_problem = "the connection stalled"
+            except (httpx.RemoteProtocolError, httpx.ReadError):
+                last_problem = "the connection dropped mid-download"
+            except httpx.ConnectError:
+                last_problem = "could not connect to the file host"
             except httpx.TransportError as exc:
                 last_problem = f"the connection failed ({type(exc).__name__})"
             attempt += 1

@@ -77,11 +77,25 @@ class ProjectDocument(QObject):
     def file_path(self) -> Path | None:
         return self._path
 
+    @property
+    def working_path(self) -> Path:
+        """The project file, or for an unsaved project a stand-in inside this session's scratch folder, so
+        media paths resolve and media folders exist the same way before and after the first save."""
+        from .media_place import scratch_project_path
+
+        return self._path or scratch_project_path()
+
     def media_path(self, stored: str) -> Path:
         """The file a stored media path names (relative paths are relative to the project file)."""
         from ltx_editor.core.project_io import resolve_media
 
-        return resolve_media(self._path or Path.cwd() / "untitled.ltxproj", stored)
+        return resolve_media(self.working_path, stored)
+
+    def output_dir(self) -> Path:
+        """Where generated clips and grabbed frames go: the project's media folder."""
+        from ltx_editor.core.project_io import media_dir
+
+        return media_dir(self.working_path)
 
     def replace(self, project: Project, path: str | Path | None, *, dirty: bool = False) -> None:
         """Swap in another project (new/open/recover): the undo history starts over."""

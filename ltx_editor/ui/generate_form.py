@@ -36,6 +36,9 @@ class Form:
     enhance: bool = False
     resolution: str = "480p"
     aspect_ratio: str = "16:9"
+    custom_size: bool = False  # width x height below instead of resolution + aspect (multiples of 32)
+    width: int = 768
+    height: int = 512
     duration_s: float = 5.0
     fps: float = 24.0
     steps: int = 8
@@ -75,6 +78,8 @@ class Form:
                             duration_s=self.duration_s, fps=self.fps, steps=self.steps,
                             guidance_scale=self.guidance, seed=self.seed if self.seed_locked else None,
                             negative_prompt=self.negative_prompt, enhance_prompt=self.enhance)
+        if self.custom_size:
+            values.update(width_override=self.width, height_override=self.height)
         if self.backend == "local":
             values.update(local_memory or {})
             values["loras"] = loras or []

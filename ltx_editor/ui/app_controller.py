@@ -1,0 +1,257 @@
+"""The application: owns the document, the models and controllers, the generation worker, and the project
+lifecycle (new/open/recover/save/save as/autosave). QML gets it as Main.qml's one required property."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
+from PySide6.QtQml import QmlElement, QmlUncreatable
+
+from ltx_editor.core.errors import LtxEditorError
+from ltx_editor.core.project import JobRecord
+from ltx_editor.generation.queue import Job
+
+from .bin_controller import BinController, local_path
+from .bin_model import BinModel
+from .document import ProjectDocument, blank_project
+from .export_controller import ExportController
+from .generate_controller import GenerateController
+from .jobs_model import JobsModel
+from .media_place import adopt_media
+from .preferences import Preferences
+from .preview_controller import PreviewController
+from .worker import GenerationWorker
+
+QML_IMPORT_NAME = "LtxEditor"
+QML_IMPORT_MAJOR_VERSION = 1
+log = logging.getLogger(__name__)
+PROJECT_SUFFIX = ".ltxproj"
+
+
+def provider_options(backend: str, prefs: Preferences) -> dict[str, Any]:
+    """The factory's keyword options for a backend, from the preferences (cloud keys come from the keychain)."""
+    v = prefs.values
+    if backend != "local":
+        return {}
+    options: dict[str, Any] = {"cache_dir": v.model_cache_dir or None}
+    if v.enhance_endpoint and v.enhance_model:
+        from ltx_editor.generation.enhance import PromptEnhancer
+
+        options["enhancer"] = PromptEnhancer(v.enhance_endpoint, v.enhance_model)
+    return options
+
+
+@QmlElement
+@QmlUncreatable("AppController is made by ltx_editor.app.main().")
+class AppController(QObject):
+    errorOccurred = Signal(str, str)  # message, hint: shown in a dialog
+    noticeOccurred = Signal(str)  # a non-blocking note (saved, exported...)
+    recoveryOffered = Signal(str)  # a project whose autosave is newer than the file
+    recentChanged = Signal()
+
+    def __init__(self, preferences: Preferences | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._prefs = preferences or Preferences(self)
+        self._doc = ProjectDocument(self)
+        self._worker = GenerationWorker(lambda backend: provider_options(backend, self._prefs),
+                                        self._doc.output_dir, self._before_submit, parent=self)
+        self._jobs = JobsModel(self)
+        self._generate = GenerateController(self._prefs, self._worker.queue.submit, self)
+        self._bin_actions = BinController(self._doc, self._generate, self._worker.queue.submit,
+                                          self._worker.queue.set_result_asset, self)
+        self._bin = BinModel(self, self._doc)
+        self._preview = PreviewController(self, self._doc)
+        self._export = ExportController(self._doc, self)
+        self._autosave = QTimer(self)
+        self._autosave.timeout.connect(self.autosaveNow)
+        self._wire()
+        self._apply_autosave_interval()
+
+    def _wire(self) -> None:
+        self._worker.jobChanged.connect(self._jobs.on_job_changed)
+        self._worker.jobRemoved.connect(self._jobs.on_job_removed)
+        self._worker.jobChanged.connect(self._on_job_changed)
+        self._bin_actions.resultArrived.connect(lambda asset_id: self._preview.showAsset(asset_id, True))
+        for source in (self._generate, self._bin_actions):
+            source.error.connect(self.errorOccurred)
+        self._export.failed.connect(self.errorOccurred)
+        self._export.finished.connect(lambda path: self.noticeOccurred.emit(f"Exported {Path(path).name}"))
+        self._prefs.error.connect(lambda msg: self.errorOccurred.emit(msg, ""))
+        self._prefs.changed.connect(self._apply_autosave_interval)
+        self._prefs.changed.connect(self._worker.reset_providers)
+        self._prefs.keysChanged.connect(self._worker.reset_providers)
+
+    # -- lifetime ------------------------------------------------------------------------------------------
+    def start(self) -> None:
+        self._worker.start()
+
+    @Slot()
+    def shutdown(self) -> None:
+        self._autosave.stop()
+        self._export.cancel()
+        self._export.wait(10)
+        self._worker.stop()
+
+    # -- jobs ----------------------------------------------------------------------------------------------
+    def _before_submit(self, job: Job) -> None:
+        from ltx_editor.generation.cost import BudgetGuard
+
+        BudgetGuard(self._doc.project).check(job.cost_estimate)
+
+    def _on_job_changed(self, job: Job) -> None:
+        if job.state == "finished" and job.result is not None and not job.result_asset_id:
+            if self._bin_actions.take_in(job):
+                self._record_cost(job)
+                self._jobs.on_job_changed(job)  # shows "open result" now that the asset exists
+        # `finished` is set only when it failed in this session (a restored failed job has none).
+        if job.state == "failed" and job.error is not None and job.finished:
+            self.errorOccurred.emit(f"Generation failed: {job.error.message}", job.error.hint)
+
+    def _record_cost(self, job: Job) -> None:
+        usd = job.result.cost_usd if job.result else None
+        if usd:
+            self._doc.project.spent_usd = round(self._doc.project.spent_usd + usd, 4)
+
+    @Slot(str)
+    def cancelJob(self, job_id: str) -> None:
+        self._worker.queue.cancel(job_id)
+
+    @Slot(str)
+    def retryJob(self, job_id: str) -> None:
+        try:
+            self._worker.queue.retry(job_id)
+        except (LtxEditorError, ValueError, KeyError) as exc:
+            self.errorOccurred.emit(f"Cannot retry: {exc}", "")
+
+    @Slot(str)
+    def removeJob(self, job_id: str) -> None:
+        self._worker.queue.remove(job_id)
+        self._doc.mark_dirty("jobs")
+
+    @Slot(str)
+    def openJobResult(self, job_id: str) -> None:
+        job = self._jobs.job(job_id)
+        if job is not None and job.result_asset_id:
+            self._preview.showAsset(job.result_asset_id, True)
+
+    # -- project lifecycle ---------------------------------------------------------------------------------
+    @Slot()
+    def newProject(self) -> None:
+        self._replace(blank_project(), None)
+
+    @Slot(str, result=bool)
+    def openProject(self, url_or_path: str) -> bool:
+        """Open a project; when its autosave is newer, ask first (recoveryOffered) instead of opening."""
+        from ltx_editor.core.project_io import recovery_available
+
+        path = Path(local_path(url_or_path))
+        if recovery_available(path) is not None and path.exists():
+            self.recoveryOffered.emit(str(path))
+            return False
+        return self.openProjectFile(str(path), False)
+
+    @Slot(str, bool, result=bool)
+    def openProjectFile(self, path: str, recover: bool) -> bool:
+        from ltx_editor.core.project_io import discard_recovery, load_project
+
+        try:
+            if not recover and Path(path).exists():
+                discard_recovery(path)  # the person chose the saved file over the autosave
+            loaded = load_project(path, recover=recover)
+        except LtxEditorError as exc:
+            self.errorOccurred.emit(exc.message, exc.hint)
+            return False
+        self._replace(loaded.project, loaded.path, dirty=loaded.recovered_from is not None)
+        self._prefs.add_recent(loaded.path)
+        self.recentChanged.emit()
+        if loaded.missing_media:
+            names = ", ".join(Path(m).name for m in loaded.missing_media[:5])
+            more = f" and {len(loaded.missing_media) - 5} more" if len(loaded.missing_media) > 5 else ""
+            self.errorOccurred.emit(f"{len(loaded.missing_media)} media file(s) are missing: {names}{more}.",
+                                    "Their clips show as offline until the files are back.")
+        return True
+
+    def _replace(self, project, path: Path | None, dirty: bool = False) -> None:
+        queue = self._worker.queue
+        for job in queue.jobs:  # the old project's jobs go with it (a running one is cancelled)
+            queue.remove(job.id)
+        records = [r.model_dump() for r in project.jobs]
+        self._doc.replace(project, path, dirty=dirty)
+        if records:
+            queue.restore(records)
+
+    @Slot(result=bool)
+    def save(self) -> bool:
+        """Save to the current file; False when there is none yet (QML then asks for one) or it failed."""
+        if self._doc.file_path is None:
+            return False
+        return self._save_to(self._doc.file_path)
+
+    @Slot(str, result=bool)
+    def saveAs(self, url_or_path: str) -> bool:
+        path = Path(local_path(url_or_path))
+        if path.suffix != PROJECT_SUFFIX:
+            path = path.with_name(path.name + PROJECT_SUFFIX)
+        return self._save_to(path)
+
+    def _save_to(self, path: Path) -> bool:
+        from ltx_editor.core.project_io import save_project
+
+        project = self._doc.project
+        try:
+            adopt_media(project, self._doc.working_path, path)
+            project.jobs = [JobRecord.model_validate(r) for r in self._worker.queue.to_records()]
+            save_project(project, path)
+        except (LtxEditorError, OSError) as exc:
+            message, hint = (exc.message, exc.hint) if isinstance(exc, LtxEditorError) else (str(exc), "")
+            self.errorOccurred.emit(f"Could not save the project: {message}", hint)
+            return False
+        self._doc.mark_saved(path)
+        self._doc.edited.emit(["bin"])  # media paths may have moved in
+        self._prefs.add_recent(path)
+        self.recentChanged.emit()
+        self.noticeOccurred.emit(f"Saved {path.name}")
+        return True
+
+    @Slot()
+    def autosaveNow(self) -> None:
+        from ltx_editor.core.project_io import autosave
+
+        if self._doc.file_path is None or not self._doc.dirty:
+            return
+        try:
+            project = self._doc.project
+            project.jobs = [JobRecord.model_validate(r) for r in self._worker.queue.to_records()]
+            autosave(project, self._doc.file_path)
+        except (LtxEditorError, OSError) as exc:  # an autosave failure is worth a note, not a modal dialog
+            log.warning("autosave failed: %s", exc)
+            self.noticeOccurred.emit("Autosave failed; save the project to keep your work.")
+
+    def _apply_autosave_interval(self) -> None:
+        minutes = self._prefs.values.autosave_minutes
+        if minutes <= 0:
+            self._autosave.stop()
+        elif self._autosave.interval() != minutes * 60_000 or not self._autosave.isActive():
+            self._autosave.start(minutes * 60_000)
+
+    @Slot(str, result=str)
+    def suggestedExportPath(self, _unused: str = "") -> str:
+        base = self._doc.file_path or self._doc.working_path
+        return str(base.with_suffix(".mp4"))
+
+    # -- what QML binds to -------------------------------------------------------------------------------------
+    document = Property(QObject, lambda self: self._doc, constant=True)
+    preferences = Property(QObject, lambda self: self._prefs, constant=True)
+    binModel = Property(QObject, lambda self: self._bin, constant=True)
+    binActions = Property(QObject, lambda self: self._bin_actions, constant=True)
+    jobs = Property(QObject, lambda self: self._jobs, constant=True)
+    generate = Property(QObject, lambda self: self._generate, constant=True)
+    preview = Property(QObject, lambda self: self._preview, constant=True)
+    exporter = Property(QObject, lambda self: self._export, constant=True)
+    recentFiles = Property(list, lambda self: list(self._prefs.values.recent_files), notify=recentChanged)
+
+    @property
+    def worker(self) -> GenerationWorker:
+        return self._worker

@@ -1,0 +1,219 @@
+"""The clip bin's actions (import, delete, takes, add to timeline, grab a frame, extend, regenerate, recipe,
+reveal) and the intake that turns each finished job into a bin asset or a new take."""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtQml import QmlElement, QmlUncreatable
+
+from ltx_editor.core import timeline as tl
+from ltx_editor.core.errors import LtxEditorError
+from ltx_editor.core.settings import GenerationMode
+from ltx_editor.generation.queue import Job
+
+from . import bin_edits
+from .document import ProjectDocument
+from .generate_controller import GenerateController
+
+QML_IMPORT_NAME = "LtxEditor"
+QML_IMPORT_MAJOR_VERSION = 1
+log = logging.getLogger(__name__)
+
+
+def local_path(url_or_path: str) -> str:
+    url = QUrl(url_or_path)
+    return url.toLocalFile() if url.isLocalFile() else url_or_path
+
+
+@QmlElement
+@QmlUncreatable("BinController is made by the app controller.")
+class BinController(QObject):
+    error = Signal(str, str)  # message, hint
+    resultArrived = Signal(str)  # asset id of a generation that just finished
+    recipeReady = Signal(str, str)  # title, pretty JSON
+
+    def __init__(self, document: ProjectDocument, generate: GenerateController,
+                 submit: Callable[[Any], Job], set_result_asset: Callable[[str, str], None],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._doc = document
+        self._generate = generate
+        self._submit = submit
+        self._set_result_asset = set_result_asset
+        self._regenerate_into: dict[str, str] = {}  # job id -> asset that gets the new take
+
+    def _fail(self, exc: Exception) -> None:
+        if isinstance(exc, LtxEditorError):
+            self.error.emit(exc.message, exc.hint)
+        else:
+            self.error.emit(str(exc), "")
+
+    # -- bin contents ------------------------------------------------------------------------------------
+    @Slot(list, result=int)
+    def importFiles(self, urls: list) -> int:
+        """Import media files (file dialog or drag-and-drop) as one undo step; returns how many came in."""
+        from ltx_editor.core.media import import_media
+
+        project, path = self._doc.project, self._doc.working_path
+        before = [a.model_copy(deep=True) for a in project.assets]
+        added, problems = [], []
+        for url in urls:
+            file = local_path(str(url.toString() if isinstance(url, QUrl) else url))
+            try:
+                asset = import_media(project, path, file)
+            except LtxEditorError as exc:
+                problems.append(f"{Path(file).name}: {exc.message}")
+                continue
+            if all(a.id != asset.id for a in project.assets):
+                project.assets.append(asset)
+            added.append(asset.id)
+        if added:
+            edit = bin_edits.AssetsEdit(f"Import {len(added)} file(s)", before,
+                                        [a.model_copy(deep=True) for a in project.assets], affected=added,
+                                        created=added)
+            self._doc.apply_edit(edit)
+        if problems:
+            self.error.emit("Some files could not be imported.", "\n".join(problems))
+        return len(added)
+
+    @Slot(str)
+    def deleteAsset(self, asset_id: str) -> None:
+        try:
+            self._doc.apply_edit(bin_edits.delete_asset(self._doc.project, asset_id))
+        except (LtxEditorError, KeyError) as exc:
+            self._fail(exc)
+
+    @Slot(str, str)
+    def setActiveTake(self, asset_id: str, take_id: str) -> None:
+        try:
+            self._doc.apply_edit(bin_edits.set_active_take(self._doc.project, asset_id, take_id))
+        except KeyError as exc:
+            self._fail(exc)
+
+    # -- to the timeline ------------------------------------------------------------------------------------
+    @Slot(str, result=str)
+    def addToTimeline(self, asset_id: str) -> str:
+        """Append the asset's active take to the first unlocked track of the right kind; returns the clip id."""
+        project = self._doc.project
+        try:
+            kind = "audio" if project.asset(asset_id).kind == "audio" else "video"
+            track = next((t for t in project.tracks_of_kind(kind) if not t.locked), None)
+            if track is None:
+                self._doc.apply_edit(tl.add_track(project, kind))
+                track = project.tracks_of_kind(kind)[-1]
+            edit = tl.append_clip(project, track.id, asset_id)
+        except (LtxEditorError, KeyError) as exc:
+            self._fail(exc)
+            return ""
+        self._doc.apply_edit(edit)
+        return edit.created[0]
+
+    def _grab(self, asset_id: str, source_frame: int) -> Path | None:
+        from ltx_editor.core import frame_grab
+
+        try:
+            ref = frame_grab.frame_of_asset(self._doc.project, asset_id, source_frame)
+            return frame_grab.grab(self._doc.project, self._doc.working_path, ref)
+        except LtxEditorError as exc:
+            self._fail(exc)
+            return None
+
+    @Slot(str, int)
+    def useFrameAsKeyframe(self, asset_id: str, source_frame: int) -> None:
+        """Pin a frame of the asset (-1 = its last) on the keyframe lane at the playhead."""
+        from ltx_editor.core import frame_grab
+
+        try:
+            ref = frame_grab.frame_of_asset(self._doc.project, asset_id, source_frame)
+            edit = frame_grab.frame_to_keyframe(self._doc.project, self._doc.working_path, ref,
+                                                self._doc.playheadFrame)
+        except LtxEditorError as exc:
+            self._fail(exc)
+            return
+        self._doc.apply_edit(edit)
+
+    @Slot(str, int)
+    def useFrameAsImageInput(self, asset_id: str, source_frame: int) -> None:
+        png = self._grab(asset_id, source_frame)
+        if png is not None:
+            self._generate.use_source_image(str(png))
+
+    @Slot(str)
+    def extend(self, asset_id: str) -> None:
+        self._generate.use_source_video(str(self._doc.media_path(self._doc.project.asset(asset_id).active_take.path)),
+                                        GenerationMode.EXTEND_FORWARD)
+
+    # -- recipes ------------------------------------------------------------------------------------------
+    def _sidecar(self, asset_id: str) -> Path | None:
+        take = self._doc.project.asset(asset_id).active_take
+        return self._doc.media_path(take.sidecar) if take.sidecar else None
+
+    @Slot(str, result=str)
+    def regenerate(self, asset_id: str) -> str:
+        """Run the asset's recipe again (a new seed unless the panel's seed is locked) as a new take."""
+        from ltx_editor.generation.sidecar import regeneration_request
+
+        sidecar = self._sidecar(asset_id)
+        if sidecar is None or not sidecar.is_file():
+            self.error.emit("This clip has no recipe to regenerate from.", "Only generated clips can be regenerated.")
+            return ""
+        try:
+            request = regeneration_request(sidecar, verify=False)
+            if not self._generate.seedLocked:  # a new take should differ; a locked seed reproduces it
+                request = request.model_copy(update={"settings": request.settings.model_copy(
+                    update={"seed": None})})
+            job = self._submit(request)
+        except LtxEditorError as exc:
+            self._fail(exc)
+            return ""
+        self._regenerate_into[job.id] = asset_id
+        return job.id
+
+    @Slot(str)
+    def showRecipe(self, asset_id: str) -> None:
+        from ltx_editor.generation.secrets import redact
+        from ltx_editor.generation.sidecar import read_sidecar
+
+        sidecar = self._sidecar(asset_id)
+        if sidecar is None or not sidecar.is_file():
+            self.error.emit("This clip has no recipe.", "Imported media have none; generated clips keep theirs "
+                            "next to the video as a .json file.")
+            return
+        try:
+            text = json.dumps(read_sidecar(sidecar), indent=2, ensure_ascii=False)
+        except LtxEditorError as exc:
+            self._fail(exc)
+            return
+        self.recipeReady.emit(sidecar.name, redact(text))
+
+    @Slot(str)
+    def reveal(self, asset_id: str) -> None:
+        path = self._doc.media_path(self._doc.project.asset(asset_id).active_take.path)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+    # -- generation results ------------------------------------------------------------------------------
+    def take_in(self, job: Job) -> str | None:
+        """A finished job's clip becomes an asset (or a new take); saved with the project from now on."""
+        if job.result is None or job.result_asset_id:
+            return None
+        from ltx_editor.generation.sidecar import move_clip
+
+        result = job.result
+        folder = self._doc.output_dir()
+        if not Path(result.video_path).resolve().is_relative_to(folder.resolve()):
+            # Started before the project was saved somewhere else: generated media live inside the project.
+            result = move_clip(result, folder / Path(result.video_path).name)
+        target = self._regenerate_into.pop(job.id, None)
+        asset_id = bin_edits.add_result(self._doc.project, self._doc.working_path, result,
+                                        job.request.label, target)
+        job.result_asset_id = asset_id
+        self._set_result_asset(job.id, asset_id)
+        self._doc.mark_dirty("bin", asset_id, "jobs")
+        self.resultArrived.emit(asset_id)
+        return asset_id

@@ -1,0 +1,225 @@
+"""A loopback fal.ai: queue submit/status/result/cancel, storage token + CDN upload (and the GCS fallback).
+
+Speaks the HTTP paths fal_client 1.0.3 uses. Point the client here with `fal_server.patch_client(monkeypatch)`,
+which sets fal_client.client's QUEUE_URL_FORMAT, RUN_URL_FORMAT, REST_URL and CDN_URL to this server.
+
+Jobs run on the wall clock: `queue_s` in the queue (position counting down), then `run_s` in progress (log
+lines "step i/n"), then COMPLETED. `outcomes` (a deque) overrides the outcome of the next jobs: "ok",
+"fail" (COMPLETED with an error), "stuck" (never finishes). Inputs are checked against the endpoint's
+schema (enough of it to catch mapping mistakes): a bad field gets fal's 422 with a pydantic-style detail.
+"""
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from .http_fault import LoopbackServer, Request, Response, fake_mp4
+
+ISO = "%Y-%m-%dT%H:%M:%S+00:00"
+
+
+@dataclass
+class FalJob:
+    id: str
+    app: str
+    arguments: dict[str, Any]
+    created: float
+    queue_s: float
+    run_s: float
+    outcome: str = "ok"
+    cancelled: bool = False
+    steps: int = 8
+
+    def status(self, now: float) -> dict[str, Any]:
+        t = now - self.created
+        if self.cancelled:
+            return {"status": "COMPLETED", "logs": [], "metrics": {}, "error": "Request was cancelled",
+                    "error_type": "request_cancelled"}
+        if t < self.queue_s:
+            return {"status": "IN_QUEUE", "queue_position": int((self.queue_s - t) / max(self.queue_s, 1e-9) * 3)}
+        running = t - self.queue_s
+        if running < self.run_s or self.outcome == "stuck":
+            done = min(self.steps, int(running / max(self.run_s, 1e-9) * self.steps))
+            logs = [{"message": f"step {i}/{self.steps}", "level": "INFO", "source": "user",
+                     "timestamp": datetime.now(timezone.utc).strftime(ISO)} for i in range(1, done + 1)]
+            return {"status": "IN_PROGRESS", "logs": logs}
+        if self.outcome == "fail":
+            return {"status": "COMPLETED", "logs": [], "metrics": {}, "error": "CUDA error: device-side assert",
+                    "error_type": "runner_error"}
+        return {"status": "COMPLETED", "logs": [{"message": "done"}], "metrics": {"inference_time": self.run_s}}
+
+    def finished(self, now: float) -> bool:
+        return not self.cancelled and self.outcome == "ok" and now - self.created >= self.queue_s + self.run_s
+
+
+def _err(loc: list[str], msg: str) -> dict[str, Any]:
+    return {"loc": ["body", *loc], "msg": msg, "type": "value_error"}
+
+
+class FakeFalServer(LoopbackServer):
+    def __init__(self, key: str = "fal-test-key", queue_s: float = 0.05, run_s: float = 0.15,
+                 result_size: int = 64 * 1024) -> None:
+        super().__init__()
+        self.key = key
+        self.queue_s, self.run_s, self.result_size = queue_s, run_s, result_size
+        self.outcomes: deque[str] = deque()
+        self.jobs: dict[str, FalJob] = {}
+        self.uploads: dict[str, bytes] = {}
+        self.validate = True
+        self._ids = itertools.count(1)
+        self._jobs_lock = threading.Lock()
+        self._tokens: set[str] = set()
+        q = r"/queue/(?P<owner>[^/]+)/(?P<alias>[^/]+)/requests/(?P<rid>[^/]+)"
+        self.route("POST", r"/queue/(?P<app>.+)", "submit", self._submit)
+        self.route("GET", q + r"/status", "status", self._status)
+        self.route("GET", q, "result", self._result)
+        self.route("PUT", q + r"/cancel", "cancel", self._cancel)
+        self.route("POST", r"/rest/storage/auth/token", "token", self._token)
+        self.route("POST", r"/rest/storage/upload/initiate", "initiate", self._initiate)
+        self.route("PUT", r"/gcs/(?P<uid>[^/]+)", "gcs", self._gcs_put)
+        self.route("POST", r"/cdn/files/upload", "upload", self._cdn_upload)
+
+    def patch_client(self, monkeypatch: Any) -> None:
+        import fal_client.client as fc
+
+        monkeypatch.setattr(fc, "QUEUE_URL_FORMAT", f"{self.base_url}/queue/")
+        monkeypatch.setattr(fc, "RUN_URL_FORMAT", f"{self.base_url}/run/")
+        monkeypatch.setattr(fc, "REST_URL", f"{self.base_url}/rest")
+        monkeypatch.setattr(fc, "CDN_URL", f"{self.base_url}/cdn")
+
+    # -- auth ---------------------------------------------------------------------------------------------
+    def _unauthorized(self, req: Request) -> Response | None:
+        got = req.headers.get("authorization", "")
+        if got == f"Key {self.key}":
+            return None
+        # Like some real services, echo what was sent: the client must never surface this text verbatim.
+        return Response(401, {"detail": f"Invalid authorization header: {got}"})
+
+    # -- queue --------------------------------------------------------------------------------------------
+    def _submit(self, req: Request) -> Response:
+        if (denied := self._unauthorized(req)) is not None:
+            return denied
+        app, args = req.match["app"], req.json()
+        if self.validate and (errors := self.check(app, args)):
+            return Response(422, {"detail": errors})
+        rid = f"req-{next(self._ids):04d}"
+        with self._jobs_lock:
+            outcome = self.outcomes.popleft() if self.outcomes else "ok"
+            job = FalJob(rid, app, args, time.monotonic(), self.queue_s, self.run_s, outcome)
+            self.jobs[rid] = job
+        self.add_file(f"{rid}.mp4", fake_mp4(rid, self.result_size))
+        owner, alias = app.split("/")[:2]
+        base = f"{self.base_url}/queue/{owner}/{alias}/requests/{rid}"
+        return Response(200, {"request_id": rid, "response_url": base, "status_url": f"{base}/status",
+                              "cancel_url": f"{base}/cancel", "queue_position": 0},
+                        {"x-fal-request-id": rid})
+
+    def _job(self, req: Request) -> FalJob | None:
+        with self._jobs_lock:
+            return self.jobs.get(req.match["rid"])
+
+    def _status(self, req: Request) -> Response:
+        if (denied := self._unauthorized(req)) is not None:
+            return denied
+        job = self._job(req)
+        if job is None:
+            return Response(404, {"detail": "Request not found"})
+        data = job.status(time.monotonic())
+        if req.query.get("logs", ["0"])[0].lower() not in ("1", "true") and "logs" in data:
+            data["logs"] = None  # fal answers null, not nothing, when logs were not asked for
+        return Response(200, data)
+
+    def _result(self, req: Request) -> Response:
+        if (denied := self._unauthorized(req)) is not None:
+            return denied
+        job = self._job(req)
+        if job is None:
+            return Response(404, {"detail": "Request not found"})
+        if not job.finished(time.monotonic()):
+            return Response(400, {"detail": "Request is not completed or failed"})
+        video = {"url": f"{self.base_url}/files/{job.id}.mp4", "content_type": "video/mp4",
+                 "file_name": f"{job.id}.mp4", "file_size": self.result_size}
+        if "ltx-2" in job.app:
+            video.update(width=1248, height=704, fps=25, num_frames=161)
+        return Response(200, {"video": video, "seed": job.arguments.get("seed", 42), "prompt": job.arguments.get("prompt")})
+
+    def _cancel(self, req: Request) -> Response:
+        if (denied := self._unauthorized(req)) is not None:
+            return denied
+        job = self._job(req)
+        if job is None:
+            return Response(404, {"detail": "Request not found"})
+        if job.finished(time.monotonic()):
+            return Response(400, {"status": "ALREADY_COMPLETED"})
+        job.cancelled = True
+        return Response(202, {"status": "CANCELLATION_REQUESTED"})
+
+    # -- storage --------------------------------------------------------------------------------------------
+    def _token(self, req: Request) -> Response:
+        if (denied := self._unauthorized(req)) is not None:
+            return denied
+        token = f"cdn-token-{next(self._ids)}"
+        self._tokens.add(token)
+        expires = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat()
+        return Response(200, {"token": token, "token_type": "Bearer", "base_url": f"{self.base_url}/cdn",
+                              "expires_at": expires})
+
+    def _store(self, data: bytes, name: str) -> str:
+        uid = f"up-{next(self._ids):04d}-{name or 'upload.bin'}"
+        self.uploads[uid] = data
+        return self.add_file(uid, data)
+
+    def _cdn_upload(self, req: Request) -> Response:
+        token = req.headers.get("authorization", "").removeprefix("Bearer ")
+        if token not in self._tokens:
+            return Response(401, {"detail": "invalid CDN token"})
+        return Response(200, {"access_url": self._store(req.body, req.headers.get("x-fal-file-name", ""))})
+
+    def _initiate(self, req: Request) -> Response:
+        if (denied := self._unauthorized(req)) is not None:
+            return denied
+        uid = f"gcs-{next(self._ids)}"
+        return Response(200, {"upload_url": f"{self.base_url}/gcs/{uid}",
+                              "file_url": f"{self.base_url}/files/{uid}"})
+
+    def _gcs_put(self, req: Request) -> Response:
+        self.add_file(req.match["uid"], req.body)
+        return Response(200, {})
+
+    # -- input schema (the parts our mapping must get right) --------------------------------------------------
+    def check(self, app: str, args: dict[str, Any]) -> list[dict[str, Any]]:
+        errors: list[dict[str, Any]] = []
+        if not isinstance(args.get("prompt"), str) or not args["prompt"]:
+            if not app.endswith("extend-video"):
+                errors.append(_err(["prompt"], "field required"))
+        known_url = lambda url: isinstance(url, str) and url.startswith(f"{self.base_url}/files/")  # noqa: E731
+        if app.startswith(("fal-ai/ltx-video-13b", "fal-ai/ltxv-13b-098")):
+            if args.get("resolution") not in ("480p", "720p"):
+                errors.append(_err(["resolution"], "unexpected value; permitted: '480p', '720p'"))
+            if not 9 <= int(args.get("num_frames", 121)) <= 1441:
+                errors.append(_err(["num_frames"], "ensure this value is between 9 and 1441"))
+            if not 2 <= int(args.get("first_pass_num_inference_steps", 8)) <= 12:
+                errors.append(_err(["first_pass_num_inference_steps"], "ensure this value is between 2 and 12"))
+            for i, image in enumerate(args.get("images", [])):
+                if not known_url(image.get("image_url")) or "start_frame_num" not in image:
+                    errors.append(_err(["images", str(i)], "image_url must be an uploaded file URL"))
+            for i, lora in enumerate(args.get("loras", [])):
+                if not known_url(lora.get("path")):
+                    errors.append(_err(["loras", str(i), "path"], "must be a URL"))
+        if app.startswith(("fal-ai/ltx-2/", "fal-ai/ltx-2.3/")) and "duration" in args and "video_url" not in args:
+            allowed = range(6, 21, 2) if app.endswith("/fast") else (6, 8, 10)
+            if args["duration"] not in allowed:
+                errors.append(_err(["duration"], f"unexpected value; permitted: {list(allowed)}"))
+            if args.get("resolution") not in ("1080p", "1440p", "2160p"):
+                errors.append(_err(["resolution"], "unexpected value; permitted: '1080p', '1440p', '2160p'"))
+        if app.startswith("fal-ai/ltx-2-19b") and not 9 <= int(args.get("num_frames", 121)) <= 481:
+            errors.append(_err(["num_frames"], "ensure this value is between 9 and 481"))
+        for key in ("image_url", "video_url"):
+            if key in args and not known_url(args[key]):
+                errors.append(_err([key], "must be an uploaded file URL"))
+        return errors
