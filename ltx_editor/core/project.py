@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = 1
 MAX_FRAME = 1_000_000_000  # ~1.3 years at 24 fps; bounds absurd numbers from damaged files
@@ -173,6 +173,29 @@ class JobRecord(_Model):
     created: str = ""
     error: Text | None = None
     result_asset_id: Id | None = None
+
+    @field_validator("request")
+    @classmethod
+    def _shallow(cls, request: dict) -> dict:
+        # A real request is a few levels deep; a deeply nested one would load but could never be saved again.
+        if _depth(request) > MAX_REQUEST_DEPTH:
+            raise ValueError(f"the job request is nested more than {MAX_REQUEST_DEPTH} levels deep")
+        return request
+
+
+MAX_REQUEST_DEPTH = 32
+
+
+def _depth(value: object) -> int:
+    """How deeply dicts/lists nest in `value`, without recursion (so no RecursionError on hostile input)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_REQUEST_DEPTH:
+                stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 class Project(_Model):

@@ -191,6 +191,18 @@ def test_validation_errors_name_the_field_path(saved):
         load_project(path)
 
 
+def test_a_job_request_too_deep_to_save_again_is_refused_on_open(saved):
+    _, path = saved
+    deep: object = 1
+    for _ in range(500):
+        deep = {"a": deep}
+    _rewrite(path, lambda d: d.update(jobs=[{"id": "j0", "request": deep, "state": "queued"}]))
+    before = _snapshot(path)
+    with pytest.raises(ProjectFileError, match=r"jobs\[0\]\.request.*nested more than 32 levels"):
+        load_project(path)
+    assert _snapshot(path) == before
+
+
 def test_overlapping_clips_are_refused(saved):
     _, path = saved
     _rewrite(path, lambda d: d["tracks"][0]["clips"][1].update(start=10))
