@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pydantic import ValidationError
+
 from ltx_editor.core.catalog import get_model
+from ltx_editor.core.errors import SettingsError
 from ltx_editor.core.settings import (
     ASPECT_RATIOS,
     DEFAULT_NEGATIVE_PROMPT,
@@ -11,6 +14,7 @@ from ltx_editor.core.settings import (
     GenerationMode,
     GenerationSettings,
     LoraSpec,
+    describe_validation_error,
 )
 from ltx_editor.generation.request import Condition, GenerationRequest
 
@@ -98,10 +102,13 @@ class Form:
     def request(self, *, model_path: str | None = None, local_memory: dict | None = None,
                 loras: list[LoraSpec] | None = None) -> GenerationRequest:
         """Raises SettingsError/ValueError with words a person can act on."""
-        return GenerationRequest(backend=self.backend, mode=GenerationMode(self.mode), prompt=self.prompt.strip(),
-                                 settings=self.settings(local_memory=local_memory, loras=loras),
-                                 conditions=self.conditions(),
-                                 model_path=model_path if self.backend == "local" and model_path else None)
+        settings = self.settings(local_memory=local_memory, loras=loras)
+        try:
+            return GenerationRequest(backend=self.backend, mode=GenerationMode(self.mode), prompt=self.prompt.strip(),
+                                     settings=settings, conditions=self.conditions(),
+                                     model_path=model_path if self.backend == "local" and model_path else None)
+        except ValidationError as exc:  # pydantic's own text ends in a URL, not in words a person can act on
+            raise SettingsError(describe_validation_error(exc), hint="Fix the setting and try again.") from None
 
 
 def aspect_ratios() -> list[str]:
