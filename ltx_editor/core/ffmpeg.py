@@ -1,0 +1,131 @@
+"""Running imageio-ffmpeg's bundled ffmpeg (there is no ffprobe, and never a system ffmpeg).
+
+One place for: finding the binary, running a short command with a readable error, running a long one with
+progress and cancel, and publishing an output file atomically (temp file beside it, then os.replace), so
+nothing half-written ever appears under the final name.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import tempfile
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from fractions import Fraction
+from pathlib import Path
+
+from .errors import ExportCancelled, MediaError
+from .project_io import _fsync_dir
+
+Progress = Callable[[float], None]
+
+
+def ffmpeg_exe() -> str:
+    from imageio_ffmpeg import get_ffmpeg_exe
+
+    return get_ffmpeg_exe()
+
+
+def fps_fraction(fps: float) -> Fraction:
+    """24 -> 24/1, 23.976 -> 24000/1001: ffmpeg keeps a rate exact only when given as a fraction."""
+    if fps <= 0:
+        raise ValueError(f"fps must be positive, got {fps}")
+    ntsc = round(fps * 1.001)
+    if abs(fps - round(fps)) > 0.005 and abs(ntsc * 1000 / 1001 - fps) < 0.005:
+        return Fraction(ntsc * 1000, 1001)
+    return Fraction(fps).limit_denominator(1000)
+
+
+def last_lines(text: str, n: int = 3) -> str:
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    return " ".join(lines[-n:])
+
+
+def run(args: Sequence[str], *, what: str, hint: str = "") -> subprocess.CompletedProcess:
+    """Run ffmpeg with `args` (the binary is added); MediaError naming `what` when it fails."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", check=False)
+    except OSError as exc:
+        raise MediaError(f"Could not run ffmpeg for {what}: {exc.strerror or exc}.",
+                         hint="Reinstall the imageio-ffmpeg package.") from None
+    if proc.returncode != 0:
+        raise MediaError(f"ffmpeg failed on {what}: {last_lines(proc.stderr) or proc.returncode}.", hint=hint)
+    return proc
+
+
+def run_quiet(args: Sequence[str]) -> str:
+    """Run ffmpeg for what it prints (e.g. `-i FILE` alone, which "fails" after describing the file)."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", *args]
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, errors="replace", check=False).stderr
+    except OSError as exc:
+        raise MediaError(f"Could not run ffmpeg: {exc.strerror or exc}.",
+                         hint="Reinstall the imageio-ffmpeg package.") from None
+
+
+def temp_beside(out: Path) -> Path:
+    """A hidden, unique temp name in `out`'s folder (same file system, so os.replace is atomic)."""
+    return out.with_name(f".{out.stem}.{uuid.uuid4().hex[:8]}.part{out.suffix}")
+
+
+@contextlib.contextmanager
+def atomic_output(out: str | Path) -> Iterator[Path]:
+    """Yield a temp path to write; on success it becomes `out`, on any error (or cancel) it is removed."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_beside(out)
+    try:
+        yield tmp
+        if not tmp.is_file() or tmp.stat().st_size == 0:
+            raise MediaError(f"ffmpeg wrote nothing for {out.name}.")
+        os.replace(tmp, out)
+        _fsync_dir(out.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def run_with_progress(args: Sequence[str], *, total_frames: int, progress: Progress | None,
+                      cancel: threading.Event | None, what: str) -> None:
+    """Run a long ffmpeg job, reporting frames done / total_frames; ExportCancelled when `cancel` is set.
+
+    The process is killed on cancel, on error and on KeyboardInterrupt: the caller's temp output is then
+    incomplete and must be discarded (atomic_output does).
+    """
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-nostats",
+           "-progress", "pipe:1", "-stats_period", "0.2", *args]
+    with tempfile.TemporaryFile(mode="w+", errors="replace") as errors:
+        try:
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True, errors="replace")
+        except OSError as exc:
+            raise MediaError(f"Could not run ffmpeg for {what}: {exc.strerror or exc}.") from None
+        reader = threading.Thread(target=_read_progress, args=(proc, total_frames, progress), daemon=True)
+        reader.start()
+        try:
+            while proc.poll() is None:
+                if cancel is not None and cancel.wait(0.05):
+                    raise ExportCancelled("The export was cancelled.")
+                if cancel is None:
+                    with contextlib.suppress(subprocess.TimeoutExpired):
+                        proc.wait(0.05)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            reader.join(5)
+        if proc.returncode != 0:
+            errors.seek(0)
+            raise MediaError(f"ffmpeg failed on {what}: {last_lines(errors.read()) or proc.returncode}.",
+                             hint="Check the disk has space and the source media play.")
+
+
+def _read_progress(proc: subprocess.Popen, total_frames: int, progress: Progress | None) -> None:
+    assert proc.stdout is not None
+    for line in proc.stdout:  # key=value lines; a block ends with progress=continue|end
+        if progress is None or not line.startswith("frame="):
+            continue
+        with contextlib.suppress(ValueError):
+            done = int(line[6:])
+            progress(min(1.0, done / max(1, total_frames)))

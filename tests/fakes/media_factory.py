@@ -1,0 +1,101 @@
+"""Test media made with the bundled ffmpeg's lavfi sources (testsrc, sine, color + geq): no files in the repo.
+
+`numbered_video` makes frame n a flat grey of n * LEVEL (mod 256 after 42 frames), so a test can read a
+frame's number back from its pixels (`frame_numbers`).
+"""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+LEVEL = 6
+
+
+def ffmpeg(*args: str) -> None:
+    from imageio_ffmpeg import get_ffmpeg_exe
+
+    proc = subprocess.run([get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y", *args],
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"ffmpeg failed: {proc.stderr}")
+
+
+def _h264(gop: int | None = None, qp: int | None = None) -> list[str]:
+    out = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+    if gop:
+        out += ["-g", str(gop)]
+    if qp is not None:
+        out += ["-qp", str(qp)]
+    return out
+
+
+def sample_video(path: str | Path, *, frames: int = 48, fps: float = 24, size: tuple[int, int] = (64, 48),
+               audio: bool = True, freq: int = 440, sample_rate: int = 48000, gop: int | None = None) -> Path:
+    """testsrc picture (+ a sine tone, AAC) of exactly `frames` frames."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    w, h = size
+    args = ["-f", "lavfi", "-i", f"testsrc=size={w}x{h}:rate={fps}"]
+    if audio:
+        args += ["-f", "lavfi", "-i", f"sine=frequency={freq}:sample_rate={sample_rate}:duration={frames / fps}"]
+    args += ["-frames:v", str(frames), *_h264(gop)]
+    if audio:
+        args += ["-c:a", "aac", "-ac", "2", "-ar", str(sample_rate)]
+    ffmpeg(*args, str(path))
+    return path
+
+
+def numbered_video(path: str | Path, *, frames: int = 40, fps: float = 24, size: tuple[int, int] = (64, 48),
+                   gop: int = 12, audio: bool = False) -> Path:
+    """Frame n is a flat grey of luma n * LEVEL (lossless H.264), with keyframes every `gop` frames."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    w, h = size
+    args = ["-f", "lavfi", "-i", f"color=c=black:s={w}x{h}:r={fps},format=gray,geq=lum='mod(N*{LEVEL},256)',"
+                                 "format=yuv420p"]
+    if audio:
+        args += ["-f", "lavfi", "-i", f"sine=frequency=330:sample_rate=48000:duration={frames / fps}"]
+    args += ["-frames:v", str(frames), *_h264(gop, qp=0)]
+    if audio:
+        args += ["-c:a", "aac", "-ac", "2"]
+    ffmpeg(*args, str(path))
+    return path
+
+
+def tone(path: str | Path, *, seconds: float = 2.0, freq: int = 440, sample_rate: int = 48000) -> Path:
+    """A sine tone (the container follows the suffix: .wav, .m4a, .mp3...)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ffmpeg("-f", "lavfi", "-i", f"sine=frequency={freq}:sample_rate={sample_rate}:duration={seconds}", str(path))
+    return path
+
+
+def still(path: str | Path, *, size: tuple[int, int] = (64, 48), color: str = "red") -> Path:
+    """A one-colour image (format from the suffix: .png, .jpg)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    w, h = size
+    ffmpeg("-f", "lavfi", "-i", f"color=c={color}:s={w}x{h}", "-frames:v", "1", str(path))
+    return path
+
+
+def decode_gray(path: str | Path) -> np.ndarray:
+    """Every frame's luma as (N, H, W) uint8."""
+    from imageio_ffmpeg import get_ffmpeg_exe
+
+    info = subprocess.run([get_ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True,
+                          text=True).stderr
+    import re
+
+    w, h = map(int, re.search(r"Video: .*?, (\d+)x(\d+)", info).groups())
+    raw = subprocess.run([get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(path),
+                          "-map", "0:v:0", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+                         capture_output=True, check=True).stdout
+    return np.frombuffer(raw, np.uint8).reshape(-1, h, w)
+
+
+def frame_numbers(path: str | Path) -> list[int]:
+    """The number of each frame of a `numbered_video` (or of an export made from them; black = 0)."""
+    return [round(float(f.mean()) / LEVEL) for f in decode_gray(path)]
