@@ -1,0 +1,123 @@
+"""The clips of one track that fall inside the visible frame range (plus some overscan).
+
+Only these rows exist, so QML instantiates clip delegates for what can be seen: a 1,000-clip timeline costs
+about as much to scroll as a 10-clip one. Rows follow edits and scrolling with row-level inserts/removes.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Any
+
+from PySide6.QtCore import QObject, QUrl
+from PySide6.QtQml import QmlElement, QmlUncreatable
+
+from ltx_editor.core.project import Asset, Clip, Project, Track
+
+from .image_provider import thumb_url
+from .list_model import RoleListModel
+
+QML_IMPORT_NAME = "LtxEditor"
+QML_IMPORT_MAJOR_VERSION = 1
+THUMB_WIDTH = 160
+
+
+def visible_clips(track: Track, first: int, last: int) -> list[Clip]:
+    """Clips of a track that overlap frames [first, last). Clips are sorted and never overlap, so their
+    ends are sorted too and a bisection finds the first one."""
+    ends = [c.end for c in track.clips]
+    i = bisect_right(ends, first)
+    out = []
+    for c in track.clips[i:]:
+        if c.start >= last:
+            break
+        out.append(c)
+    return out
+
+
+class ClipRow:
+    """A clip with what its delegate shows (asset kind, take number, thumbnail), read once per change."""
+
+    __slots__ = ("id", "clip", "track_id", "asset", "thumbnail", "take_index")
+
+    def __init__(self, clip: Clip, track_id: str, asset: Asset | None, thumbnail: str) -> None:
+        self.id = clip.id
+        self.clip = clip
+        self.track_id = track_id
+        self.asset = asset
+        self.thumbnail = thumbnail
+        self.take_index = 0
+        if asset is not None:
+            self.take_index = next((i for i, t in enumerate(asset.takes) if t.id == clip.take_id), -1) + 1
+
+    def same_as(self, other: ClipRow) -> bool:
+        return self.clip == other.clip and self.asset is other.asset and self.track_id == other.track_id
+
+
+@QmlElement
+@QmlUncreatable("Each track's clips model is made by TracksModel.")
+class TrackClipsModel(RoleListModel):
+    ROLES = ("clipId", "trackId", "name", "start", "end", "duration", "inFrame", "outFrame", "assetId", "takeId",
+             "takeIndex", "takeCount", "assetKind", "thumbnail", "offline")
+
+    def __init__(self, track_id: str, media_path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.track_id = track_id
+        self._media_path = media_path  # stored media path -> absolute Path (ProjectDocument.media_path)
+        self._thumbs: dict[tuple[str, str, int], str] = {}
+
+    def refresh(self, project: Project, track: Track, first: int, last: int) -> None:
+        """Show the clips of `track` overlapping [first, last)."""
+        assets = {a.id: a for a in project.assets} if track.clips else {}
+        rows = [ClipRow(c, track.id, assets.get(c.asset_id), self._thumbnail(c, assets.get(c.asset_id)))
+                for c in visible_clips(track, first, last)]
+        self.sync(rows, same=ClipRow.same_as)
+
+    def _thumbnail(self, clip: Clip, asset: Asset | None) -> str:
+        if asset is None or asset.kind == "audio":
+            return ""
+        key = (asset.id, clip.take_id, clip.in_frame)
+        if key not in self._thumbs:
+            try:
+                take = asset.take(clip.take_id)
+            except KeyError:
+                return ""
+            path = self._media_path(take.path)
+            if asset.kind == "image":
+                self._thumbs[key] = QUrl.fromLocalFile(str(path)).toString()
+            else:
+                self._thumbs[key] = thumb_url(path, clip.in_frame / take.fps, THUMB_WIDTH)
+        return self._thumbs[key]
+
+    def role_value(self, row: ClipRow, name: str) -> Any:
+        c, asset = row.clip, row.asset
+        if name == "clipId":
+            return c.id
+        if name == "trackId":
+            return row.track_id
+        if name == "name":
+            return c.name or (asset.name if asset else "") or c.id
+        if name == "start":
+            return c.start
+        if name == "end":
+            return c.end
+        if name == "duration":
+            return c.duration
+        if name == "inFrame":
+            return c.in_frame
+        if name == "outFrame":
+            return c.out_frame
+        if name == "assetId":
+            return c.asset_id
+        if name == "takeId":
+            return c.take_id
+        if name == "takeIndex":
+            return row.take_index
+        if name == "takeCount":
+            return len(asset.takes) if asset else 0
+        if name == "assetKind":
+            return asset.kind if asset else ""
+        if name == "thumbnail":
+            return row.thumbnail
+        if name == "offline":
+            return bool(asset.offline) if asset else True
+        raise KeyError(name)
