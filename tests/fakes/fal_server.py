@@ -14,13 +14,24 @@ import itertools
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from .http_fault import LoopbackServer, Request, Response, fake_mp4
 
 ISO = "%Y-%m-%dT%H:%M:%S+00:00"
+
+
+def _fast_options() -> dict[str, Any]:
+    from ltx_editor.generation.download import DownloadOptions
+
+    return {"poll_interval_s": 0.02, "poll_timeout_s": 2.0, "max_poll_failures": 3,
+            "download": DownloadOptions(retries=2, backoff_s=0.01, backoff_max_s=0.02, read_timeout_s=2.0)}
+
+
+# Poll, retry and download timings shrunk so a fault test takes milliseconds, not the real seconds.
+FAST_OPTIONS = _fast_options()
 
 
 @dataclass
@@ -83,6 +94,12 @@ class FakeFalServer(LoopbackServer):
         self.route("POST", r"/rest/storage/upload/initiate", "initiate", self._initiate)
         self.route("PUT", r"/gcs/(?P<uid>[^/]+)", "gcs", self._gcs_put)
         self.route("POST", r"/cdn/files/upload", "upload", self._cdn_upload)
+
+    def provider(self, key: str | None = None, **options: Any):
+        """A FalLTXProvider for this fake (call patch_client first) with test-sized poll and retry timings."""
+        from ltx_editor.generation.cloud.fal_provider import FalLTXProvider
+
+        return FalLTXProvider(api_key=self.key if key is None else (key or None), **{**FAST_OPTIONS, **options})
 
     def patch_client(self, monkeypatch: Any) -> None:
         import fal_client.client as fc
@@ -194,9 +211,8 @@ class FakeFalServer(LoopbackServer):
     # -- input schema (the parts our mapping must get right) --------------------------------------------------
     def check(self, app: str, args: dict[str, Any]) -> list[dict[str, Any]]:
         errors: list[dict[str, Any]] = []
-        if not isinstance(args.get("prompt"), str) or not args["prompt"]:
-            if not app.endswith("extend-video"):
-                errors.append(_err(["prompt"], "field required"))
+        if (not isinstance(args.get("prompt"), str) or not args["prompt"]) and not app.endswith("extend-video"):
+            errors.append(_err(["prompt"], "field required"))
         known_url = lambda url: isinstance(url, str) and url.startswith(f"{self.base_url}/files/")  # noqa: E731
         if app.startswith(("fal-ai/ltx-video-13b", "fal-ai/ltxv-13b-098")):
             if args.get("resolution") not in ("480p", "720p"):

@@ -8,6 +8,7 @@ The file host serves `/files/<name>` with Range support (or ignoring Range when 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import socket
@@ -94,6 +95,7 @@ class Request:
     body: bytes
     match: dict[str, str] = field(default_factory=dict)
     route: str = ""
+    at: float = field(default_factory=time.monotonic)  # when it arrived, to measure poll and retry spacing
 
     def json(self) -> Any:
         return json.loads(self.body or b"{}")
@@ -236,10 +238,8 @@ class LoopbackServer:
 
     def _drop(self, h: BaseHTTPRequestHandler) -> None:
         h.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             h.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     def _send(self, h: BaseHTTPRequestHandler, resp: Response, cut: float | None = None) -> None:
         body = resp.body

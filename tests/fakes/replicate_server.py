@@ -18,17 +18,18 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 
+from .fal_server import FAST_OPTIONS
 from .http_fault import Fault, LoopbackServer, Request, Response, fake_mp4
 
 MODELS = ("lightricks/ltx-video", "lightricks/ltx-video-0.9.7-distilled", "lightricks/ltx-2-distilled",
           "lightricks/ltx-2.3-pro", "lightricks/ltx-2.3-fast")
 
 
-def throttled(seconds: int = 1) -> Fault:
-    """Replicate's 429 on create: Retry-After plus the "resets in ~Ns" text."""
+def throttled(seconds: float = 1, header: bool = True) -> Fault:
+    """Replicate's 429 on create: Retry-After (unless `header` is False) plus the "resets in ~Ns" text."""
     return Fault.http(429, {"title": "Request was throttled.", "status": 429,
-                            "detail": f"Request was throttled. Your rate limit resets in ~{seconds}s."},
-                      {"Retry-After": str(seconds)})
+                            "detail": f"Request was throttled. Your rate limit resets in ~{seconds:g}s."},
+                      {"Retry-After": f"{seconds:g}"} if header else {})
 
 
 def _now() -> str:
@@ -105,6 +106,13 @@ class FakeReplicateServer(LoopbackServer):
         self.route("POST", r"/v1/predictions/(?P<pid>[^/]+)/cancel", "cancel", self._cancel)
         self.route("POST", r"/v1/files", "files", self._files)
         self.route("GET", r"/v1/account", "account", self._account)
+
+    def provider(self, key: str | None = None, **options: Any):
+        """A ReplicateLTXProvider on this fake with test-sized poll and retry timings (key "" = none fixed)."""
+        from ltx_editor.generation.cloud.replicate_provider import ReplicateLTXProvider
+
+        return ReplicateLTXProvider(api_key=self.token if key is None else (key or None), base_url=self.base_url,
+                                    **{**FAST_OPTIONS, **options})
 
     def _unauthorized(self, req: Request) -> Response | None:
         got = req.headers.get("authorization", "")

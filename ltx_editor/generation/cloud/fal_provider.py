@@ -23,6 +23,14 @@ from .shape import CloudCall
 SERVICE = "fal.ai"
 
 
+def _raise_for_status(response: httpx.Response) -> None:
+    """fal_client's own check (a FalClientHTTPError with fal's detail), else httpx's."""
+    check = getattr(fal_client.client, "_raise_for_status", None)
+    if check is not None:
+        check(response)
+    response.raise_for_status()
+
+
 def _detail(message: Any) -> str:
     """fal's error detail: a string, or pydantic-style [{loc, msg}, ...] for a 422."""
     if isinstance(message, list):
@@ -80,7 +88,10 @@ class FalLTXProvider(CloudProvider):
         return Poll("done")
 
     async def _result(self, client: fal_client.AsyncClient, handle: Any, poll: Poll) -> Output:
-        data = await handle.get()
+        # Not handle.get(): it polls the status once more before fetching; we have just seen COMPLETED.
+        response = await handle.client.get(handle.response_url, timeout=self.poll_timeout_s)
+        _raise_for_status(response)
+        data = response.json()
         try:
             video = data["video"]
             url = video["url"] if isinstance(video, dict) else str(video)
