@@ -91,10 +91,17 @@ async def download_file(url: str, dest: str | Path, *, options: DownloadOptions 
         await _fetch(client, url, tmp, opts, progress, cancel)
         os.replace(tmp, dest)
         return dest
+    except OSError as exc:  # our disk, not the network: full, over a file-size limit, read-only
+        raise _disk_error(dest, exc) from None
     finally:
         tmp.unlink(missing_ok=True)
         if own_client:
             await client.aclose()
+
+
+def _disk_error(dest: Path, exc: OSError) -> DownloadError:
+    return DownloadError(f"Could not save the result in {dest.parent}: {exc.strerror or exc}.",
+                         hint="Free some disk space or move the project to another disk, then retry the job.")
 
 
 async def _fetch(client: httpx.AsyncClient, url: str, tmp: Path, opts: DownloadOptions,
@@ -205,6 +212,8 @@ def _write_data_uri(url: str, dest: Path, opts: DownloadOptions) -> Path:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, dest)
+    except OSError as exc:
+        raise _disk_error(dest, exc) from None
     finally:
         tmp.unlink(missing_ok=True)
     return dest
