@@ -23,6 +23,7 @@ from .media_place import adopt_media
 from .preferences import Preferences
 from .preview_controller import PreviewController
 from .worker import GenerationWorker
+from .workflow_controller import WorkflowController
 
 QML_IMPORT_NAME = "LtxEditor"
 QML_IMPORT_MAJOR_VERSION = 1
@@ -62,6 +63,8 @@ class AppController(QObject):
         self._bin_actions = BinController(self._doc, self._generate, self._worker.queue.submit,
                                           self._worker.queue.set_result_asset, self)
         self._bin = BinModel(self, self._doc)
+        self._workflows = WorkflowController(self._doc, self._generate, self._worker.queue, self._bin_actions, self,
+                                             enhancer=lambda: provider_options("local", self._prefs).get("enhancer"))
         self._preview = PreviewController(self, self._doc)
         self._export = ExportController(self._doc, self)
         self._autosave = QTimer(self)
@@ -74,7 +77,7 @@ class AppController(QObject):
         self._worker.jobRemoved.connect(self._jobs.on_job_removed)
         self._worker.jobChanged.connect(self._on_job_changed)
         self._bin_actions.resultArrived.connect(lambda asset_id: self._preview.showAsset(asset_id, True))
-        for source in (self._generate, self._bin_actions):
+        for source in (self._generate, self._bin_actions, self._workflows):
             source.error.connect(self.errorOccurred)
         self._export.failed.connect(self.errorOccurred)
         self._export.finished.connect(lambda path: self.noticeOccurred.emit(f"Exported {Path(path).name}"))
@@ -101,10 +104,13 @@ class AppController(QObject):
         BudgetGuard(self._doc.project).check(job.cost_estimate)
 
     def _on_job_changed(self, job: Job) -> None:
-        if job.state == "finished" and job.result is not None and not job.result_asset_id:
-            if self._bin_actions.take_in(job):
-                self._record_cost(job)
-                self._jobs.on_job_changed(job)  # shows "open result" now that the asset exists
+        if self._workflows.on_job_changed(job):  # a workflow's job: it brought the result in and placed it
+            self._record_cost(job)
+            self._jobs.on_job_changed(job)
+        elif (job.state == "finished" and job.result is not None and not job.result_asset_id
+              and self._bin_actions.take_in(job)):
+            self._record_cost(job)
+            self._jobs.on_job_changed(job)  # shows "open result" now that the asset exists
         # `finished` is set only when it failed in this session (a restored failed job has none).
         if job.state == "failed" and job.error is not None and job.finished:
             self.errorOccurred.emit(f"Generation failed: {job.error.message}", job.error.hint)
@@ -250,6 +256,7 @@ class AppController(QObject):
     generate = Property(QObject, lambda self: self._generate, constant=True)
     preview = Property(QObject, lambda self: self._preview, constant=True)
     exporter = Property(QObject, lambda self: self._export, constant=True)
+    workflows = Property(QObject, lambda self: self._workflows, constant=True)
     recentFiles = Property(list, lambda self: list(self._prefs.values.recent_files), notify=recentChanged)
 
     @property

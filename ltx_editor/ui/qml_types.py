@@ -21,6 +21,8 @@ TYPE_MODULES = (
     "ltx_editor.ui.tracks_model",
     "ltx_editor.ui.keyframes_model",
     "ltx_editor.ui.markers_model",
+    "ltx_editor.ui.workflow_controller",
+    "ltx_editor.ui.storyboard_model",
     "ltx_editor.ui.timeline_controller",
 )
 
