@@ -1,13 +1,37 @@
-"""GUI entry point: `python -m ltx_editor.app [PROJECT]` (also main.py). Never imports torch at startup."""
+"""GUI entry point: `ltx-editor [PROJECT]` (through cli.main) or `python -m ltx_editor.app [PROJECT]`.
+
+Builds the QGuiApplication, the QML engine with the thumbnail provider, the AppController, loads Main.qml,
+starts the generation worker, opens the project named on the command line and shuts down cleanly on quit.
+Never imports torch: the local provider imports it when the first local job runs.
+"""
 from __future__ import annotations
 
 import sys
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 
-from .ui.document import ProjectDocument
+from .ui.app_controller import AppController
+from .ui.image_provider import PROVIDER_ID, ThumbnailProvider
+from .ui.preferences import thumbnail_cache_dir
 from .ui.qml_types import QML_DIR, register_types
+
+
+def project_argument(argv: list[str]) -> str | None:
+    """The project path in argv (program name first; Qt's own -options are skipped)."""
+    rest = [a for a in argv[1:] if not a.startswith("-")]
+    return rest[0] if rest else None
+
+
+def create_engine(controller: AppController) -> QQmlApplicationEngine:
+    """The engine with Main.qml loaded for `controller` (tests and benchmarks use this too)."""
+    register_types()
+    engine = QQmlApplicationEngine()
+    engine.addImageProvider(PROVIDER_ID, ThumbnailProvider(thumbnail_cache_dir()))
+    engine.setInitialProperties({"app": controller})
+    engine.load(QML_DIR / "Main.qml")
+    return engine
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,13 +39,18 @@ def main(argv: list[str] | None = None) -> int:
     app = QGuiApplication.instance() or QGuiApplication(argv)
     app.setOrganizationName("LTX Editor")
     app.setApplicationName("LTX Editor")
-    register_types()
-    engine = QQmlApplicationEngine()
-    document = ProjectDocument()
-    engine.setInitialProperties({"document": document})
-    engine.load(QML_DIR / "Main.qml")
+    app.setDesktopFileName("ltx-editor")
+    controller = AppController()
+    engine = create_engine(controller)
     if not engine.rootObjects():
+        print("LTX Editor: the main window could not be loaded (see the QML errors above).", file=sys.stderr)
         return 1
+    controller.start()
+    app.aboutToQuit.connect(controller.shutdown)
+    project = project_argument(argv)
+    if project:
+        # After the window is up, so a recovery prompt or an error dialog has a window to show in.
+        QTimer.singleShot(0, lambda: controller.openProject(project))
     return app.exec()
 
 

@@ -207,6 +207,12 @@ class GenerateController(QObject):
     def randomizeSeed(self) -> None:
         self.seed = random.randint(0, UI_MAX_SEED)
 
+    @Slot(str)
+    def chooseSourceImage(self, url_or_path: str) -> None:
+        """From the panel's file dialog (a file:// URL) or a plain path."""
+        url = QUrl(url_or_path)
+        self.use_source_image(url.toLocalFile() if url.isLocalFile() else url_or_path)
+
     def use_source_image(self, path: str) -> None:
         self.form.source_image = path
         if GenerationMode.IMAGE_TO_VIDEO in self.form.modes():

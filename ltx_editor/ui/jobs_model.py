@@ -81,7 +81,8 @@ class JobRow:
 @QmlElement
 @QmlUncreatable("JobsModel is made by the app controller from the generation worker.")
 class JobsModel(RoleListModel):
-    ROLES = ("jobId", "label", "state", "stateText", "backend", "model", "progress", "detail", "elapsed",
+    # "jobState"/"modelId", not "state"/"model": those names would clash with Item.state and the delegate's model.
+    ROLES = ("jobId", "label", "jobState", "stateText", "backend", "modelId", "progress", "detail", "elapsed",
              "eta", "error", "errorHint", "errorType", "canCancel", "canRetry", "canOpen", "costText",
              "resultAssetId", "resultPath")
     finishedJob = Signal(str)  # a job id that just finished (the bin adds its result)
@@ -132,13 +133,13 @@ class JobsModel(RoleListModel):
             return job.id
         if name == "label":
             return job.label
-        if name == "state":
+        if name == "jobState":
             return job.state
         if name == "stateText":
             return STATE_TEXT.get(job.state, job.state)
         if name == "backend":
             return job.backend
-        if name == "model":
+        if name == "modelId":
             return job.request.settings.model_id
         if name == "progress":
             return fraction(job)

@@ -1,0 +1,146 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import QtQuick.Dialogs
+import LtxEditor 1.0
+
+// The clip bin: search, kind filter, import (button or dropped files), a grid of asset cards.
+// Cards drag onto the timeline (Drag.keys ["ltx-asset"]); right-click opens the asset's menu.
+Rectangle {
+    id: bin
+    required property BinModel model
+    required property BinController actions
+    property QtObject workflows: null         // the WorkflowController when it exists
+    property ProjectDocument document: null
+    property string selectedAssetId: ""
+    signal assetActivated(string assetId)
+
+    color: Theme.panel
+
+    function importUrls(urls) {
+        const list = []
+        for (let i = 0; i < urls.length; ++i) list.push(urls[i].toString())
+        return actions.importFiles(list)
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: Theme.spacing
+        spacing: Theme.spacing
+
+        RowLayout {
+            Layout.fillWidth: true
+            Label { text: qsTr("Media"); font.pixelSize: Theme.fontTitle; font.bold: true; color: Theme.text }
+            Label {
+                text: bin.model.count
+                color: Theme.textFaint
+                font.pixelSize: Theme.fontSmall
+            }
+            Item { Layout.fillWidth: true }
+            Button {
+                objectName: "importButton"
+                text: qsTr("Import…")
+                onClicked: importDialog.open()
+            }
+        }
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: Theme.spacingSmall
+            TextField {
+                objectName: "binSearch"
+                Layout.fillWidth: true
+                placeholderText: qsTr("Search name, model, backend…")
+                selectByMouse: true
+                onTextChanged: bin.model.filterText = text
+            }
+            ComboBox {
+                objectName: "binKindFilter"
+                Layout.preferredWidth: 110
+                model: bin.model.kinds
+                displayText: currentText.charAt(0).toUpperCase() + currentText.slice(1)
+                onActivated: bin.model.kindFilter = currentText
+            }
+        }
+
+        GridView {
+            id: grid
+            objectName: "binGrid"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            interactive: false              // cards drag out; the wheel and the scroll bar scroll
+            cellWidth: Math.max(140, Math.floor(width / Math.max(1, Math.floor(width / 150))))
+            cellHeight: 150
+            model: bin.model
+            reuseItems: true
+            ScrollBar.vertical: ScrollBar { policy: ScrollBar.AsNeeded }
+            WheelHandler {
+                onWheel: function (event) {
+                    grid.contentY = Math.max(0, Math.min(grid.contentHeight - grid.height,
+                                                         grid.contentY - event.angleDelta.y))
+                }
+            }
+            delegate: BinDelegate {
+                width: grid.cellWidth
+                height: grid.cellHeight
+                selected: assetId === bin.selectedAssetId
+                dragParent: bin.Window.contentItem
+                onClicked: { bin.selectedAssetId = assetId; bin.assetActivated(assetId) }
+                onDoubleClicked: bin.actions.addToTimeline(assetId)
+                onMenuRequested: function (x, y) {
+                    bin.selectedAssetId = assetId
+                    assetMenu.show(assetId, frameCount, hasRecipe, takeCount)
+                }
+                onTakeChosen: function (takeId) { bin.actions.setActiveTake(assetId, takeId) }
+            }
+
+            Label {
+                anchors.centerIn: parent
+                width: parent.width - 2 * Theme.spacing
+                visible: grid.count === 0
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.Wrap
+                color: Theme.textFaint
+                text: bin.model.filterText !== "" || bin.model.kindFilter !== "all"
+                      ? qsTr("Nothing matches the search.")
+                      : qsTr("Generated clips appear here.\nDrop video, image or audio files to import them.")
+            }
+        }
+    }
+
+    DropArea {
+        id: fileDrop
+        anchors.fill: parent
+        keys: ["text/uri-list"]
+        onDropped: function (drop) {
+            if (drop.hasUrls) {
+                bin.importUrls(drop.urls)
+                drop.accept(Qt.CopyAction)
+            }
+        }
+        Rectangle {
+            anchors.fill: parent
+            visible: fileDrop.containsDrag
+            color: "transparent"
+            border.color: Theme.accent
+            border.width: 2
+            radius: Theme.radius
+        }
+    }
+
+    BinMenu {
+        id: assetMenu
+        actions: bin.actions
+        workflows: bin.workflows
+        document: bin.document
+    }
+
+    FileDialog {
+        id: importDialog
+        title: qsTr("Import media")
+        fileMode: FileDialog.OpenFiles
+        nameFilters: [qsTr("Media (*.mp4 *.mov *.mkv *.webm *.png *.jpg *.jpeg *.webp *.wav *.mp3 *.flac *.m4a)"),
+                      qsTr("All files (*)")]
+        onAccepted: bin.importUrls(selectedFiles)
+    }
+}

@@ -1,0 +1,142 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import QtMultimedia
+import LtxEditor 1.0
+
+// The viewer: plays what the PreviewController chooses (a bin asset, or the timeline at the playhead),
+// with the transport below. Keys (Space, J/K/L, ←/→, Home/End) are window shortcuts in Main.qml.
+Rectangle {
+    id: view
+    required property PreviewController preview
+    property ProjectDocument document: null
+    readonly property alias player: player
+
+    color: Theme.window
+
+    MediaPlayer {
+        id: player
+        objectName: "mediaPlayer"
+        source: view.preview.source
+        videoOutput: videoOut
+        audioOutput: AudioOutput { id: audio; volume: volumeSlider.value; muted: muteButton.checked }
+        onPositionChanged: view.preview.playerPosition(position)
+        onPlaybackStateChanged: view.preview.setPlaying(playbackState === MediaPlayer.PlayingState)
+        onErrorOccurred: function (error, errorString) { errorLabel.text = errorString }
+        onSourceChanged: errorLabel.text = ""
+    }
+    Connections {
+        target: view.preview
+        function onSeekRequested(ms) { player.position = ms }
+        function onPlayRequested(rate) { player.playbackRate = rate; player.play() }
+        function onPauseRequested() { player.pause() }
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        Rectangle {  // title strip
+            Layout.fillWidth: true
+            Layout.preferredHeight: 28
+            color: Theme.panel
+            RowLayout {
+                anchors.fill: parent
+                anchors.leftMargin: Theme.spacing
+                anchors.rightMargin: Theme.spacing
+                Rectangle {
+                    width: modeLabel.implicitWidth + 10; height: 18; radius: 3
+                    color: view.preview.mode === "asset" ? Theme.generatedClip : Theme.videoClip
+                    Label { id: modeLabel; anchors.centerIn: parent; font.pixelSize: Theme.fontSmall - 1
+                            text: view.preview.mode === "asset" ? qsTr("CLIP") : qsTr("TIMELINE"); color: "white" }
+                }
+                Label {
+                    objectName: "previewTitle"
+                    Layout.fillWidth: true
+                    text: view.preview.title
+                    elide: Text.ElideRight
+                    color: Theme.text
+                }
+                ToolButton {
+                    text: qsTr("Timeline")
+                    visible: view.preview.mode === "asset"
+                    onClicked: view.preview.showTimeline()
+                }
+            }
+        }
+
+        Item {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            VideoOutput {
+                id: videoOut
+                objectName: "videoOutput"
+                anchors.fill: parent
+                anchors.margins: Theme.spacing
+                fillMode: VideoOutput.PreserveAspectFit
+            }
+            Label {
+                anchors.centerIn: parent
+                visible: view.preview.source === ""
+                text: view.preview.mode === "timeline" ? qsTr("No clip under the playhead") : ""
+                color: Theme.textFaint
+            }
+            Label {
+                id: errorLabel
+                anchors.bottom: parent.bottom
+                anchors.horizontalCenter: parent.horizontalCenter
+                anchors.bottomMargin: Theme.spacing
+                visible: text !== ""
+                color: Theme.error
+            }
+            TapHandler { onTapped: view.preview.togglePlay() }
+        }
+
+        Rectangle {  // transport
+            Layout.fillWidth: true
+            Layout.preferredHeight: 40
+            color: Theme.panel
+            RowLayout {
+                anchors.fill: parent
+                anchors.leftMargin: Theme.spacing
+                anchors.rightMargin: Theme.spacing
+                spacing: 2
+                TransportButton { glyph: "⇤"; tip: qsTr("Start (Home)"); onClicked: view.preview.goStart() }
+                TransportButton { glyph: "◀◀"; tip: qsTr("Reverse shuttle (J)"); onClicked: view.preview.shuttle(-1) }
+                TransportButton { glyph: "◀|"; tip: qsTr("Previous frame (←)"); onClicked: view.preview.step(-1) }
+                TransportButton {
+                    objectName: "playButton"
+                    glyph: view.preview.playing ? "❚❚" : "▶"
+                    tip: qsTr("Play / pause (Space)")
+                    highlighted: true
+                    onClicked: view.preview.togglePlay()
+                }
+                TransportButton { glyph: "|▶"; tip: qsTr("Next frame (→)"); onClicked: view.preview.step(1) }
+                TransportButton { glyph: "▶▶"; tip: qsTr("Shuttle (L)"); onClicked: view.preview.shuttle(1) }
+                TransportButton { glyph: "⇥"; tip: qsTr("End (End)"); onClicked: view.preview.goEnd() }
+                Label {
+                    visible: view.preview.rate !== 1 || view.preview.reversing
+                    text: (view.preview.reversing ? "−" : "") + view.preview.rate + "×"
+                    color: Theme.warning
+                    font.pixelSize: Theme.fontSmall
+                }
+                Item { Layout.fillWidth: true }
+                Label {
+                    objectName: "timecode"
+                    text: view.preview.timecodeText
+                    font.family: Theme.monoFamily
+                    font.pixelSize: Theme.fontLarge
+                    color: Theme.text
+                }
+                Item { Layout.preferredWidth: Theme.spacing }
+                ToolButton {
+                    id: muteButton
+                    checkable: true
+                    text: checked ? qsTr("Muted") : "♪"
+                    font.pixelSize: Theme.fontNormal
+                }
+                Slider { id: volumeSlider; from: 0; to: 1; value: 0.8; Layout.preferredWidth: 70 }
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import LtxEditor 1.0
+
+// The right-hand column: Generate | Jobs | Storyboard tabs. The storyboard panel belongs to the workflow
+// half; it loads through a Loader so the window still opens without it.
+Rectangle {
+    id: side
+    required property AppController app
+    property alias currentIndex: tabs.currentIndex
+    color: Theme.panel
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+        TabBar {
+            id: tabs
+            objectName: "sideTabs"
+            Layout.fillWidth: true
+            TabButton { text: qsTr("Generate") }
+            TabButton {
+                objectName: "jobsTab"
+                text: side.app.jobs.count > 0 ? qsTr("Jobs (%1)").arg(side.app.jobs.count) : qsTr("Jobs")
+            }
+            TabButton { text: qsTr("Storyboard") }
+        }
+        StackLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            currentIndex: tabs.currentIndex
+
+            GeneratePanel {
+                objectName: "generatePanel"
+                generate: side.app.generate
+                onGenerated: tabs.currentIndex = 1
+            }
+            JobQueue {
+                objectName: "jobQueue"
+                model: side.app.jobs
+                actions: side.app
+            }
+            Loader {
+                id: storyboardLoader
+                objectName: "storyboardLoader"
+                active: side.app.workflows !== undefined && side.app.workflows !== null
+                Component.onCompleted: if (active) setSource(Qt.resolvedUrl("StoryboardPanel.qml"),
+                                                             {"document": side.app.document, "workflows": side.app.workflows})
+                Label {
+                    anchors.centerIn: parent
+                    visible: storyboardLoader.status !== Loader.Ready
+                    text: qsTr("The storyboard is not available in this build.")
+                    color: Theme.textFaint
+                }
+            }
+        }
+    }
+}
