@@ -1,0 +1,53 @@
+"""Render the timeline to one H.264/AAC MP4 at the project's size and rate, with progress and cancel.
+
+export_plan decides what is shown and heard, export_graph turns that into one ffmpeg command (stream copy
+through the concat demuxer when no frame needs re-encoding), and this module runs it into a temp file
+beside the output that is renamed only when ffmpeg succeeded: a cancelled or failed export leaves nothing.
+"""
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from . import ffmpeg
+from .errors import ExportCancelled
+from .export_graph import Command, Encoding, build
+from .export_plan import ExportPlan, plan_export
+from .media import MediaInfo, probe_many
+from .project import Project
+
+
+def prepare(project: Project, project_path: str | Path, enc: Encoding | None = None) -> tuple[ExportPlan, Command]:
+    """The plan and the ffmpeg command, without running it (MediaError for an empty timeline or missing media)."""
+    plan = plan_export(project, project_path)
+    sources = plan.sources
+    infos: dict[Path, MediaInfo] = dict(zip(sources, probe_many(sources), strict=True))
+    return plan, build(plan, infos, enc or Encoding())
+
+
+def export_timeline(project: Project, project_path: str | Path, out: str | Path,
+                    progress: Callable[[float], None] | None = None, cancel: threading.Event | None = None,
+                    *, encoding: Encoding | None = None) -> Path:
+    """Write the timeline to `out` (an .mp4); returns it. Raises ExportCancelled or MediaError, leaving no file."""
+    out = Path(out)
+    if cancel is not None and cancel.is_set():
+        raise ExportCancelled("The export was cancelled.")
+    plan, command = prepare(project, project_path, encoding)
+    with tempfile.TemporaryDirectory(prefix="ltx-export-") as work, ffmpeg.atomic_output(out) as tmp:
+        args = _materialize(command, Path(work))
+        ffmpeg.run_with_progress([*args, "-movflags", "+faststart", "-f", "mp4", str(tmp)],
+                                 total_frames=plan.total_frames, progress=progress, cancel=cancel,
+                                 what=f"the export to {out.name}")
+    if progress is not None:
+        progress(1.0)
+    return out
+
+
+def _materialize(command: Command, work: Path) -> list[str]:
+    """The command's arguments with the filter graph and concat list written to files in `work`."""
+    graph, listing = work / "graph.txt", work / "list.ffconcat"
+    graph.write_text(command.graph, encoding="utf-8")
+    listing.write_text(command.concat_list, encoding="utf-8")
+    return [a.replace("{graph}", str(graph)).replace("{concat_list}", str(listing)) for a in command.args]

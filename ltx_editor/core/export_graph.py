@@ -1,0 +1,177 @@
+"""An export plan as ffmpeg arguments: one process, one filter graph (or the concat demuxer when the picture
+can be stream-copied).
+
+Every piece is its own input, seeked frame-exactly (media.seek_args) and limited with -t, so ffmpeg decodes
+only the frames the timeline shows. Pieces are conformed (scaled + letterboxed to the project size, re-timed
+frame for frame to the project rate), concatenated and renumbered, so the output has exactly
+total_frames frames; the sound is mixed on a silent bed and cut to exactly the same duration.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from .export_plan import AudioPiece, ExportPlan, VideoPiece
+from .ffmpeg import fps_fraction
+from .media import MediaInfo, seek_args
+
+COPY_CODECS = {"h264"}
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """Shared with the benchmark's hand-written baseline, so both pay the same encoder."""
+
+    preset: str = "veryfast"
+    crf: int = 18
+    audio_bitrate: str = "192k"
+
+    def video_args(self) -> list[str]:
+        return ["-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf), "-pix_fmt", "yuv420p"]
+
+    def audio_args(self) -> list[str]:
+        return ["-c:a", "aac", "-b:a", self.audio_bitrate]
+
+
+@dataclass
+class Command:
+    args: list[str]  # ffmpeg arguments, without the binary and the output file
+    graph: str  # the filter graph (passed as a file: it can be long)
+    stream_copy: bool
+    concat_list: str = ""  # the concat demuxer's file list when stream_copy
+
+
+def sounding(plan: ExportPlan, infos: dict[Path, MediaInfo]) -> list[AudioPiece]:
+    """The audio pieces whose file really has sound."""
+    return [p for p in plan.audio if infos[p.path].audio is not None]
+
+
+def can_copy_video(plan: ExportPlan, infos: dict[Path, MediaInfo]) -> bool:
+    """Every frame comes from a whole clip already at the project's size, rate and codec: no re-encoding."""
+    rate = fps_fraction(plan.fps)
+    first: MediaInfo | None = None
+    for piece in plan.video:
+        if piece.path is None or piece.still or not piece.whole_clip:
+            return False
+        info = infos[piece.path]
+        v = info.video
+        if v is None or v.codec not in COPY_CODECS or v.pix_fmt != "yuv420p" or info.is_image:
+            return False
+        if (v.width, v.height) != (plan.width, plan.height) or abs(v.fps - float(rate)) > 1e-3:
+            return False
+        if first is not None and first.video is not None and first.video.profile != v.profile:
+            return False  # the concatenated stream keeps the first file's decoder setup
+        first = first or info
+    return True
+
+
+def can_copy_audio(plan: ExportPlan, infos: dict[Path, MediaInfo]) -> bool:
+    """The only sound is each copied clip's own, whole and in one AAC format: it can travel with the picture."""
+    audio = sounding(plan, infos)
+    if len(audio) != len(plan.video) or len(plan.audio) != len(audio):
+        return False
+    formats = set()
+    for a, v in zip(audio, plan.video, strict=True):
+        if not (a.on_video_track and a.whole_clip and a.clip_id == v.clip_id and a.start == v.start):
+            return False
+        s = infos[a.path].audio
+        formats.add((s.codec, s.sample_rate, s.channels) if s else None)
+    return len(formats) == 1 and formats.pop() in {("aac", plan.sample_rate, 2), ("aac", plan.sample_rate, 1)}
+
+
+def build(plan: ExportPlan, infos: dict[Path, MediaInfo], enc: Encoding) -> Command:
+    if can_copy_video(plan, infos):
+        return _copy_command(plan, infos, enc)
+    return _encode_command(plan, infos, enc)
+
+
+def _copy_command(plan: ExportPlan, infos: dict[Path, MediaInfo], enc: Encoding) -> Command:
+    listing = "ffconcat version 1.0\n" + "".join(f"file {_quote(p.path)}\n" for p in plan.video)
+    args = ["-f", "concat", "-safe", "0", "-i", "{concat_list}"]
+    graph, out_args = "", ["-map", "0:v:0", "-c:v", "copy"]
+    if can_copy_audio(plan, infos):
+        out_args += ["-map", "0:a:0", "-c:a", "copy"]
+    else:
+        inputs, graph = _audio_graph(plan, infos, first_input=1)
+        args += inputs
+        out_args += ["-map", "[aout]", *enc.audio_args()]
+    return Command(args=[*args, *(["-/filter_complex", "{graph}"] if graph else []), *out_args,
+                         "-frames:v", str(plan.total_frames)], graph=graph, stream_copy=True, concat_list=listing)
+
+
+def _encode_command(plan: ExportPlan, infos: dict[Path, MediaInfo], enc: Encoding) -> Command:
+    rate = fps_fraction(plan.fps)
+    inputs: list[str] = []
+    chains: list[str] = []
+    labels = []
+    for i, piece in enumerate(plan.video):
+        label = f"v{i}"
+        if piece.path is None:
+            chains.append(f"color=c=black:s={plan.width}x{plan.height}:r={rate},trim=end_frame={piece.frames},"
+                          f"setsar=1,format=yuv420p[{label}]")
+        else:
+            n = _count_inputs(inputs)
+            inputs += _video_input(piece, infos[piece.path], rate)
+            chains.append(f"[{n}:v:0]trim=end_frame={piece.frames},setpts=N/({rate}*TB),"
+                          f"{_conform(infos[piece.path], plan)}[{label}]")
+        labels.append(f"[{label}]")
+    chains.append(f"{''.join(labels)}concat=n={len(labels)}:v=1:a=0,setpts=N/({rate}*TB)[vout]")
+    audio_inputs, audio_graph = _audio_graph(plan, infos, first_input=_count_inputs(inputs))
+    graph = ";\n".join(chains + [audio_graph])
+    return Command(args=[*inputs, *audio_inputs, "-/filter_complex", "{graph}", "-map", "[vout]", "-map", "[aout]",
+                         *enc.video_args(), "-r", str(rate), *enc.audio_args(),
+                         "-frames:v", str(plan.total_frames)], graph=graph, stream_copy=False)
+
+
+def _count_inputs(args: list[str]) -> int:
+    return sum(1 for a in args if a == "-i")
+
+
+def _video_input(piece: VideoPiece, info: MediaInfo, rate: Fraction) -> list[str]:
+    if piece.still:
+        return ["-loop", "1", "-framerate", str(rate), "-t", f"{float((piece.frames + 1) / rate):.6f}",
+                "-i", str(piece.path)]
+    seek = seek_args(info, piece.source_frame)
+    return [*seek, "-t", f"{(piece.frames + 1) / info.fps:.6f}", "-i", str(piece.path)]
+
+
+def _conform(info: MediaInfo, plan: ExportPlan) -> str:
+    w, h = plan.width, plan.height
+    steps = []
+    if (info.width, info.height) != (w, h):
+        steps.append(f"scale={w}:{h}:force_original_aspect_ratio=decrease,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:black")
+    steps += ["setsar=1", "format=yuv420p"]
+    return ",".join(steps)
+
+
+def _audio_graph(plan: ExportPlan, infos: dict[Path, MediaInfo], first_input: int) -> tuple[list[str], str]:
+    """Inputs and graph ending in [aout]: the sounding pieces, delayed to their place, mixed, exact length."""
+    sr = plan.sample_rate
+    fps = Fraction(fps_fraction(plan.fps))
+    total = round(plan.total_frames / fps * sr)
+    inputs: list[str] = []
+    chains, labels = [], []
+    for j, piece in enumerate(sounding(plan, infos)):
+        source_fps = infos[piece.path].fps or piece.take_fps
+        start_s = piece.source_frame / source_fps
+        length = round(piece.frames / fps * sr)
+        speed = float(fps) / source_fps  # follows the picture when the source has another rate
+        if start_s > 0:
+            inputs += ["-ss", f"{start_s:.6f}"]
+        inputs += ["-t", f"{piece.frames / source_fps + 0.1:.6f}", "-i", str(piece.path)]
+        tempo = f"atempo={speed:.6f}," if abs(speed - 1.0) > 1e-6 else ""
+        delay = round(piece.start / fps * sr)
+        chains.append(f"[{first_input + j}:a:0]aresample={sr},{tempo}aformat=sample_fmts=fltp:channel_layouts=stereo,"
+                      f"atrim=end_sample={length},adelay=delays={delay}S:all=1[a{j}]")
+        labels.append(f"[a{j}]")
+    if not labels:
+        chains.append(f"anullsrc=r={sr}:cl=stereo,atrim=end_sample={total}[aout]")
+    else:
+        mix = f"amix=inputs={len(labels)}:normalize=0:duration=longest," if len(labels) > 1 else ""
+        chains.append(f"{''.join(labels)}{mix}apad=whole_len={total},atrim=end_sample={total}[aout]")
+    return inputs, ";\n".join(chains)
+
+
+def _quote(path: Path | None) -> str:
+    return "'" + str(Path(path).resolve()).replace("'", "'\\''") + "'"
