@@ -24,10 +24,13 @@ def project_argument(argv: list[str]) -> str | None:
     return rest[0] if rest else None
 
 
-def create_engine(controller: AppController) -> QQmlApplicationEngine:
-    """The engine with Main.qml loaded for `controller` (tests and benchmarks use this too)."""
+def create_engine(controller: AppController, warnings: list[str] | None = None) -> QQmlApplicationEngine:
+    """The engine with Main.qml loaded for `controller` (tests and benchmarks use this too). QML warnings
+    are also appended to `warnings` when given (tests assert there are none)."""
     register_types()
     engine = QQmlApplicationEngine()
+    if warnings is not None:
+        engine.warnings.connect(lambda errors: warnings.extend(e.toString() for e in errors))
     engine.addImageProvider(PROVIDER_ID, ThumbnailProvider(thumbnail_cache_dir()))
     engine.setInitialProperties({"app": controller})
     engine.load(QML_DIR / "Main.qml")

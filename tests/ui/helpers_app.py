@@ -1,0 +1,85 @@
+"""The real main window for UI tests: an AppController with private preferences, Main.qml loaded through
+ltx_editor.app.create_engine (thumbnail provider included), the generation worker running.
+
+Use with `from tests.ui.helpers_app import *  # noqa: F403` to get the `main_window` fixture, and the helpers
+below to find items by objectName, click them and type into them like a person would.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, QPoint, QPointF, Qt
+from PySide6.QtQml import QQmlApplicationEngine
+from PySide6.QtQuick import QQuickItem, QQuickWindow
+from PySide6.QtTest import QTest
+
+from ltx_editor.app import create_engine
+from ltx_editor.ui.app_controller import AppController
+from ltx_editor.ui.preferences import Preferences
+
+__all__ = ["main_window"]
+
+
+@dataclass
+class MainWindow:
+    app: AppController
+    engine: QQmlApplicationEngine
+    window: QQuickWindow
+    prefs: Preferences
+    qml_warnings: list[str]
+
+    def find(self, name: str, kind: type = QObject) -> QObject:
+        found = self.window.findChild(kind, name)
+        assert found is not None, f"no {kind.__name__} named {name!r} in the window"
+        return found
+
+    def find_all(self, name: str, kind: type = QQuickItem) -> list:
+        return self.window.findChildren(kind, name)
+
+
+def center_of(item: QQuickItem) -> QPoint:
+    return item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
+
+
+def click(window: QQuickWindow, item: QQuickItem, button=Qt.MouseButton.LeftButton) -> None:
+    QTest.mouseClick(window, button, Qt.KeyboardModifier.NoModifier, center_of(item))
+
+
+def drag(window: QQuickWindow, start: QPoint, end: QPoint, steps: int = 12) -> None:
+    """Press, move in steps (past the drag threshold), release: what a DragHandler needs to see."""
+    QTest.mousePress(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for i in range(1, steps + 1):
+        p = QPoint(start.x() + (end.x() - start.x()) * i // steps, start.y() + (end.y() - start.y()) * i // steps)
+        QTest.mouseMove(window, p)
+        QTest.qWait(15)
+    QTest.mouseRelease(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+
+
+def key(window: QQuickWindow, k, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+    QTest.keyClick(window, k, modifiers)
+
+
+def visible_items(window: QQuickWindow, name: str) -> list[QQuickItem]:
+    return [i for i in window.findChildren(QQuickItem, name) if i.isVisible()]
+
+
+@pytest.fixture
+def main_window(qtbot, tmp_path: Path):
+    prefs = Preferences(path=tmp_path / "prefs" / "preferences.json")
+    prefs.values.autosave_minutes = 0  # autosave has its own tests; a timer firing mid-test only adds noise
+    controller = AppController(prefs)
+    warnings: list[str] = []
+    engine = create_engine(controller, warnings)
+    assert engine.rootObjects(), "Main.qml did not load"
+    window = engine.rootObjects()[0]
+    window.resize(1440, 900)
+    qtbot.waitExposed(window)
+    controller.start()
+    yield MainWindow(controller, engine, window, prefs, warnings)
+    window.setProperty("closeConfirmed", True)
+    window.close()
+    controller.shutdown()
+    engine.deleteLater()
+    QTest.qWait(10)

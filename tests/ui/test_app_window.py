@@ -1,0 +1,77 @@
+"""The main window as a whole: it loads without QML errors, torch stays out, the models pass Qt's model
+tester, the entry point parses its arguments, and the window's menus carry the standard shortcuts."""
+import sys
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtQuick import QQuickItem
+
+from ltx_editor.app import project_argument
+from tests.ui.helpers_app import *  # noqa: F403 (the main_window fixture)
+from tests.ui.helpers_app import key
+
+MY_QML = ("Main.qml", "ClipBin.qml", "BinDelegate.qml", "BinMenu.qml", "Preview.qml", "GeneratePanel.qml",
+          "LoraList.qml", "JobQueue.qml", "JobDelegate.qml", "AppMenu.qml", "PreferencesDialog.qml",
+          "ExportDialog.qml", "ErrorDialog.qml", "RecoveryDialog.qml", "UnsavedDialog.qml", "RecipeDialog.qml",
+          "SidePanel.qml", "StatusBar.qml", "TakeSwitcher.qml", "ValueCombo.qml", "TenthsSpin.qml",
+          "SourceImage.qml", "ApiKeyRow.qml", "FolderField.qml", "PaneHandle.qml", "TransportButton.qml")
+
+
+def test_window_loads_without_qml_warnings_and_without_torch(main_window, qtbot):
+    w = main_window
+    assert w.window.property("title").endswith("— LTX Editor")
+    for name in ("clipBin", "preview", "sidePanel", "generatePanel", "jobQueue", "timelineLoader"):
+        assert w.find(name, QQuickItem).isVisible() or name in ("jobQueue",), name
+    qtbot.wait(200)  # let asynchronous bindings and images settle
+    problems = [m for m in w.qml_warnings if any(f"/qml/{f}:" in m or f"/qml/MenuBar/{f}:" in m for f in MY_QML)]
+    assert problems == []
+    assert "torch" not in sys.modules and "diffusers" not in sys.modules
+
+
+def test_models_pass_the_qt_model_tester(main_window, qtmodeltester, tmp_path):
+    app = main_window.app
+    (tmp_path / "loras").mkdir()
+    for name in ("style", "motion"):
+        (tmp_path / "loras" / f"{name}.safetensors").write_bytes(b"\0")
+    app.generate.loras.scan(str(tmp_path / "loras"))
+    for model in (app.binModel, app.jobs, app.generate.models, app.generate.loras):
+        qtmodeltester.check(model, force_py=True)
+    assert app.generate.loras.rowCount() == 2
+
+
+def test_project_argument_skips_qt_options():
+    assert project_argument(["ltx-editor"]) is None
+    assert project_argument(["ltx-editor", "film.ltxproj"]) == "film.ltxproj"
+    assert project_argument(["ltx-editor", "--reverse", "x.ltxproj"]) == "x.ltxproj"
+
+
+def test_title_follows_name_and_dirty_flag(main_window, qtbot, tmp_path):
+    w = main_window
+    assert w.window.property("title") == "Untitled — LTX Editor"
+    w.app.document.mark_dirty("settings")
+    qtbot.waitUntil(lambda: w.window.property("title").startswith("• "))
+    assert w.app.saveAs(str(tmp_path / "film"))
+    qtbot.waitUntil(lambda: w.window.property("title") == "film — LTX Editor")
+
+
+def test_ctrl_s_saves_and_preferences_shortcut_opens_the_dialog(main_window, qtbot, tmp_path):
+    w = main_window
+    assert w.app.saveAs(str(tmp_path / "a.ltxproj"))
+    w.app.document.mark_dirty("settings")
+    assert w.app.document.dirty
+    w.window.requestActivate()
+    key(w.window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not w.app.document.dirty)
+    prefs = w.find("preferencesDialog", QObject)
+    key(w.window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: prefs.property("visible"))
+
+
+def test_the_warning_check_sees_qml_warnings(main_window, qtbot):
+    """The check above can fail: a broken binding in one of these files shows up in qml_warnings."""
+    from PySide6.QtQml import QQmlComponent
+
+    comp = QQmlComponent(main_window.engine)
+    comp.setData(b"import QtQuick\nItem { width: undefinedName.x }", main_window.engine.baseUrl())
+    obj = comp.create()
+    qtbot.waitUntil(lambda: any("undefinedName" in m for m in main_window.qml_warnings))
+    del obj
