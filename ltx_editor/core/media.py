@@ -99,8 +99,11 @@ def probe(path: str | Path, *, count_frames: bool = True) -> MediaInfo:
         raise MediaError(f"{path.name} is not a video, image or sound file that can be read "
                          f"({ffmpeg.last_lines(proc, 1) or 'unknown format'}).", hint=_UNREADABLE_HINT)
     info = infos[0]
+    if info.video is not None and not (info.video.width and info.video.height):
+        info.video = None  # ffmpeg guessed a stream from the name (e.g. text in a .png) but cannot size it
     if info.video is None and info.audio is None:
-        raise MediaError(f"{path.name} holds no picture or sound.", hint=_UNREADABLE_HINT)
+        raise MediaError(f"{path.name} is not a video, image or sound file that can be read (it holds no "
+                         "picture or sound ffmpeg understands).", hint=_UNREADABLE_HINT)
     if count_frames and info.video is not None and not info.is_image:
         info.frame_count = count_video_frames(path) or info.frame_count
         if info.frame_count and info.fps:
@@ -282,9 +285,13 @@ def extract_frame(src: str | Path, frame_index: int, out_png: str | Path) -> Pat
     if frame_index < 0:
         raise MediaError(f"There is no frame {frame_index} in {src.name}.")
     with ffmpeg.atomic_output(out_png) as tmp:
-        ffmpeg.run([*seek_args(info, frame_index), "-i", str(src), "-map", "0:v:0", "-frames:v", "1",
-                    "-update", "1", "-c:v", "png", "-f", "image2", str(tmp)], what=src.name)
-        if not tmp.is_file() or tmp.stat().st_size == 0:
+        try:
+            ffmpeg.run([*seek_args(info, frame_index), "-i", str(src), "-map", "0:v:0", "-frames:v", "1",
+                        "-update", "1", "-c:v", "png", "-f", "image2", str(tmp)], what=src.name)
+        except MediaError:
+            if frame_index == 0:
+                raise
+        if not tmp.is_file() or tmp.stat().st_size == 0:  # ffmpeg found no frame at that time: past the end
             raise MediaError(f"{src.name} has no frame {frame_index}.",
                              hint=f"It has about {info.frame_count} frames.")
     return out_png
