@@ -1,0 +1,14 @@
+import QtQuick
+import LtxEditor 1.0
+
+// The span chosen for generation (inclusive frames), shaded across a lane.
+Rectangle {
+    property var view
+    readonly property var ctl: view.controller
+    visible: ctl.hasRange
+    x: view.xOfFrame(ctl.rangeStart)
+    width: Math.max(2, (ctl.rangeEnd + 1 - ctl.rangeStart) * view.ppf)
+    color: "#335b8def"
+    border.color: Theme.accent
+    border.width: 1
+}

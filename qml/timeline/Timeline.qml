@@ -1,0 +1,321 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import LtxEditor 1.0
+
+// The multi-track timeline: toolbar, ruler, markers, keyframe lane, track headers and tracks of clips.
+// Everything it shows comes from its own TimelineController; edits go through it (one undo step each).
+FocusScope {
+    id: root
+    objectName: "timeline"
+
+    required property ProjectDocument document
+    property QtObject actions: null  // the WorkflowController; generation items hide while it is null
+
+    readonly property var selectedClipIds: controller.selectedClipIds
+    signal clipActivated(string clipId)
+
+    // -- view state shared by the lanes (child files reach it through their `view` property) --
+    property alias controller: controller
+    readonly property real ppf: controller.pixelsPerFrame
+    readonly property real fps: document.fps > 0 ? document.fps : 24
+    readonly property int rowHeight: Theme.trackHeight
+    property real scrollX: 0
+    readonly property real lanesWidth: lanes.width
+    readonly property real contentWidth: Math.max(lanes.width,
+        (Math.max(document.durationFrames, fps * 10) + fps * 30) * ppf)
+    property string selectedKeyframeId: ""
+
+    // drag preview of clips: nothing changes in the project until release
+    property bool dragActive: false
+    property string dragAnchorId: ""
+    property var dragIds: []
+    property int dragDeltaFrames: 0
+    property int dragRowDelta: 0
+    property int dragSourceRow: -1
+    property string dragTargetTrackId: ""
+    property bool dragWrongKind: false
+
+    function frameAtX(xInLanes) { return Math.max(0, Math.round((xInLanes + scrollX) / ppf)) }
+    function xOfFrame(frame) { return frame * ppf - scrollX }
+    function tracksArea() { return tracksView }
+    function setPlayhead(frame) { document.playheadFrame = Math.max(0, Math.round(frame)) }
+    function clampScroll(x) { return Math.max(0, Math.min(x, contentWidth - lanes.width)) }
+    function syncViewport() { controller.setViewport(scrollX / ppf, (scrollX + lanes.width) / ppf) }
+
+    // Zoom keeping the frame under `atX` (lanes coordinates) where it is.
+    function zoomBy(factor, atX) {
+        const anchor = (scrollX + atX) / ppf
+        controller.zoomBy(factor)
+        scrollX = clampScroll(anchor * ppf - atX)
+        syncViewport()
+    }
+    function zoomToFit() {
+        controller.zoomToFit(lanes.width - 20)
+        scrollX = 0
+        syncViewport()
+    }
+    function ensurePlayheadVisible() {
+        const x = xOfFrame(document.playheadFrame)
+        if (x < 0 || x > lanes.width)
+            scrollX = clampScroll(document.playheadFrame * ppf - lanes.width / 3)
+    }
+
+    // -- clip drags (called by Clip.qml) --
+    function beginClipDrag(clipId, trackId) {
+        dragAnchorId = clipId
+        dragIds = controller.isSelected(clipId) ? controller.selectedClipIds : [clipId]
+        controller.beginDrag(dragIds)
+        dragSourceRow = controller.tracksModel.indexOf(trackId)
+        dragTargetTrackId = trackId
+        dragDeltaFrames = 0
+        dragRowDelta = 0
+        dragWrongKind = false
+        dragActive = true
+    }
+    function updateClipDrag(dxPixels, yInTracks) {
+        dragDeltaFrames = controller.dragDelta(dragAnchorId, Math.round(dxPixels / ppf))
+        const row = tracksView.indexAt(10, yInTracks + tracksView.contentY)
+        if (row >= 0) {
+            dragTargetTrackId = controller.tracksModel.trackIdAt(row)
+            dragRowDelta = row - dragSourceRow
+            dragWrongKind = controller.trackDelta(dragAnchorId, dragTargetTrackId) === -9999
+        }
+    }
+    function endClipDrag(commit) {
+        const anchor = dragAnchorId, target = dragTargetTrackId, delta = dragDeltaFrames
+        dragActive = false
+        dragIds = []
+        dragDeltaFrames = 0
+        dragRowDelta = 0
+        if (commit)
+            controller.moveSelection(anchor, target, delta)
+    }
+
+    function openClipMenu(clipId, start, end, item, x, y) {
+        if (!controller.isSelected(clipId))
+            controller.selectClip(clipId, "replace")
+        clipMenu.clipId = clipId
+        clipMenu.clipStart = start
+        clipMenu.clipEnd = end
+        clipMenu.popup(item, x, y)
+    }
+    function openExtend(clipId) {
+        extendPopup.clipId = clipId
+        extendPopup.open()
+    }
+    function deleteSelection(ripple) {
+        if (selectedKeyframeId !== "" && !ripple) {
+            controller.removeKeyframe(selectedKeyframeId)
+            selectedKeyframeId = ""
+        } else {
+            controller.deleteSelected(ripple)
+        }
+    }
+    function generateSpan() {
+        if (actions && controller.hasRange && controller.keyframesInRange >= 2)
+            actions.generateSpan(controller.rangeStart, controller.rangeEnd + 1)  // end exclusive
+    }
+
+    onScrollXChanged: syncViewport()
+    onPpfChanged: scrollX = clampScroll(scrollX)
+    onContentWidthChanged: scrollX = clampScroll(scrollX)
+    Component.onCompleted: syncViewport()
+
+    TimelineController {
+        id: controller
+        document: root.document
+    }
+
+    Rectangle {
+        anchors.fill: parent
+        color: Theme.panel
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        TimelineToolbar {
+            Layout.fillWidth: true
+            view: root
+        }
+
+        Item {
+            id: body
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            readonly property int lanesTop: Theme.rulerHeight + markerLane.height + keyframeLane.height
+
+            // -- left column: lane titles and track headers --
+            Rectangle {
+                id: corner
+                width: Theme.trackHeaderWidth
+                height: body.lanesTop
+                color: Theme.trackHeader
+                Column {
+                    anchors.fill: parent
+                    Text {
+                        width: parent.width; height: Theme.rulerHeight
+                        leftPadding: Theme.spacing
+                        verticalAlignment: Text.AlignVCenter
+                        text: controller.timecode(root.document.playheadFrame)
+                        color: Theme.text
+                        font.family: Theme.monoFamily
+                        font.pixelSize: Theme.fontNormal
+                    }
+                    Text {
+                        width: parent.width; height: markerLane.height
+                        leftPadding: Theme.spacing
+                        verticalAlignment: Text.AlignVCenter
+                        text: qsTr("Markers")
+                        color: Theme.textFaint
+                        font.pixelSize: Theme.fontSmall
+                    }
+                    Text {
+                        width: parent.width; height: keyframeLane.height
+                        leftPadding: Theme.spacing
+                        verticalAlignment: Text.AlignVCenter
+                        text: qsTr("Keyframes")
+                        color: Theme.keyframe
+                        font.pixelSize: Theme.fontSmall
+                    }
+                }
+            }
+
+            ListView {
+                id: headersView
+                objectName: "trackHeaders"
+                anchors { top: corner.bottom; left: parent.left; bottom: hbar.top }
+                width: Theme.trackHeaderWidth
+                clip: true
+                interactive: false
+                model: controller.tracksModel
+                contentY: tracksView.contentY
+                delegate: TrackHeader {
+                    view: root
+                    width: headersView.width
+                    height: root.rowHeight
+                }
+            }
+
+            // -- right: the lanes; wheel scrolls (Shift: sideways) and zooms (Ctrl) --
+            MouseArea {
+                id: lanes
+                objectName: "lanes"
+                anchors { top: parent.top; left: corner.right; right: vbar.left; bottom: hbar.top }
+                clip: true
+                acceptedButtons: Qt.NoButton
+                onWidthChanged: root.syncViewport()
+                onWheel: (wheel) => {
+                    const dy = wheel.angleDelta.y, dx = wheel.angleDelta.x
+                    if (wheel.modifiers & Qt.ControlModifier) {
+                        root.zoomBy(dy > 0 ? 1.25 : 0.8, wheel.x)
+                    } else if ((wheel.modifiers & Qt.ShiftModifier) || Math.abs(dx) > Math.abs(dy)) {
+                        root.scrollX = root.clampScroll(root.scrollX - (dx !== 0 ? dx : dy))
+                    } else {
+                        const maxY = Math.max(0, tracksView.contentHeight - tracksView.height)
+                        tracksView.contentY = Math.max(0, Math.min(maxY, tracksView.contentY - dy / 2))
+                    }
+                    wheel.accepted = true
+                }
+
+                Ruler {
+                    id: ruler
+                    view: root
+                    width: parent.width
+                    height: Theme.rulerHeight
+                }
+                MarkerLane {
+                    id: markerLane
+                    view: root
+                    y: ruler.height
+                    width: parent.width
+                    height: 18
+                }
+                KeyframeLane {
+                    id: keyframeLane
+                    view: root
+                    y: markerLane.y + markerLane.height
+                    width: parent.width
+                    height: 48
+                }
+
+                ListView {
+                    id: tracksView
+                    objectName: "tracksView"
+                    y: body.lanesTop
+                    width: parent.width
+                    height: parent.height - y
+                    clip: true
+                    interactive: false
+                    boundsBehavior: Flickable.StopAtBounds
+                    model: controller.tracksModel
+                    delegate: TrackRow {
+                        view: root
+                        width: tracksView.width
+                        height: root.rowHeight
+                    }
+                    footer: Item { width: 1; height: 24 }
+                }
+
+                Playhead {
+                    view: root
+                    height: parent.height
+                }
+            }
+
+            ScrollBar {
+                id: vbar
+                anchors { top: parent.top; topMargin: body.lanesTop; right: parent.right; bottom: hbar.top }
+                orientation: Qt.Vertical
+                policy: ScrollBar.AlwaysOn
+                size: tracksView.height / Math.max(tracksView.height, tracksView.contentHeight)
+                position: tracksView.contentY / Math.max(1, tracksView.contentHeight)
+                onPositionChanged: if (pressed || active) tracksView.contentY = position * tracksView.contentHeight
+            }
+            ScrollBar {
+                id: hbar
+                objectName: "hbar"
+                anchors { left: corner.right; right: vbar.left; bottom: parent.bottom }
+                orientation: Qt.Horizontal
+                policy: ScrollBar.AlwaysOn
+                size: lanes.width / root.contentWidth
+                position: root.scrollX / root.contentWidth
+                onPositionChanged: if (pressed || active) root.scrollX = root.clampScroll(position * root.contentWidth)
+            }
+        }
+    }
+
+    ClipMenu {
+        id: clipMenu
+        view: root
+    }
+    ExtendPopup {
+        id: extendPopup
+        actions: root.actions
+        anchors.centerIn: parent
+    }
+
+    // -- keys (window-wide; text fields keep their own keys) --
+    Shortcut { sequence: "S"; onActivated: controller.splitAtPlayhead() }
+    Shortcut { sequences: [StandardKey.Delete, "Backspace"]; onActivated: root.deleteSelection(false) }
+    Shortcut { sequence: "Shift+Delete"; onActivated: root.deleteSelection(true) }
+    Shortcut { sequence: "M"; onActivated: controller.addMarkerAtPlayhead() }
+    Shortcut {
+        sequence: "I"
+        onActivated: controller.setRange(root.document.playheadFrame,
+                                         controller.hasRange ? controller.rangeEnd : root.document.playheadFrame)
+    }
+    Shortcut {
+        sequence: "O"
+        onActivated: controller.setRange(controller.hasRange ? controller.rangeStart : 0, root.document.playheadFrame)
+    }
+    Shortcut {
+        sequence: "Escape"
+        onActivated: { controller.clearSelection(); controller.clearRange(); root.selectedKeyframeId = "" }
+    }
+    Shortcut { sequences: ["+", "="]; onActivated: root.zoomBy(1.25, lanes.width / 2) }
+    Shortcut { sequence: "-"; onActivated: root.zoomBy(0.8, lanes.width / 2) }
+    Shortcut { sequence: "Shift+Z"; onActivated: root.zoomToFit() }
+}
