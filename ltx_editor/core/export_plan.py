@@ -80,8 +80,8 @@ def _media_paths(project: Project, project_path: str | Path) -> dict[str, Path]:
         asset = project.asset(clip.asset_id)
         path = resolve_media(project_path, asset.take(clip.take_id).path)
         if not path.is_file():
-            label = clip.name or asset.name or clip.id
-            raise MediaError(f"Clip {label!r} on track {track.name or track.id!r} uses {path}, which is missing.",
+            label = f"{clip.name or asset.name or asset.id!r} ({clip.id}, at frame {clip.start})"
+            raise MediaError(f"Clip {label} on track {track.name or track.id!r} uses {path}, which is missing.",
                              hint="Relink the media in the bin, or remove the clip, then export again.")
         paths[clip.id] = path
     return paths

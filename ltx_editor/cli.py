@@ -1,0 +1,176 @@
+"""`ltx-editor`: the editor, or a headless command. The headless commands never import Qt.
+
+    ltx-editor [PROJECT.ltxproj]               open the editor (on a project)
+    ltx-editor info PROJECT [--json]           tracks, clips, duration, missing media, spend
+    ltx-editor render PROJECT -o OUT.mp4       render the timeline, with a progress bar on stderr
+    ltx-editor generate ...                    one generation (see `ltx-editor generate --help`)
+
+Errors print their message and hint and exit 1: never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+
+from ltx_editor.core.errors import LtxEditorError
+
+COMMANDS = ("info", "render", "generate")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "generate":
+        from ltx_editor.cli_generate import main as generate
+
+        return generate(args[1:])
+    if args and (args[0] in COMMANDS or args[0].startswith("-")):
+        return _headless(args)
+    if len(args) > 1:
+        print(f"error: unexpected arguments {' '.join(args[1:])!r}; see ltx-editor --help", file=sys.stderr)
+        return 2
+    from ltx_editor.app import main as gui  # Qt is imported only here
+
+    return gui([sys.argv[0] if sys.argv and sys.argv[0] else "ltx-editor", *args])
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ltx-editor", description="LTX Editor: generate, edit and export AI video. "
+                                "Without a command it opens the editor (on PROJECT when given).",
+                                epilog="ltx-editor PROJECT.ltxproj opens the editor on a project.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    info = sub.add_parser("info", help="describe a project: tracks, clips, duration, missing media, spend")
+    info.add_argument("project")
+    info.add_argument("--json", action="store_true", help="machine-readable output")
+    render = sub.add_parser("render", help="render the timeline to one H.264/AAC MP4")
+    render.add_argument("project")
+    render.add_argument("-o", "--output", required=True, help="the MP4 to write")
+    render.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    sub.add_parser("generate", help="generate one clip (ltx-editor generate --help)", add_help=False)
+    return p
+
+
+def _headless(args: list[str]) -> int:
+    ns = _parser().parse_args(args)
+    if ns.command is None:
+        _parser().print_help()
+        return 0
+    try:
+        if ns.command == "info":
+            return _info(Path(ns.project), as_json=ns.json)
+        return _render(Path(ns.project), Path(ns.output), quiet=ns.quiet)
+    except LtxEditorError as exc:
+        print(f"error: {exc.message}" + (f"\n  {exc.hint}" if exc.hint else ""), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ncancelled", file=sys.stderr)
+        return 130
+
+
+# --- info ----------------------------------------------------------------------------------------------
+def describe(project_path: Path) -> dict:
+    """A project's summary as plain data (what `info` prints)."""
+    from ltx_editor.core.project_io import load_project
+
+    loaded = load_project(project_path)
+    project = loaded.project
+    fps = project.settings.fps
+    frames = project.duration()
+    return {
+        "name": project.name,
+        "file": str(loaded.path),
+        "settings": project.settings.model_dump(),
+        "duration_frames": frames,
+        "duration_s": round(frames / fps, 3),
+        "assets": len(project.assets),
+        "tracks": [{"id": t.id, "name": t.name, "kind": t.kind, "clips": len(t.clips), "muted": t.muted,
+                    "hidden": t.hidden, "locked": t.locked, "end_frame": max((c.end for c in t.clips), default=0)}
+                   for t in project.tracks],
+        "clips": sum(len(t.clips) for t in project.tracks),
+        "missing_media": loaded.missing_media,
+        "offline_assets": [a.name or a.id for a in project.assets if a.offline],
+        "spent_usd": project.spent_usd,
+        "budget_usd": project.budget_usd,
+        "jobs": len(project.jobs),
+    }
+
+
+def _info(project_path: Path, *, as_json: bool) -> int:
+    d = describe(project_path)
+    if as_json:
+        print(json.dumps(d, indent=2))
+        return 0
+    s = d["settings"]
+    print(f"{d['name']}  ({d['file']})")
+    print(f"  {s['width']}x{s['height']} at {s['fps']:g} fps; duration {_clock(d['duration_s'])} "
+          f"({d['duration_frames']} frames)")
+    print(f"  {d['assets']} assets in the bin, {d['clips']} clips on {len(d['tracks'])} tracks")
+    for t in d["tracks"]:
+        flags = ", ".join(f for f in ("muted", "hidden", "locked") if t[f])
+        print(f"    {t['kind']:<5} {t['name'] or t['id']:<16} {t['clips']:>4} clips, ends at frame {t['end_frame']}"
+              + (f"  [{flags}]" if flags else ""))
+    budget = f" of a {d['budget_usd']:.2f} USD budget" if d["budget_usd"] is not None else ""
+    print(f"  spent {d['spent_usd']:.2f} USD{budget} on generation; {d['jobs']} jobs in the queue")
+    if d["missing_media"]:
+        print(f"  missing media ({len(d['missing_media'])}):")
+        for m in d["missing_media"]:
+            print(f"    {m}")
+    else:
+        print("  no missing media")
+    return 0
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(seconds, 60)
+    return f"{int(m)}:{s:06.3f}"
+
+
+# --- render --------------------------------------------------------------------------------------------
+class ProgressBar:
+    """A one-line bar on stderr, redrawn at most ten times a second."""
+
+    def __init__(self, label: str = "rendering", width: int = 30) -> None:
+        self.label, self.width = label, width
+        self.started = time.monotonic()
+        self._shown = -1.0
+        self._lock = threading.Lock()
+
+    def __call__(self, fraction: float) -> None:
+        with self._lock:
+            now = time.monotonic()
+            if fraction < 1.0 and now - self._shown < 0.1:
+                return
+            self._shown = now
+            filled = round(self.width * fraction)
+            print(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {fraction * 100:3.0f}% "
+                  f"{now - self.started:5.1f} s", end="", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        print(file=sys.stderr, flush=True)
+
+
+def _render(project_path: Path, out: Path, *, quiet: bool) -> int:
+    from ltx_editor.core.errors import MediaError
+    from ltx_editor.core.export import export_timeline
+    from ltx_editor.core.project_io import load_project
+
+    if out.suffix.lower() != ".mp4":
+        raise MediaError(f"{out.name} is not an .mp4 file name.", hint="Name the output something.mp4.")
+    loaded = load_project(project_path)
+    bar = None if quiet else ProgressBar()
+    try:  # Ctrl-C interrupts the wait: the export kills ffmpeg and removes its temp file on the way out
+        written = export_timeline(loaded.project, loaded.path, out, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    project = loaded.project
+    print(f"{written}  ({project.duration()} frames, {project.settings.width}x{project.settings.height}, "
+          f"{project.settings.fps:g} fps)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
