@@ -13,13 +13,35 @@ Rectangle {
     color: Theme.panelAlt
 
     component BarButton: ToolButton {
+        id: button
         property string tip: ""
         implicitHeight: Theme.controlHeight
+        leftPadding: 8; rightPadding: 8
         font.pixelSize: Theme.fontNormal
         focusPolicy: Qt.NoFocus
+        opacity: enabled ? 1 : 0.4
+        contentItem: Text {
+            text: button.text
+            font: button.font
+            color: button.checked ? Theme.textOnAccent : Theme.text
+            horizontalAlignment: Text.AlignHCenter
+            verticalAlignment: Text.AlignVCenter
+        }
+        background: Rectangle {
+            radius: Theme.radius
+            color: button.checked ? Theme.selection : button.down ? Theme.accentPressed
+                   : button.hovered ? Theme.hover : "transparent"
+        }
         ToolTip.visible: hovered && tip !== ""
         ToolTip.text: tip
         ToolTip.delay: 500
+    }
+
+    component Separator: Rectangle {
+        Layout.preferredWidth: 1
+        Layout.preferredHeight: Theme.controlHeight - 8
+        Layout.leftMargin: 4; Layout.rightMargin: 4
+        color: Theme.border
     }
 
     RowLayout {
@@ -30,7 +52,7 @@ Rectangle {
 
         BarButton { objectName: "addVideoTrack"; text: qsTr("+ Video"); tip: qsTr("Add a video track"); onClicked: bar.ctl.addTrack("video") }
         BarButton { objectName: "addAudioTrack"; text: qsTr("+ Audio"); tip: qsTr("Add an audio track"); onClicked: bar.ctl.addTrack("audio") }
-        ToolSeparator {}
+        Separator {}
         BarButton { text: qsTr("Split"); tip: qsTr("Split at the playhead (S)"); onClicked: bar.ctl.splitAtPlayhead() }
         BarButton {
             text: qsTr("Delete"); tip: qsTr("Delete the selection (Del); Shift+Del closes the gap")
@@ -44,11 +66,11 @@ Rectangle {
             checkable: true; checked: bar.ctl.snapping
             onToggled: bar.ctl.snapping = checked
         }
-        ToolSeparator {}
+        Separator {}
         BarButton { objectName: "zoomOut"; text: "\u2212"; tip: qsTr("Zoom out (-, Ctrl+wheel)"); onClicked: bar.view.zoomBy(0.8, bar.view.lanesWidth / 2) }
         BarButton { objectName: "zoomIn"; text: "+"; tip: qsTr("Zoom in (+, Ctrl+wheel)"); onClicked: bar.view.zoomBy(1.25, bar.view.lanesWidth / 2) }
         BarButton { objectName: "zoomFit"; text: qsTr("Fit"); tip: qsTr("Zoom to fit (Shift+Z)"); onClicked: bar.view.zoomToFit() }
-        ToolSeparator { visible: bar.view.actions !== null }
+        Separator { visible: bar.view.actions !== null }
         BarButton {
             objectName: "generateSpan"
             visible: bar.view.actions !== null

@@ -19,13 +19,24 @@ Rectangle {
     border.color: Theme.divider
 
     component Switch: ToolButton {
+        id: sw
         property string tip
-        width: 24; height: 22
+        width: 24; height: 20
         checkable: true
         focusPolicy: Qt.NoFocus
         font.pixelSize: Theme.fontSmall
         font.bold: true
-        palette.buttonText: checked ? Theme.warning : Theme.textFaint
+        contentItem: Text {
+            text: sw.text
+            font: sw.font
+            color: sw.checked ? Theme.window : Theme.textDim
+            horizontalAlignment: Text.AlignHCenter
+            verticalAlignment: Text.AlignVCenter
+        }
+        background: Rectangle {
+            radius: 3
+            color: sw.checked ? Theme.warning : sw.hovered ? Theme.hover : Theme.raised
+        }
         ToolTip.visible: hovered
         ToolTip.text: tip
         ToolTip.delay: 500
