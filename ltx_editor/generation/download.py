@@ -45,10 +45,22 @@ def safe_filename(name: str, default: str = "download", max_len: int = 120) -> s
     name = re.sub(r"\s+", "_", name)
     if not name or name in {".", ".."}:
         name = default
+    if _RESERVED.match(name):  # Windows device names open the device, not a file, whatever the extension
+        name = "_" + name
     stem, dot, ext = name.rpartition(".")
     if dot and len(ext) <= 8:
-        return stem[: max_len - len(ext) - 1] + "." + ext if stem else default + "." + ext
-    return name[:max_len]
+        return _clip_bytes(stem, max_len - len(ext.encode()) - 1) + "." + ext if stem else default + "." + ext
+    return _clip_bytes(name, max_len)
+
+
+_RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$")
+
+
+def _clip_bytes(text: str, limit: int) -> str:
+    """At most `limit` UTF-8 bytes (file systems count bytes: 120 emoji would be 480 of them)."""
+    while len(text.encode("utf-8")) > limit:
+        text = text[:-1]
+    return text
 
 
 def url_filename(url: str, default: str = "result.mp4") -> str:
