@@ -90,8 +90,11 @@ class TimelineController(QObject):
         if document is self._doc:
             return
         if self._doc is not None:
-            self._doc.projectReplaced.disconnect(self._on_replaced)
-            self._doc.edited.disconnect(self._on_edited)
+            try:
+                self._doc.projectReplaced.disconnect(self._on_replaced)
+                self._doc.edited.disconnect(self._on_edited)
+            except RuntimeError:  # the document was deleted first (teardown)
+                pass
         self._doc = document
         if document is not None:
             document.projectReplaced.connect(self._on_replaced)

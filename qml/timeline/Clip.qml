@@ -4,7 +4,7 @@ import LtxEditor 1.0
 // A clip on a track: thumbnail, name and take badge. Click selects (Ctrl toggles, Shift extends); drag
 // moves (preview only, one edit on release); the edge handles trim; right-click opens the clip menu.
 Rectangle {
-    id: clip
+    id: box
     property var view
     property bool trackLocked: false
     required property string clipId
@@ -28,7 +28,7 @@ Rectangle {
     objectName: "clip_" + clipId
     x: (trimEdge < 0 ? trimFrame : start + (moving ? view.dragDeltaFrames : 0)) * ppf
     width: Math.max(2, (trimEdge < 0 ? end - trimFrame : trimEdge > 0 ? trimFrame - start : duration) * ppf)
-    transform: Translate { y: clip.moving && !clip.view.dragWrongKind ? clip.view.dragRowDelta * clip.view.rowHeight : 0 }
+    transform: Translate { y: box.moving && !box.view.dragWrongKind ? box.view.dragRowDelta * box.view.rowHeight : 0 }
     z: moving ? 5 : selected ? 1 : 0
     radius: 3
     opacity: moving ? 0.85 : 1
@@ -45,33 +45,33 @@ Rectangle {
 
     Image {
         id: thumb
-        visible: clip.roomy && clip.thumbnail !== "" && status === Image.Ready
+        visible: box.roomy && box.thumbnail !== "" && status === Image.Ready
         x: 2; y: 2
         height: parent.height - 4
         width: Math.min(height * 16 / 9, parent.width - 4)
-        source: clip.roomy ? clip.thumbnail : ""
+        source: box.roomy ? box.thumbnail : ""
         sourceSize.width: 160
         asynchronous: true
         cache: true
         fillMode: Image.PreserveAspectCrop
     }
     Rectangle {  // legibility strip under the name
-        visible: clip.roomy
+        visible: box.roomy
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom; margins: 1 }
         height: 16
         color: "#80000000"
     }
     Text {
-        visible: clip.roomy
+        visible: box.roomy
         anchors { left: parent.left; right: badge.left; bottom: parent.bottom; leftMargin: 5; bottomMargin: 2 }
-        text: clip.offline ? clip.name + qsTr(" (offline)") : clip.name
-        color: clip.offline ? Theme.error : Theme.text
+        text: box.offline ? box.name + qsTr(" (offline)") : box.name
+        color: box.offline ? Theme.error : Theme.text
         font.pixelSize: Theme.fontSmall
         elide: Text.ElideRight
     }
     Rectangle {
         id: badge
-        visible: clip.roomy && clip.takeCount > 1
+        visible: box.roomy && box.takeCount > 1
         anchors { right: parent.right; top: parent.top; margins: 3 }
         width: badgeText.implicitWidth + 8
         height: 14
@@ -80,7 +80,7 @@ Rectangle {
         Text {
             id: badgeText
             anchors.centerIn: parent
-            text: "T" + clip.takeIndex + "/" + clip.takeCount
+            text: "T" + box.takeIndex + "/" + box.takeCount
             color: Theme.text
             font.pixelSize: 9
         }
@@ -100,55 +100,56 @@ Rectangle {
         function lanePoint(mouse) { return mapToItem(null, mouse.x, mouse.y) }
 
         onPressed: (mouse) => {
-            clip.view.forceActiveFocus()
+            box.view.forceActiveFocus()
             if (mouse.button === Qt.RightButton) {
-                clip.view.openClipMenu(clip.clipId, clip.start, clip.end, body, mouse.x, mouse.y)
+                box.view.openClipMenu(box.clipId, box.start, box.end, body, mouse.x, mouse.y)
                 return
             }
-            wasSelected = clip.selected
+            wasSelected = box.selected
             if (mouse.modifiers & Qt.ControlModifier)
-                clip.view.controller.selectClip(clip.clipId, "toggle")
+                box.view.controller.selectClip(box.clipId, "toggle")
             else if (mouse.modifiers & Qt.ShiftModifier)
-                clip.view.controller.selectClip(clip.clipId, "extend")
-            else if (!clip.selected)
-                clip.view.controller.selectClip(clip.clipId, "replace")
+                box.view.controller.selectClip(box.clipId, "extend")
+            else if (!box.selected)
+                box.view.controller.selectClip(box.clipId, "replace")
             const p = lanePoint(mouse)
             pressX = p.x
             pressY = p.y
             dragging = false
         }
         onPositionChanged: (mouse) => {
-            if (!(mouse.buttons & Qt.LeftButton) || !clip.selected)
+            if (!(mouse.buttons & Qt.LeftButton) || !box.selected)
                 return
             const p = lanePoint(mouse)
             if (!dragging && Math.abs(p.x - pressX) < 4 && Math.abs(p.y - pressY) < 4)
                 return  // a click, not a drag yet
             if (!dragging) {
                 dragging = true
-                clip.view.beginClipDrag(clip.clipId, clip.trackId)
+                box.view.beginClipDrag(box.clipId, box.trackId)
             }
-            const t = mapToItem(clip.view.tracksArea(), mouse.x, mouse.y)
-            clip.view.updateClipDrag(p.x - pressX, t.y)
+            const t = mapToItem(box.view.tracksArea(), mouse.x, mouse.y)
+            box.view.updateClipDrag(p.x - pressX, t.y)
         }
         onReleased: (mouse) => {
             if (dragging) {
                 dragging = false
-                clip.view.endClipDrag(true)
+                box.view.endClipDrag(true)
             } else if (mouse.button === Qt.LeftButton && wasSelected && !(mouse.modifiers & (Qt.ControlModifier | Qt.ShiftModifier))) {
-                clip.view.controller.selectClip(clip.clipId, "replace")
+                box.view.controller.selectClip(box.clipId, "replace")
             }
         }
-        onCanceled: if (dragging) { dragging = false; clip.view.endClipDrag(false) }
-        onDoubleClicked: (mouse) => { if (mouse.button === Qt.LeftButton) clip.view.clipActivated(clip.clipId) }
+        onCanceled: if (dragging) { dragging = false; box.view.endClipDrag(false) }
+        onDoubleClicked: (mouse) => { if (mouse.button === Qt.LeftButton) box.view.clipActivated(box.clipId) }
     }
 
     // -- trim handles --
     component TrimHandle: MouseArea {
         id: handle
+        property Item owner
         property int edge: -1
         property real pressX: 0
         property var limits: [0, 0]
-        width: Math.min(8, clip.width / 3)
+        width: Math.min(8, handle.owner.width / 3)
         height: parent.height
         cursorShape: Qt.SizeHorCursor
         hoverEnabled: true
@@ -159,29 +160,29 @@ Rectangle {
             opacity: 0.7
         }
         onPressed: (mouse) => {
-            clip.view.forceActiveFocus()
-            limits = clip.view.controller.trimLimits(clip.clipId, edge < 0 ? "in" : "out")
-            clip.view.controller.beginDrag([clip.clipId])
+            handle.owner.view.forceActiveFocus()
+            limits = handle.owner.view.controller.trimLimits(handle.owner.clipId, edge < 0 ? "in" : "out")
+            handle.owner.view.controller.beginDrag([handle.owner.clipId])
             pressX = mapToItem(null, mouse.x, mouse.y).x
-            clip.trimFrame = edge < 0 ? clip.start : clip.end
-            clip.trimEdge = edge
+            handle.owner.trimFrame = edge < 0 ? handle.owner.start : handle.owner.end
+            handle.owner.trimEdge = edge
         }
         onPositionChanged: (mouse) => {
             if (!pressed)
                 return
-            const from = edge < 0 ? clip.start : clip.end
-            let f = clip.view.controller.snapFrame(from + Math.round((mapToItem(null, mouse.x, mouse.y).x - pressX) / clip.ppf))
-            clip.trimFrame = Math.max(limits[0], Math.min(limits[1], f))
+            const from = edge < 0 ? handle.owner.start : handle.owner.end
+            let f = handle.owner.view.controller.snapFrame(from + Math.round((mapToItem(null, mouse.x, mouse.y).x - pressX) / handle.owner.ppf))
+            handle.owner.trimFrame = Math.max(limits[0], Math.min(limits[1], f))
         }
         onReleased: {
-            const from = edge < 0 ? clip.start : clip.end
-            const to = clip.trimFrame
-            clip.trimEdge = 0
+            const from = edge < 0 ? handle.owner.start : handle.owner.end
+            const to = handle.owner.trimFrame
+            handle.owner.trimEdge = 0
             if (to !== from)
-                clip.view.controller.trimClip(clip.clipId, edge < 0 ? "in" : "out", to)
+                handle.owner.view.controller.trimClip(handle.owner.clipId, edge < 0 ? "in" : "out", to)
         }
-        onCanceled: clip.trimEdge = 0
+        onCanceled: handle.owner.trimEdge = 0
     }
-    TrimHandle { objectName: "trimIn"; edge: -1; anchors.left: parent.left }
-    TrimHandle { objectName: "trimOut"; edge: 1; anchors.right: parent.right }
+    TrimHandle { objectName: "trimIn"; owner: box; edge: -1; anchors.left: parent.left }
+    TrimHandle { objectName: "trimOut"; owner: box; edge: 1; anchors.right: parent.right }
 }

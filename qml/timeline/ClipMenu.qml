@@ -11,7 +11,7 @@ Menu {
     property int clipStart: 0
     property int clipEnd: 0
     readonly property var ctl: view.controller
-    readonly property int playhead: view.document.playheadFrame
+    readonly property int playhead: view.playheadFrame
     readonly property bool playheadInside: playhead >= clipStart && playhead < clipEnd
     readonly property bool hasActions: view.actions !== null
 

@@ -6,7 +6,7 @@ Item {
     id: head
     objectName: "playhead"
     property var view
-    readonly property real lineX: view.xOfFrame(view.document.playheadFrame)
+    readonly property real lineX: view.xOfFrame(view.playheadFrame)
     x: lineX - width / 2
     width: 11
     visible: lineX >= -width && lineX <= view.lanesWidth + width

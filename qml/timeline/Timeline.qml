@@ -18,12 +18,13 @@ FocusScope {
     // -- view state shared by the lanes (child files reach it through their `view` property) --
     property alias controller: controller
     readonly property real ppf: controller.pixelsPerFrame
-    readonly property real fps: document.fps > 0 ? document.fps : 24
+    readonly property real fps: document && document.fps > 0 ? document.fps : 24
     readonly property int rowHeight: Theme.trackHeight
     property real scrollX: 0
+    readonly property int playheadFrame: document ? document.playheadFrame : 0
     readonly property real lanesWidth: lanes.width
     readonly property real contentWidth: Math.max(lanes.width,
-        (Math.max(document.durationFrames, fps * 10) + fps * 30) * ppf)
+        (Math.max(document ? document.durationFrames : 0, fps * 10) + fps * 30) * ppf)
     property string selectedKeyframeId: ""
 
     // drag preview of clips: nothing changes in the project until release
@@ -56,9 +57,9 @@ FocusScope {
         syncViewport()
     }
     function ensurePlayheadVisible() {
-        const x = xOfFrame(document.playheadFrame)
+        const x = xOfFrame(playheadFrame)
         if (x < 0 || x > lanes.width)
-            scrollX = clampScroll(document.playheadFrame * ppf - lanes.width / 3)
+            scrollX = clampScroll(playheadFrame * ppf - lanes.width / 3)
     }
 
     // -- clip drags (called by Clip.qml) --
@@ -159,7 +160,7 @@ FocusScope {
                         width: parent.width; height: Theme.rulerHeight
                         leftPadding: Theme.spacing
                         verticalAlignment: Text.AlignVCenter
-                        text: controller.timecode(root.document.playheadFrame)
+                        text: controller.timecode(root.playheadFrame)
                         color: Theme.text
                         font.family: Theme.monoFamily
                         font.pixelSize: Theme.fontNormal
@@ -304,12 +305,12 @@ FocusScope {
     Shortcut { sequence: "M"; onActivated: controller.addMarkerAtPlayhead() }
     Shortcut {
         sequence: "I"
-        onActivated: controller.setRange(root.document.playheadFrame,
-                                         controller.hasRange ? controller.rangeEnd : root.document.playheadFrame)
+        onActivated: controller.setRange(root.playheadFrame,
+                                         controller.hasRange ? controller.rangeEnd : root.playheadFrame)
     }
     Shortcut {
         sequence: "O"
-        onActivated: controller.setRange(controller.hasRange ? controller.rangeStart : 0, root.document.playheadFrame)
+        onActivated: controller.setRange(controller.hasRange ? controller.rangeStart : 0, root.playheadFrame)
     }
     Shortcut {
         sequence: "Escape"
