@@ -62,7 +62,7 @@ Rectangle {
             Layout.fillHeight: true
             clip: true
             spacing: Theme.spacingSmall
-            model: panel.workflows.shots
+            model: panel.workflows ? panel.workflows.shots : null
             delegate: ShotDelegate {
                 width: ListView.view.width
                 workflows: panel.workflows
@@ -90,6 +90,7 @@ Rectangle {
         property string estimate: ""
         title: qsTr("Generate every shot?")
         modal: true
+        width: 420  // fixed: a wrapping label inside would otherwise loop on the implicit width
         anchors.centerIn: Overlay.overlay
         contentItem: Label {
             objectName: "estimateLabel"

@@ -120,9 +120,15 @@ def load_qml(qtbot, file: str, properties: dict, size=(720, 520)) -> QQuickView:
     return view
 
 
+def _items(root: QQuickItem):
+    for child in root.childItems():
+        yield child
+        yield from _items(child)
+
+
 def find_item(root: QQuickItem, name: str, index: int = 0) -> QQuickItem:
-    """The index-th visible item named `name` under root (items of a ListView are its children, not the root's)."""
-    found = [i for i in root.findChildren(QQuickItem, name) if i.isVisible()]
+    """The index-th visible item named `name` in root's visual tree (ListView delegates included)."""
+    found = [i for i in _items(root) if i.objectName() == name and i.isVisible()]
     assert len(found) > index, f"no visible item {name!r} (#{index})"
     return found[index]
 
