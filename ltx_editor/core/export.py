@@ -37,7 +37,10 @@ def export_timeline(project: Project, project_path: str | Path, out: str | Path,
     plan, command = prepare(project, project_path, encoding)
     with tempfile.TemporaryDirectory(prefix="ltx-export-") as work, ffmpeg.atomic_output(out) as tmp:
         args = _materialize(command, Path(work))
-        ffmpeg.run_with_progress([*args, "-movflags", "+faststart", "-f", "mp4", str(tmp)],
+        # faststart (index first, for streaming) costs a second pass over the file: worth it after an
+        # encode, not for a stream copy, which is otherwise little more than a file copy.
+        faststart = [] if command.stream_copy else ["-movflags", "+faststart"]
+        ffmpeg.run_with_progress([*args, *faststart, "-f", "mp4", str(tmp)],
                                  total_frames=plan.total_frames, progress=progress, cancel=cancel,
                                  what=f"the export to {out.name}")
     if progress is not None:

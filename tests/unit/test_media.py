@@ -133,3 +133,22 @@ def test_extract_segment_first_and_last(tmp_path):
     with pytest.raises(MediaError, match="has 40 frames"):
         extract_segment(src, "last", 41, tmp_path / "too_many.mp4")
     assert not (tmp_path / "too_many.mp4").exists()
+
+
+def test_mp4_header_reader_agrees_with_ffmpeg(tmp_path):
+    from ltx_editor.core.media import _probe_with_ffmpeg, probe_many
+    from ltx_editor.core.mp4_header import read_mp4_info
+
+    files = [sample_video(tmp_path / "a.mp4", frames=30, fps=30, size=(96, 64)),
+             sample_video(tmp_path / "b.mp4", frames=20, audio=False),
+             numbered_video(tmp_path / "c.mp4", frames=37, fps=24000 / 1001),
+             tone(tmp_path / "d.m4a", seconds=1.0)]
+    for mine, theirs in zip([read_mp4_info(f) for f in files], _probe_with_ffmpeg(files), strict=True):
+        assert mine is not None
+        assert (mine.video, mine.audio, mine.frame_count) == (theirs.video, theirs.audio, theirs.frame_count)
+    (tmp_path / "e.mp4").write_bytes(b"\x00\x00\x00\x08free" * 4)  # boxes, but no moov: ffmpeg decides
+    assert read_mp4_info(tmp_path / "e.mp4") is None
+    wav = tone(tmp_path / "f.wav", seconds=0.5)
+    assert [i.audio_codec for i in probe_many([files[0], wav])] == ["aac", "pcm_s16le"]
+    with pytest.raises(MediaError, match="e.mp4"):
+        probe_many([files[0], tmp_path / "e.mp4"])
