@@ -183,12 +183,9 @@ class WorkflowController(QObject):
 
     # -- keyframe animation ----------------------------------------------------------------------------------
     def _span_plan(self, start: int, end: int, recipe: Recipe) -> KeyframePlan:
-        """`end` is exclusive, but a keyframe sitting exactly on it is included: a selection made from one
-        keyframe to another spans both."""
-        project = self._doc.project
-        if any(k.frame == end for k in project.keyframes):
-            end += 1
-        return plan_keyframes(project.keyframes, ModelLimits(max_frames=recipe.max_frames), span=(start, end),
+        """[start, end): end is exclusive, as everywhere on the timeline (the lane passes its range's last
+        frame + 1, so a range drawn from one keyframe to another spans both)."""
+        return plan_keyframes(self._doc.project.keyframes, ModelLimits(max_frames=recipe.max_frames), span=(start, end),
                               prompt=recipe.prompt)
 
     def _check_images(self, images: list[str]) -> None:

@@ -11,7 +11,7 @@ from ltx_editor.core.settings import GenerationMode
 from ltx_editor.generation.landing import STORYBOARD_TRACK
 from tests.fakes.chat_server import FakeChatServer
 from tests.ui.workflow_app import *  # noqa: F403 (fixtures)
-from tests.ui.workflow_app import click, find_item, load_qml, wait_jobs_done
+from tests.ui.workflow_app import click, find_item, wait_jobs_done
 
 M = GenerationMode
 
@@ -37,13 +37,15 @@ def _prompts(app):
     return [s.prompt for s in app.document.project.shots]
 
 
-def _panel(qtbot, app):
-    view = load_qml(qtbot, "StoryboardPanel.qml", {"document": app.document, "workflows": app.workflows})
-    return view, view.rootObject()
+def _panel(load_qml, app):
+    loaded = load_qml("StoryboardPanel.qml", size=(720, 520), document=app.document, workflows=app.workflows)
+    own = [w for w in loaded.warnings if "Storyboard" in w or "ShotDelegate" in w]
+    assert not own, own  # the panel loads alone, cleanly
+    return loaded.window, loaded.root
 
 
-def test_add_type_reorder_duplicate_delete_by_clicking(qtbot, app):
-    view, root = _panel(qtbot, app)
+def test_add_type_reorder_duplicate_delete_by_clicking(qtbot, load_qml, app):
+    view, root = _panel(load_qml, app)
     doc = app.document
     for _ in range(3):
         click(view, find_item(root, "addShotButton"))
@@ -70,7 +72,7 @@ def test_add_type_reorder_duplicate_delete_by_clicking(qtbot, app):
     assert not app.errors and app.worker.queue.jobs == []
 
 
-def test_generate_all_estimates_first_then_lands_in_order_and_regenerates_a_take(qtbot, app, tmp_path):
+def test_generate_all_estimates_first_then_lands_in_order_and_regenerates_a_take(qtbot, load_qml, app, tmp_path):
     doc, wf = app.document, app.workflows
     Image.new("RGB", (32, 32), (200, 40, 40)).save(tmp_path / "start.png")
     Image.new("RGB", (32, 32), (40, 40, 200)).save(tmp_path / "end.png")
@@ -81,7 +83,7 @@ def test_generate_all_estimates_first_then_lands_in_order_and_regenerates_a_take
     assert wf.updateShot(ids[2], {"startImage": str(tmp_path / "start.png"), "endImage": str(tmp_path / "end.png")})
     assert wf.moveShot(ids[2], 0)  # storyboard order: shot 3, shot 1, shot 2
     order = [s.id for s in doc.project.shots]
-    view, root = _panel(qtbot, app)
+    view, root = _panel(load_qml, app)
     assert _shot_item(root, 1).property("startImageUrl").endswith("start.png")
 
     click(view, find_item(root, "generateAllButton"))
@@ -144,7 +146,7 @@ def test_generate_all_refusals_queue_nothing(qtbot, app, tmp_path):
     assert app.worker.queue.jobs == []
 
 
-def test_enhance_shot_prompt_through_the_endpoint(qtbot, app):
+def test_enhance_shot_prompt_through_the_endpoint(qtbot, load_qml, app):
     reply = "A red kite climbs over a windy beach at dawn, the camera tilting up slowly."
     with FakeChatServer(reply=reply) as server:
         app.preferences.values.enhance_endpoint = server.base_url
@@ -152,7 +154,7 @@ def test_enhance_shot_prompt_through_the_endpoint(qtbot, app):
         wf, doc = app.workflows, app.document
         assert wf.addShot("a red kite", 1.0)
         shot_id = doc.project.shots[0].id
-        view, root = _panel(qtbot, app)
+        view, root = _panel(load_qml, app)
         with qtbot.waitSignal(wf.shotEnhanced, timeout=30_000) as done:
             click(view, _button(root, 1, "enhanceButton"))
         assert done.args == [shot_id, True]

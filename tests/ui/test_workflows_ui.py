@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from ltx_editor.core import timeline as tl
 from ltx_editor.core.keyframe_plan import ModelLimits, plan_keyframes
 from ltx_editor.core.project_io import resolve_media
 from ltx_editor.core.settings import GenerationMode
 from tests.fakes.video_probe import probe
+from tests.ui.timeline_helpers import center, drag, scene_point
+from tests.ui.timeline_helpers import click as tl_click
 from tests.ui.workflow_app import *  # noqa: F403 (fixtures)
 from tests.ui.workflow_app import add_source_asset, wait_jobs_done
 
@@ -37,12 +41,12 @@ def test_generate_span_lands_back_to_back_then_one_undo_removes_it(qtbot, app, f
     wf, doc = app.workflows, app.document
     plan = plan_keyframes(doc.project.keyframes, ModelLimits(max_frames=MAX_FRAMES), span=(0, frames[-1] + 1))
     assert len(plan.segments) == segments
-    preview = wf.spanPreview(0, frames[-1])
+    preview = wf.spanPreview(0, frames[-1] + 1)
     assert preview["ok"] and [s["frames"] for s in preview["segments"]] == [s.num_frames for s in plan.segments]
     assert "free" in preview["estimate"]
 
     with qtbot.waitSignal(wf.landed, timeout=240_000):
-        assert wf.generateSpan(0, frames[-1])  # a selection ending on a keyframe includes it
+        assert wf.generateSpan(0, frames[-1] + 1)  # end exclusive: the last keyframe is in the span
     jobs = wait_jobs_done(qtbot, app, segments)
     assert len(jobs) == segments and not app.errors
     if segments == 1:  # one generation conditioned on all three keyframes
@@ -74,7 +78,7 @@ def test_generate_span_refusals_change_nothing(qtbot, app):
     assert not wf.generateSpan(0, 10)
     (resolve_media(doc.working_path, "kf/0.png")).unlink()
     doc.apply_edit(tl.move_keyframe(doc.project, doc.project.keyframes[1].id, 40))
-    assert not wf.generateSpan(0, 40)  # a keyframe image is missing
+    assert not wf.generateSpan(0, 41)  # a keyframe image is missing
     assert [m for m, _ in app.errors] == ["There are no keyframes in the selected span.",
                                          app.errors[1][0], "The image 0.png is missing."]
     assert "same frame" in app.errors[1][0]
@@ -182,3 +186,52 @@ def test_use_this_frame(qtbot, app, three_clips):
     assert not wf.assetFrameToImageInput(asset, 99)
     assert [m for m, _ in app.errors][0] == "No video clip at frame 500."
     assert len(app.errors) == 2 and len(doc.project.keyframes) == 1
+
+
+# -- through the timeline's own QML (qml/timeline/), with this controller as its actions ----------------------
+def _timeline(load_qml, app):
+    tl = load_qml("timeline/Timeline.qml", document=app.document, actions=app.workflows)
+    QTest.qWait(50)
+    return tl
+
+
+def test_timeline_range_on_the_keyframe_lane_generates_a_span(qtbot, load_qml, app):
+    _pin_keyframes(app, (0, 40, 80))
+    tl = _timeline(load_qml, app)
+    ruler, button = tl.find("ruler"), tl.find("generateSpan")
+    px = 4.0  # the timeline's default zoom: pixels per frame
+    drag(tl.window, scene_point(ruler, 0, 10), scene_point(ruler, 80 * px, 10),
+         modifiers=Qt.KeyboardModifier.ShiftModifier)
+    assert button.property("visible") and button.property("enabled")
+    with qtbot.waitSignal(app.workflows.landed, timeout=240_000):
+        tl_click(tl.window, center(button))
+    (job,) = wait_jobs_done(qtbot, app, 1)
+    assert job.request.mode is GenerationMode.KEYFRAMES and len(job.request.conditions) == 3
+    (clip,) = _landed_clips(app)
+    assert (clip.start, clip.end) == (0, 81) and probe(job.result.video_path).frames == 81
+    qtbot.waitUntil(lambda: tl.find(f"clip_{clip.id}") is not None)  # the landed clip shows on the timeline
+    assert not app.errors
+
+
+def test_timeline_clip_menu_extends_a_clip_and_pins_a_frame(qtbot, load_qml, app, three_clips):
+    before, src, after = three_clips
+    tl = _timeline(load_qml, app)
+    app.document.playheadFrame = 30
+    item = tl.find(f"clip_{src}")
+    tl_click(tl.window, center(item), button=Qt.MouseButton.RightButton)
+    tl_click(tl.window, center(tl.find("frameToKeyframeItem")))
+    (kf,) = app.document.project.keyframes
+    assert kf.frame == 30 and resolve_media(app.document.working_path, kf.image).is_file()
+
+    tl_click(tl.window, center(item), button=Qt.MouseButton.RightButton)
+    tl_click(tl.window, center(tl.find("extendItem")))
+    assert tl.find("extendPopup").property("visible")
+    tl.find("extendSeconds").setProperty("value", 1)  # forward, 9 conditioning frames, ripple: the defaults
+    with qtbot.waitSignal(app.workflows.landed, timeout=240_000):
+        tl_click(tl.window, center(tl.find("extendSubmit")))
+    (job,) = wait_jobs_done(qtbot, app, 1)
+    assert job.request.mode is GenerationMode.EXTEND_FORWARD and probe(job.result.video_path).frames == 33
+    spans = _spans(app)
+    assert spans == [(before, 0, 20), (src, 24, 49), (spans[2][0], 49, 73), (after, 73, 93)]
+    qtbot.waitUntil(lambda: tl.find(f"clip_{spans[2][0]}") is not None)
+    assert not app.errors

@@ -1,5 +1,5 @@
 """Fixtures for the workflow GUI tests: the real AppController (worker thread, JobQueue, bin intake, undo stack)
-on the tiny LTX model, a generated source clip, and a helper that loads one QML component alone.
+on the tiny LTX model, a generated source clip, and helpers to find and click QML items (tests/ui/conftest.py's load_qml loads them).
 
 Import with `from tests.ui.workflow_app import *  # noqa: F403` (exports only the fixtures and helpers).
 """
@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, Qt, QUrl
-from PySide6.QtQuick import QQuickItem, QQuickView
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtQuick import QQuickItem, QQuickWindow
 from PySide6.QtTest import QTest
 
 from ltx_editor.core.project import Project, Track
@@ -22,7 +23,6 @@ from ltx_editor.generation.local.provider import LocalLTXProvider
 from ltx_editor.generation.request import CancelToken
 from ltx_editor.ui.app_controller import AppController
 from ltx_editor.ui.preferences import Preferences
-from ltx_editor.ui.qml_types import QML_DIR, register_types
 from tests.fakes.model_fixtures import (
     TINY_LTX_MODEL_ID,
     tiny_ltx2_dir,
@@ -31,7 +31,7 @@ from tests.fakes.model_fixtures import (
     tiny_request,
 )
 
-__all__ = ["tiny_models_root", "tiny_ltx_dir", "tiny_ltx2_dir", "source_video", "app", "load_qml", "click",
+__all__ = ["tiny_models_root", "tiny_ltx_dir", "tiny_ltx2_dir", "source_video", "app", "click",
            "find_item", "wait_jobs_done", "add_source_asset"]
 GENERATION_TIMEOUT_MS = 240_000
 
@@ -106,33 +106,25 @@ def wait_jobs_done(qtbot, app, count: int, timeout: int = GENERATION_TIMEOUT_MS)
     return queue.jobs
 
 
-def load_qml(qtbot, file: str, properties: dict, size=(720, 520)) -> QQuickView:
-    """One QML component alone in a window, with its required properties set."""
-    register_types()
-    view = QQuickView()
-    view.setResizeMode(QQuickView.ResizeMode.SizeRootObjectToView)
-    view.setInitialProperties(properties)
-    view.setSource(QUrl.fromLocalFile(str(QML_DIR / file)))
-    assert view.status() == QQuickView.Status.Ready, [e.toString() for e in view.errors()]
-    view.resize(*size)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
-
-
 def _items(root: QQuickItem):
     for child in root.childItems():
         yield child
         yield from _items(child)
 
 
-def find_item(root: QQuickItem, name: str, index: int = 0) -> QQuickItem:
-    """The index-th visible item named `name` in root's visual tree (ListView delegates included)."""
-    found = [i for i in _items(root) if i.objectName() == name and i.isVisible()]
+def find_item(root: QQuickItem, name: str, index: int = 0, wait_ms: int = 3000) -> QQuickItem:
+    """The index-th visible item named `name` in root's visual tree (ListView delegates included), waiting
+    for the next polish/layout pass when it is not there yet."""
+    deadline = time.monotonic() + wait_ms / 1000
+    while True:
+        found = [i for i in _items(root) if i.objectName() == name and i.isVisible()]
+        if len(found) > index or time.monotonic() > deadline:
+            break
+        QTest.qWait(20)
     assert len(found) > index, f"no visible item {name!r} (#{index})"
     return found[index]
 
 
-def click(view: QQuickView, item: QQuickItem, button=Qt.MouseButton.LeftButton) -> None:
+def click(window: QQuickWindow, item: QQuickItem, button=Qt.MouseButton.LeftButton) -> None:
     centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
-    QTest.mouseClick(view, button, Qt.KeyboardModifier.NoModifier, centre)
+    QTest.mouseClick(window, button, Qt.KeyboardModifier.NoModifier, centre)
