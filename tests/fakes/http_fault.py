@@ -151,7 +151,7 @@ class LoopbackServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,), daemon=True)  # quick stop()
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     def start(self) -> LoopbackServer:
@@ -159,7 +159,8 @@ class LoopbackServer:
         return self
 
     def stop(self) -> None:
-        self._httpd.shutdown()
+        if self._thread.is_alive():  # shutdown() waits for serve_forever, which never began otherwise
+            self._httpd.shutdown()
         self._httpd.server_close()
 
     def __enter__(self) -> LoopbackServer:

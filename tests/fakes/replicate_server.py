@@ -111,8 +111,8 @@ class FakeReplicateServer(LoopbackServer):
         """A ReplicateLTXProvider on this fake with test-sized poll and retry timings (key "" = none fixed)."""
         from ltx_editor.generation.cloud.replicate_provider import ReplicateLTXProvider
 
-        return ReplicateLTXProvider(api_key=self.token if key is None else (key or None), base_url=self.base_url,
-                                    **{**FAST_OPTIONS, **options})
+        return ReplicateLTXProvider(api_key=self.token if key is None else (key or None),
+                                    **{"base_url": self.base_url, **FAST_OPTIONS, **options})
 
     def _unauthorized(self, req: Request) -> Response | None:
         got = req.headers.get("authorization", "")

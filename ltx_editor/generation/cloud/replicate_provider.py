@@ -7,6 +7,7 @@ FileOutput would send the API token to the file host.
 """
 from __future__ import annotations
 
+import asyncio
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -50,8 +51,10 @@ class ReplicateLTXProvider(CloudProvider):
     key_service = "replicate"
 
     def __init__(self, *, api_key: str | None = None, base_url: str | None = None, create_retries: int = 5,
-                 max_retry_wait_s: float = 60.0, request_timeout_s: float = 30.0, **options: Any) -> None:
+                 max_retry_wait_s: float = 60.0, request_timeout_s: float = 30.0, upload_timeout_s: float = 600.0,
+                 **options: Any) -> None:
         super().__init__(api_key=api_key, **options)
+        self.upload_timeout_s = upload_timeout_s
         self.base_url = base_url
         self.create_retries = create_retries
         self.max_retry_wait_s = max_retry_wait_s
@@ -69,15 +72,19 @@ class ReplicateLTXProvider(CloudProvider):
         return files_to_upload(request)
 
     async def _upload(self, client: replicate.Client, path: str) -> str:
+        # The client sends file uploads and creates with timeout=None (no limit at all): bound them here.
         with open(path, "rb") as fh:
-            uploaded = await client.files.async_create(fh, filename=Path(path).name)
+            uploaded = await asyncio.wait_for(client.files.async_create(fh, filename=Path(path).name),
+                                              self.upload_timeout_s)
         return uploaded.urls["get"]
 
     async def _submit(self, client: replicate.Client, call: CloudCall, cancel: CancelToken) -> Any:
         for attempt in range(self.create_retries + 1):
             _retry_after.set(None)
             try:
-                return await client.models.predictions.async_create(model=call.endpoint, input=call.arguments)
+                return await asyncio.wait_for(
+                    client.models.predictions.async_create(model=call.endpoint, input=call.arguments),
+                    self.request_timeout_s)
             except ReplicateError as exc:
                 if exc.status != 429:
                     raise
