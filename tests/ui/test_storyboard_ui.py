@@ -10,6 +10,7 @@ from PySide6.QtTest import QTest
 from ltx_editor.core.settings import GenerationMode
 from ltx_editor.generation.landing import STORYBOARD_TRACK
 from tests.fakes.chat_server import FakeChatServer
+from tests.fakes.model_fixtures import TINY_LTX_MODEL_ID
 from tests.ui.workflow_app import *  # noqa: F403 (fixtures)
 from tests.ui.workflow_app import click, find_item, wait_jobs_done
 
@@ -189,3 +190,32 @@ def test_enhance_refused_when_off(qtbot, app):
     assert not app.workflows.enhanceShotPrompt(app.document.project.shots[0].id)
     assert app.errors == [("Prompt enhancement is off.",
                            "Set an OpenAI-compatible endpoint and model in Preferences.")]
+
+
+def test_cloud_estimate_sums_every_shot_before_queueing(qtbot, app, tmp_path, monkeypatch):
+    from ltx_editor.generation.cost import estimate
+    from ltx_editor.generation.workflows import Recipe, shot_request
+
+    monkeypatch.setenv("FAL_KEY", "test-key")  # the backend is ready; nothing is sent anywhere
+    gen, wf, doc = app.generate, app.workflows, app.document
+    gen.refreshBackends()
+    gen.backend = "fal"
+    gen.modelId = TINY_LTX_MODEL_ID  # on fal: the 13B distilled endpoints (text, image, multiconditioning)
+    gen.customSize = False
+    gen.resolution = "480p"
+    Image.new("RGB", (64, 64), (200, 40, 40)).save(tmp_path / "a.png")
+    assert wf.addShot("a red kite", 2.0) and wf.addShot("the kite dives", 3.0)
+    assert wf.updateShot(doc.project.shots[1].id, {"startImage": str(tmp_path / "a.png")})
+    text = wf.estimateAll()
+    recipe = Recipe(backend="fal", settings=gen.form.settings())
+    total = sum(estimate(shot_request(s, doc.project, doc.working_path, recipe)) for s in doc.project.shots)
+    assert total > 0 and text == f"2 generation(s) · ≈ ${total:.2f} (estimate)"
+    assert app.worker.queue.jobs == []
+
+    gen.modelId = "ltx-2-fast"  # text and image only on fal: a first/last-frame shot cannot run there
+    assert wf.updateShot(doc.project.shots[0].id, {"startImage": str(tmp_path / "a.png"),
+                                                   "endImage": str(tmp_path / "a.png")})
+    assert wf.estimateAll() == "" and not wf.generateAll()
+    assert app.errors[-1] == ("LTX-2 Fast (cloud) cannot do keyframes on fal.",
+                              "Choose another model or backend in the generate panel.")
+    assert app.worker.queue.jobs == []
