@@ -157,7 +157,7 @@ def _ltx2_hosted(request: GenerationRequest, endpoint: str, urls: Mapping[str, s
         resolution, aspect = "1080p", "9:16" if s.height > s.width else "16:9"
     else:
         allowed = tuple(range(6, 21, 2)) if endpoint.endswith("/fast") else (6, 8, 10)
-        duration = fit_duration(wanted_s, allowed, notes, endpoint)
+        duration = fit_duration(wanted_s, allowed, notes, endpoint, s.fps)
         resolution = fit_resolution(s.resolution, ("1080p", "1440p", "2160p"), notes, endpoint)
         aspect = fit_aspect(s.aspect_ratio, ("16:9", "9:16"), notes, endpoint)
         args = {"prompt": request.prompt, "duration": duration, "resolution": resolution, "aspect_ratio": aspect,

@@ -113,7 +113,7 @@ def _ltx23(request: GenerationRequest, name: str, urls: Mapping[str, str] | None
     if fps != s.fps:
         notes.append(f"{name} makes {fps:g} fps video: used it instead of {s.fps:g}.")
     allowed = tuple(range(6, 21, 2)) if name.endswith("-fast") else (6, 8, 10)
-    duration = fit_duration(s.num_frames / s.fps, allowed, notes, name)
+    duration = fit_duration(s.num_frames / s.fps, allowed, notes, name, s.fps)
     resolution = fit_resolution(s.resolution, tuple(LTX23_RESOLUTIONS), notes, name)
     aspect = fit_aspect(s.aspect_ratio, ("16:9", "9:16"), notes, name)
     args = {"prompt": request.prompt, "duration": duration, "resolution": LTX23_RESOLUTIONS[resolution],

@@ -72,10 +72,15 @@ def fit_number(name: str, wanted: float, low: float, high: float, notes: list[st
     return got
 
 
-def fit_duration(wanted_s: float, allowed: Sequence[int], notes: list[str], endpoint: str) -> int:
-    """The shortest allowed duration that covers the request (or the longest there is)."""
-    got = next((d for d in sorted(allowed) if d >= wanted_s - 0.05), max(allowed))
-    if abs(got - wanted_s) > 0.05:
+def fit_duration(wanted_s: float, allowed: Sequence[int], notes: list[str], endpoint: str, fps: float = 24.0) -> int:
+    """The shortest allowed duration that covers the request (or the longest there is).
+
+    Our frame counts sit on the 8k+1 grid, so "6 s at 25 fps" is 153 frames = 6.12 s: half a grid step of
+    slack keeps that at 6 s instead of billing the next size up.
+    """
+    slack = max(0.05, 4.5 / fps)
+    got = next((d for d in sorted(allowed) if d >= wanted_s - slack), max(allowed))
+    if abs(got - wanted_s) > slack:
         notes.append(f"{endpoint} makes {', '.join(map(str, allowed))} s clips: used {got} s for {wanted_s:.2f} s.")
     return got
 
