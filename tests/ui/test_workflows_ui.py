@@ -235,3 +235,15 @@ def test_timeline_clip_menu_extends_a_clip_and_pins_a_frame(qtbot, load_qml, app
     assert spans == [(before, 0, 20), (src, 24, 49), (spans[2][0], 49, 73), (after, 73, 93)]
     qtbot.waitUntil(lambda: tl.find(f"clip_{spans[2][0]}") is not None)
     assert not app.errors
+
+
+def test_dropping_a_video_asset_on_the_keyframe_lane_pins_its_first_frame(qtbot, load_qml, app, source_video):
+    from tests.ui.test_timeline_qml import drop_asset  # the bin's drag: Drag.keys ltx-asset + assetId
+
+    asset = add_source_asset(app, source_video)
+    tl = _timeline(load_qml, app)
+    drop_asset(tl, asset, tl.find("keyframeLane"), 4.0 * 120)
+    (kf,) = app.document.project.keyframes
+    png = resolve_media(app.document.working_path, kf.image)
+    assert kf.frame == 120 and png.is_file() and png.name.endswith("_f0.png")
+    assert app.document.undoText and not app.errors
