@@ -247,3 +247,17 @@ def test_dropping_a_video_asset_on_the_keyframe_lane_pins_its_first_frame(qtbot,
     png = resolve_media(app.document.working_path, kf.image)
     assert kf.frame == 120 and png.is_file() and png.name.endswith("_f0.png")
     assert app.document.undoText and not app.errors
+
+
+def test_extension_of_a_clip_deleted_meanwhile_stays_in_the_bin_once(qtbot, app, three_clips):
+    before, src, after = three_clips
+    doc = app.document
+    assert app.workflows.extendClip(src, "forward", 0.5, 9, 1.0, "ripple")
+    doc.apply_edit(tl.delete_clips(doc.project, [src]))  # before the job can finish (updates arrive later)
+    steps = doc.undo_stack.count()
+    (job,) = wait_jobs_done(qtbot, app, 1)
+    qtbot.waitUntil(lambda: bool(app.errors))
+    assert app.errors == [("The extended clip is no longer on the timeline; the extension is in the bin.",
+                           "Drag it from the bin to place it.")]
+    assert len(doc.project.assets) == 2 and job.result_asset_id != doc.project.assets[0].id  # taken in once
+    assert _spans(app) == [(before, 0, 20), (after, 49, 69)] and doc.undo_stack.count() == steps  # nothing placed
