@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import os
 import re
 import uuid
@@ -118,31 +119,69 @@ def _disk_error(dest: Path, exc: OSError) -> DownloadError:
 
 async def _fetch(client: httpx.AsyncClient, url: str, tmp: Path, opts: DownloadOptions,
                  progress: ProgressFn | None, cancel: CancelToken | None) -> None:
-    attempt, last_problem = 0, ""
     with open(tmp, "wb") as fh:
-        while True:
-            if cancel is not None:
-                cancel.raise_if_cancelled()
-            try:
-                if await _attempt(client, url, fh, opts, progress, cancel):
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                    return
-            except _Dropped as exc:
-                last_problem = str(exc)
-            except httpx.TimeoutException:
-                last_problem = "the connection stalled"
-            except (httpx.RemoteProtocolError, httpx.ReadError):
-                last_problem = "the connection dropped mid-download"
-            except httpx.ConnectError:
-                last_problem = "could not connect to the file host"
-            except httpx.TransportError as exc:
-                last_problem = f"the connection failed ({type(exc).__name__})"
-            attempt += 1
-            if attempt > opts.retries:
-                raise DownloadError(f"Downloading the result from {_host(url)} failed: {last_problem}.",
-                                    hint="Check your connection and retry the job.")
-            await cancellable_sleep(min(opts.backoff_s * 2 ** (attempt - 1), opts.backoff_max_s), cancel)
+        flusher = _Flusher(fh)
+        try:
+            await _retrying(client, url, fh, flusher, opts, progress, cancel)
+        finally:
+            await flusher.drain()  # never close the file under a flush still running in a thread
+
+
+async def _retrying(client: httpx.AsyncClient, url: str, fh, flusher: _Flusher, opts: DownloadOptions,
+                    progress: ProgressFn | None, cancel: CancelToken | None) -> None:
+    attempt, last_problem = 0, ""
+    while True:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        try:
+            if await _attempt(client, url, fh, flusher, opts, progress, cancel):
+                await flusher.drain()
+                fh.flush()
+                os.fsync(fh.fileno())  # little left to write: the flusher kept the disk busy meanwhile
+                return
+        except _Dropped as exc:
+            last_problem = str(exc)
+        except httpx.TimeoutException:
+            last_problem = "the connection stalled"
+        except (httpx.RemoteProtocolError, httpx.ReadError):
+            last_problem = "the connection dropped mid-download"
+        except httpx.ConnectError:
+            last_problem = "could not connect to the file host"
+        except httpx.TransportError as exc:
+            last_problem = f"the connection failed ({type(exc).__name__})"
+        attempt += 1
+        if attempt > opts.retries:
+            raise DownloadError(f"Downloading the result from {_host(url)} failed: {last_problem}.",
+                                hint="Check your connection and retry the job.")
+        await cancellable_sleep(min(opts.backoff_s * 2 ** (attempt - 1), opts.backoff_max_s), cancel)
+
+
+_DATASYNC = getattr(os, "fdatasync", os.fsync)  # macOS and Windows have no fdatasync
+
+
+class _Flusher:
+    """Writes the file back to disk in a worker thread every few MB while the download goes on, so the
+    fsync that makes the finished file durable does not stall at the end (it would cost ~20% on loopback)."""
+
+    EVERY = 4 * 1024 * 1024
+
+    def __init__(self, fh) -> None:
+        self._fh = fh
+        self._pending = 0
+        self._task: asyncio.Future | None = None
+
+    def wrote(self, n: int) -> None:
+        self._pending += n
+        if self._pending >= self.EVERY and (self._task is None or self._task.done()):
+            self._pending = 0
+            self._fh.flush()
+            self._task = asyncio.get_running_loop().run_in_executor(None, _DATASYNC, self._fh.fileno())
+
+    async def drain(self) -> None:
+        if self._task is not None:
+            task, self._task = self._task, None
+            with contextlib.suppress(OSError):  # the final fsync reports a real disk error
+                await asyncio.shield(task)
 
 
 async def cancellable_sleep(seconds: float, cancel: CancelToken | None) -> None:
@@ -154,7 +193,7 @@ async def cancellable_sleep(seconds: float, cancel: CancelToken | None) -> None:
         await asyncio.sleep(min(left, 0.1))
 
 
-async def _attempt(client: httpx.AsyncClient, url: str, fh, opts: DownloadOptions,
+async def _attempt(client: httpx.AsyncClient, url: str, fh, flusher: _Flusher, opts: DownloadOptions,
                    progress: ProgressFn | None, cancel: CancelToken | None) -> bool:
     """One request; True when the file is complete. Raises _Dropped for a retryable failure."""
     have = fh.tell()
@@ -186,6 +225,7 @@ async def _attempt(client: httpx.AsyncClient, url: str, fh, opts: DownloadOption
                 raise DownloadError(f"The result is over the {opts.max_bytes / 1e6:.0f} MB limit.",
                                     hint="Generate a shorter or smaller clip.")
             fh.write(chunk)
+            flusher.wrote(len(chunk))
             if progress is not None:
                 progress(got, total)
             if cancel is not None and cancel.cancelled:

@@ -12,6 +12,7 @@ import contextlib
 import json
 import re
 import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -119,6 +120,13 @@ def fake_mp4(tag: str, size: int = 64 * 1024) -> bytes:
     return head + body
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client hanging up (tests cancel, time out and cut on purpose) is not worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class LoopbackServer:
     def __init__(self) -> None:
         self.faults = FaultPlan()
@@ -149,7 +157,7 @@ class LoopbackServer:
             def do_DELETE(self) -> None:  # noqa: N802
                 owner._dispatch(self, "DELETE")
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._httpd = _QuietServer(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,), daemon=True)  # quick stop()
 

@@ -95,7 +95,6 @@ def test_keyframes_send_images_with_start_frames_and_strengths():
                               {"image_url": "https://cdn/b.png", "start_frame_num": 64, "strength": 0.6}]
 
 
-
 def test_image_to_video_and_extend_use_uploaded_urls():
     i2v = _request("ltxv-2b-0.9.8-distilled", M.IMAGE_TO_VIDEO, _conditions(M.IMAGE_TO_VIDEO))
     assert build_fal_call(i2v, {"/media/first.png": "https://cdn/f.png"}).arguments["image_url"] == "https://cdn/f.png"
