@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import threading
 from pathlib import Path
 
@@ -67,6 +68,8 @@ def content_key(path: Path) -> str:
     """Size + mtime + the first and last 64 KiB, hashed; MediaError when the file is gone."""
     try:
         st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):  # opening a FIFO or a device would block the thumbnail thread forever
+            raise MediaError(f"{path} is not a file.", hint="Choose a video or image file.")
         h = hashlib.blake2b(f"{st.st_size}:{st.st_mtime_ns}".encode(), digest_size=16)
         with open(path, "rb") as f:
             h.update(f.read(_SAMPLE))
