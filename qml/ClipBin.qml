@@ -72,7 +72,6 @@ Rectangle {
             cellWidth: Math.max(140, Math.floor(width / Math.max(1, Math.floor(width / 150))))
             cellHeight: 150
             model: bin.model
-            reuseItems: true
             ScrollBar.vertical: ScrollBar { policy: ScrollBar.AsNeeded }
             WheelHandler {
                 onWheel: function (event) {

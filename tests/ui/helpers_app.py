@@ -32,11 +32,10 @@ class MainWindow:
 
     def find(self, name: str, kind: type = QObject) -> QObject:
         found = self.window.findChild(kind, name)
+        if found is None and kind is QQuickItem:
+            found = next(iter(items_named(self.window, name)), None)
         assert found is not None, f"no {kind.__name__} named {name!r} in the window"
         return found
-
-    def find_all(self, name: str, kind: type = QQuickItem) -> list:
-        return self.window.findChildren(kind, name)
 
 
 def center_of(item: QQuickItem) -> QPoint:
@@ -61,8 +60,27 @@ def key(window: QQuickWindow, k, modifiers=Qt.KeyboardModifier.NoModifier) -> No
     QTest.keyClick(window, k, modifiers)
 
 
+def items_named(window: QQuickWindow, name: str) -> list[QQuickItem]:
+    """Items by objectName through the visual tree (view delegates and popups have no QObject parent
+    chain to the window, so findChildren misses them)."""
+    root = window.contentItem().parentItem() or window.contentItem()
+    found, stack = [], [root]
+    while stack:
+        item = stack.pop()
+        if item.objectName() == name:
+            found.append(item)
+        stack.extend(reversed(item.childItems()))
+    return found
+
+
+def type_text(window: QQuickWindow, text: str) -> None:
+    """QTest.keyClicks exists only for widgets: type a QQuickWindow's text one key at a time."""
+    for ch in text:
+        QTest.keyClick(window, ch)
+
+
 def visible_items(window: QQuickWindow, name: str) -> list[QQuickItem]:
-    return [i for i in window.findChildren(QQuickItem, name) if i.isVisible()]
+    return [i for i in items_named(window, name) if i.isVisible()]
 
 
 @pytest.fixture
@@ -81,5 +99,6 @@ def main_window(qtbot, tmp_path: Path):
     window.setProperty("closeConfirmed", True)
     window.close()
     controller.shutdown()
+    controller.document.undo_stack.blockSignals(True)  # its clean signal would reach a deleted document
     engine.deleteLater()
     QTest.qWait(10)
