@@ -4,7 +4,9 @@ The fal and Replicate fakes build on `LoopbackServer`. Faults are queued per rou
 request: `server.faults.add("status", Fault.http(500), times=3)`. Kinds: an HTTP error (status, body,
 headers), a delay before the normal answer, a hang (no answer, then the connection closes), a reset (the
 connection closes at once), malformed JSON, and — for files — a body cut after a fraction of its bytes.
-The file host serves `/files/<name>` with Range support (or ignoring Range when `honour_range` is False).
+The file host serves `/files/<name>` with Range support (or ignoring Range when `honour_range` is False), and
+refuses (400, recorded in `auth_leaks`) any request carrying an Authorization header: an API key must never
+reach a file host.
 """
 from __future__ import annotations
 
@@ -132,6 +134,7 @@ class LoopbackServer:
         self.faults = FaultPlan()
         self.requests: list[Request] = []
         self.files: dict[str, bytes] = {}
+        self.auth_leaks: list[str] = []  # file requests that carried an Authorization header (refused)
         self.honour_range = True
         self.file_chunk = 256 * 1024
         self._routes: list[tuple[str, re.Pattern[str], str, Handler]] = []
@@ -276,6 +279,11 @@ class LoopbackServer:
             h.close_connection = True
 
     def _serve_file(self, req: Request) -> Response:
+        if "authorization" in req.headers:  # result links are public: a key sent here is a leak
+            with self._lock:
+                self.auth_leaks.append(req.path)
+            return Response(400, b"the file host refuses requests that carry an Authorization header",
+                            {"Content-Type": "text/plain"})
         with self._lock:
             data = self.files.get(req.match["name"])
         if data is None:

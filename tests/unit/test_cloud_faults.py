@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 
 from ltx_editor.core.settings import GenerationSettings
@@ -72,6 +73,7 @@ def _outcome(cloud: Cloud, tmp_path, **options):
     except GenerationError as exc:
         result, error = None, exc
     names = sorted(p.name for p in tmp_path.iterdir())
+    assert cloud.server.auth_leaks == []  # no key ever reached the file host
     if result is None:
         assert names == [], f"left behind: {names}"
         assert error.message and error.hint, "every error says what happened and what to do"
@@ -184,3 +186,17 @@ def test_replicate_create_that_times_out(tmp_path):
         cloud = Cloud("replicate", server, "create", "get", "ltxv-13b-0.9.7-distilled")
         _, error = _outcome(cloud, tmp_path, request_timeout_s=0.2)
     assert isinstance(error, ServiceError) and "did not answer in time" in error.message
+
+
+def test_the_fake_file_host_refuses_a_request_carrying_a_key(tmp_path):
+    from ltx_editor.generation.download import DownloadOptions, download_file
+
+    async def leaky():
+        async with httpx.AsyncClient(headers={"Authorization": "Bearer r8_leaky"}) as client:
+            await download_file(url, tmp_path / "x.mp4", client=client, options=DownloadOptions(retries=0))
+
+    with LoopbackServer() as host:
+        url = host.add_file("x.mp4", b"\x00\x00\x00\x18ftypmp42")
+        with pytest.raises(DownloadError, match="HTTP 400"):
+            asyncio.run(leaky())
+        assert host.auth_leaks == ["/files/x.mp4"] and list(tmp_path.iterdir()) == []
