@@ -200,3 +200,36 @@ def test_the_fake_file_host_refuses_a_request_carrying_a_key(tmp_path):
         with pytest.raises(DownloadError, match="HTTP 400"):
             asyncio.run(leaky())
         assert host.auth_leaks == ["/files/x.mp4"] and list(tmp_path.iterdir()) == []
+
+
+def test_cancel_during_a_hung_poll_is_prompt_and_cancels_the_job(cloud, tmp_path):
+    import threading
+    import time
+
+    from ltx_editor.generation.errors import Cancelled
+
+    cloud.server.run_s = 30
+    cloud.server.faults.add(cloud.poll, Fault.delay(0.05))
+    cloud.server.faults.add(cloud.poll, Fault.hang(3.0))  # the second poll hangs
+    token = CancelToken()
+
+    def cancel_once_hung():
+        while len(cloud.server.requests_to(cloud.poll)) < 2:
+            time.sleep(0.01)
+        time.sleep(0.1)
+        token.cancel()
+
+    threading.Thread(target=cancel_once_hung, daemon=True).start()
+    provider = cloud.provider(poll_timeout_s=10)
+
+    async def go():
+        try:
+            return await provider.generate(cloud.request(), tmp_path, lambda _e: None, token)
+        finally:
+            await provider.close()
+
+    t0 = time.monotonic()
+    with pytest.raises(Cancelled):
+        asyncio.run(go())
+    assert time.monotonic() - t0 < 1.5  # not the 10 s poll timeout, nor the 3 s hang
+    assert cloud.cancelled() and list(tmp_path.iterdir()) == []

@@ -148,7 +148,7 @@ class CloudProvider(BaseLTXProvider):
             t = perf_counter()
             job = await self._submit(client, call, cancel)
             poll = await self._wait(client, job, report, cancel, timings, t)
-            output = await self._result(client, job, poll)
+            output = await self._unless_cancelled(self._result(client, job, poll), cancel, self.poll_timeout_s)
             finished = True
             t = perf_counter()
             path = await self._download(output.url, Path(output_dir), request, report, cancel)
@@ -175,7 +175,7 @@ class CloudProvider(BaseLTXProvider):
             if not Path(path).is_file():
                 raise InvalidRequest(f"The file {Path(path).name} is missing.", hint="Restore it or pick another.")
             report(Stage.UPLOADING, step=i + 1, total=len(files), message=f"uploading {Path(path).name}")
-            urls[path] = await self._upload(client, path)
+            urls[path] = await self._unless_cancelled(self._upload(client, path), cancel)
         return urls
 
     async def _wait(self, client: Any, job: Any, report: Reporter, cancel: CancelToken,
@@ -186,7 +186,7 @@ class CloudProvider(BaseLTXProvider):
         while True:
             cancel.raise_if_cancelled()
             try:
-                poll = await asyncio.wait_for(self._poll(client, job), self.poll_timeout_s)
+                poll = await self._unless_cancelled(self._poll(client, job), cancel, self.poll_timeout_s)
                 failures = 0
             except asyncio.TimeoutError:
                 poll, problem = None, "it did not answer in time"
@@ -221,6 +221,28 @@ class CloudProvider(BaseLTXProvider):
                 raise ServiceError(f"The job did not finish within {self.job_timeout_s / 60:.0f} min on "
                                    f"{self.service}; it was cancelled.", hint="Retry later.")
             await cancellable_sleep(self.poll_interval_s, cancel)
+
+    @staticmethod
+    async def _unless_cancelled(call: Any, cancel: CancelToken, timeout_s: float = float("inf")) -> Any:
+        """Await `call`, giving up at once when the job is cancelled (a hung poll must not delay a cancel by
+        the whole poll timeout) and with TimeoutError after `timeout_s`. Not for submits: an abandoned submit
+        could start a job we never learn the id of, and so could never cancel."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        task = asyncio.ensure_future(call)
+        try:
+            while True:
+                done, _ = await asyncio.wait({task}, timeout=max(0.0, min(0.1, deadline - loop.time())))
+                if done:
+                    return task.result()
+                cancel.raise_if_cancelled()
+                if loop.time() >= deadline:
+                    raise asyncio.TimeoutError
+        finally:
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
 
     async def _cancel_quietly(self, client: Any, job: Any) -> None:
         try:
