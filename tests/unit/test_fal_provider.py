@@ -146,3 +146,32 @@ def test_ltx2_result_reports_its_own_size_and_audio(fal, tmp_path):
     assert (result.width, result.height, result.num_frames, result.fps) == (1248, 704, 161, 25)
     assert result.has_audio and result.cost_usd == pytest.approx(0.04 * 161 / 25, abs=1e-4)
     assert any("no seed" in note for note in result.notes)
+
+
+def test_a_job_cancelled_elsewhere_ends_as_cancelled(fal, tmp_path):
+    fal.run_s = 30
+
+    def cancel_on_fal(event):
+        if event.stage is Stage.GENERATING:
+            for job in fal.jobs.values():
+                job.cancelled = True  # e.g. from fal's dashboard
+
+    with pytest.raises(Cancelled, match="cancelled on fal.ai"):
+        _run(fal.provider(), _request(), tmp_path, on_event=cancel_on_fal)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_extend_uploads_the_source_video(fal, tmp_path):
+    source = tmp_path / "source.mp4"
+    source.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"v" * 1000)
+    out = tmp_path / "out"
+    out.mkdir()
+    request = _request("ltx-2-19b", M.EXTEND_FORWARD, [Condition(kind="video", path=str(source), num_frames=25)],
+                       fps=25, duration_s=3)
+    result = _run(fal.provider(), request, out)
+    job = next(iter(fal.jobs.values()))
+    assert job.app == "fal-ai/ltx-2-19b/extend-video"
+    assert list(fal.uploads.values()) == [source.read_bytes()]
+    assert job.arguments["video_url"].endswith(next(iter(fal.uploads)))
+    assert job.arguments["extend_direction"] == "forward" and job.arguments["num_context_frames"] == 25
+    assert result.has_audio and result.video_path.is_file()

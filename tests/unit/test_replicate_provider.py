@@ -145,3 +145,13 @@ def test_persistent_429_gives_up_after_the_retries(rep, tmp_path):
 
 def test_default_polling_is_about_once_a_second():
     assert ReplicateLTXProvider(api_key="r8_x").poll_interval_s == 1.0
+
+
+def test_the_video_is_picked_from_any_output_shape():
+    from ltx_editor.generation.cloud.replicate_provider import _video_url
+
+    assert _video_url("https://f/x.mp4") == "https://f/x.mp4"
+    assert _video_url(["https://f/poster.png", "https://f/x.mp4?sig=1"]) == "https://f/x.mp4?sig=1"
+    assert _video_url({"video": "https://f/v.webm", "seed": 3}) == "https://f/v.webm"
+    assert _video_url(["https://f/only"]) == "https://f/only"
+    assert _video_url(None) is None and _video_url([]) is None

@@ -82,6 +82,8 @@ class FalLTXProvider(CloudProvider):
             steps = parse_steps(text)
             return Poll("running", step=steps[0] if steps else None, total=steps[1] if steps else None,
                         message=last_line(text))
+        if status.error_type == "request_cancelled":  # cancelled elsewhere (another client, the dashboard)
+            return Poll("cancelled")
         if status.error:  # Completed with an error: the app failed the job
             kind = f" ({status.error_type})" if status.error_type else ""
             return Poll("failed", error=f"{status.error}{kind}")
