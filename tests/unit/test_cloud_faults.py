@@ -233,3 +233,18 @@ def test_cancel_during_a_hung_poll_is_prompt_and_cancels_the_job(cloud, tmp_path
         asyncio.run(go())
     assert time.monotonic() - t0 < 1.5  # not the 10 s poll timeout, nor the 3 s hang
     assert cloud.cancelled() and list(tmp_path.iterdir()) == []
+
+
+def test_fal_persistent_429_is_a_rate_limit_error_with_the_wait(monkeypatch, tmp_path):
+    import fal_client.client as fc
+
+    from ltx_editor.generation.errors import RateLimited
+
+    monkeypatch.setattr(fc, "MAX_ATTEMPTS", 2)  # the client's own retries (10, ~25 s) shrunk for the test
+    with FakeFalServer() as server:
+        server.patch_client(monkeypatch)
+        server.faults.add("submit", Fault.http(429, {"detail": "Too many requests"}, {"Retry-After": "7"}), times=5)
+        cloud = Cloud("fal", server, "submit", "status", "ltxv-13b-0.9.7-distilled")
+        _, error = _outcome(cloud, tmp_path)
+        assert len(server.requests_to("submit")) == 2 and not server.jobs
+    assert isinstance(error, RateLimited) and error.retry_after_s == 7 and "about 7 s" in error.hint
