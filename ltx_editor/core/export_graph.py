@@ -160,7 +160,7 @@ def _audio_graph(plan: ExportPlan, infos: dict[Path, MediaInfo], first_input: in
         if start_s > 0:
             inputs += ["-ss", f"{start_s:.6f}"]
         inputs += ["-t", f"{piece.frames / source_fps + 0.1:.6f}", "-i", str(piece.path)]
-        tempo = f"atempo={speed:.6f}," if abs(speed - 1.0) > 1e-6 else ""
+        tempo = _tempo(speed)
         delay = round(piece.start / fps * sr)
         chains.append(f"[{first_input + j}:a:0]aresample={sr},{tempo}aformat=sample_fmts=fltp:channel_layouts=stereo,"
                       f"atrim=end_sample={length},adelay=delays={delay}S:all=1[a{j}]")
@@ -171,6 +171,18 @@ def _audio_graph(plan: ExportPlan, infos: dict[Path, MediaInfo], first_input: in
         mix = f"amix=inputs={len(labels)}:normalize=0:duration=longest," if len(labels) > 1 else ""
         chains.append(f"{''.join(labels)}{mix}apad=whole_len={total},atrim=end_sample={total}[aout]")
     return inputs, ";\n".join(chains)
+
+
+def _tempo(speed: float) -> str:
+    """atempo filters for `speed` (one atempo takes 0.5-100: a 60 fps source on 24 fps needs two)."""
+    if abs(speed - 1.0) < 1e-6:
+        return ""
+    steps = []
+    while speed < 0.5:
+        steps.append("atempo=0.5")
+        speed /= 0.5
+    steps.append(f"atempo={speed:.6f}")
+    return ",".join(steps) + ","
 
 
 def _quote(path: Path | None) -> str:

@@ -171,3 +171,27 @@ def test_empty_timeline_and_failure_leave_nothing(tmp_path):
     with pytest.raises(MediaError):
         export_timeline(project, path, tmp_path / "out.mp4")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v.mp4"]
+
+
+def test_stream_copied_picture_with_a_mixed_soundtrack(tmp_path):
+    project, path = _project(tmp_path)
+    ids = [_add(project, path, sample_video(tmp_path / f"c{i}.mp4", frames=24, audio=False)) for i in range(2)]
+    music = _add(project, path, tone(tmp_path / "music.wav", seconds=1.0, freq=660))
+    project.tracks = [Track(id="v1", kind="video", clips=[_clip(project, f"c{i}", a, 24 * i) for i, a in enumerate(ids)]),
+                      Track(id="a1", kind="audio", clips=[_clip(project, "m", music, 24)])]
+    _plan, command = prepare(project, path)
+    assert command.stream_copy and "[aout]" in command.args  # picture copied, sound mixed and encoded
+    out = export_timeline(project, path, tmp_path / "out.mp4")
+    silent, playing = _audio_levels(out, [0.4, 1.4])
+    assert silent < 0.002 < 0.05 < playing
+    assert probe(out).frame_count == 48
+
+
+def test_a_fast_source_keeps_its_sound_in_step(tmp_path):
+    project, path = _project(tmp_path)
+    fast = _add(project, path, sample_video(tmp_path / "fast.mp4", frames=60, fps=60, audio=True))
+    project.tracks = [Track(id="v1", kind="video", clips=[_clip(project, "f", fast, 0)])]
+    out = export_timeline(project, path, tmp_path / "out.mp4")
+    info = probe(out)
+    assert info.frame_count == 60 and info.fps == FPS  # 1 s of 60 fps shown frame for frame: 2.5 s at 24 fps
+    assert min(_audio_levels(out, [0.2, 1.2, 2.3])) > 0.05  # its sound slowed to match (two atempo steps)
