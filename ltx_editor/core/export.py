@@ -18,6 +18,8 @@ from .export_plan import ExportPlan, plan_export
 from .media import MediaInfo, probe_many
 from .project import Project
 
+INLINE_GRAPH_CHARS = 24_000  # below Windows' 32 K command-line limit, with room for the inputs
+
 
 def prepare(project: Project, project_path: str | Path, enc: Encoding | None = None) -> tuple[ExportPlan, Command]:
     """The plan and the ffmpeg command, without running it (MediaError for an empty timeline or missing media)."""
@@ -35,6 +37,7 @@ def export_timeline(project: Project, project_path: str | Path, out: str | Path,
     if cancel is not None and cancel.is_set():
         raise ExportCancelled("The export was cancelled.")
     plan, command = prepare(project, project_path, encoding)
+    ffmpeg.remove_stale_temps(out)  # what an export killed with the editor left (its ffmpeg dies on SIGPIPE)
     with tempfile.TemporaryDirectory(prefix="ltx-export-") as work, ffmpeg.atomic_output(out) as tmp:
         args = _materialize(command, Path(work))
         # faststart (index first, for streaming) costs a second pass over the file: worth it after an
@@ -50,7 +53,16 @@ def export_timeline(project: Project, project_path: str | Path, out: str | Path,
 
 def _materialize(command: Command, work: Path) -> list[str]:
     """The command's arguments with the filter graph and concat list written to files in `work`."""
-    graph, listing = work / "graph.txt", work / "list.ffconcat"
-    graph.write_text(command.graph, encoding="utf-8")
+    listing = work / "list.ffconcat"
     listing.write_text(command.concat_list, encoding="utf-8")
-    return [a.replace("{graph}", str(graph)).replace("{concat_list}", str(listing)) for a in command.args]
+    args = [a.replace("{concat_list}", str(listing)) for a in command.args]
+    if "-/filter_complex" not in args:
+        return args
+    at = args.index("-/filter_complex")
+    if len(command.graph) < INLINE_GRAPH_CHARS:  # inline works with every ffmpeg imageio-ffmpeg has shipped
+        args[at:at + 2] = ["-filter_complex", command.graph]
+    else:  # `-/option FILE` (ffmpeg 7+) reads a long graph from a file
+        graph = work / "graph.txt"
+        graph.write_text(command.graph, encoding="utf-8")
+        args[at + 1] = str(graph)
+    return args
