@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import tempfile
 import threading
@@ -69,6 +70,16 @@ def run_quiet(args: Sequence[str]) -> str:
 def temp_beside(out: Path) -> Path:
     """A hidden, unique temp name in `out`'s folder (same file system, so os.replace is atomic)."""
     return out.with_name(f".{out.stem}.{uuid.uuid4().hex[:8]}.part{out.suffix}")
+
+
+def remove_stale_temps(out: Path) -> None:
+    """Temp files that killed writes to `out` left behind (never renamed into place; one writer per target)."""
+    pattern = re.compile(rf"^\.{re.escape(out.stem)}\.[0-9a-f]{{8}}\.part{re.escape(out.suffix)}$")
+    with contextlib.suppress(OSError):
+        for name in os.listdir(out.parent):
+            if pattern.match(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(out.parent / name)
 
 
 @contextlib.contextmanager
