@@ -17,19 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from ltx_editor.core.ffmpeg import fps_fraction  # one definition, shared with the export
+
 from .errors import GenerationError
 
 Audio = tuple[np.ndarray, int]  # (float32 [channels, samples] in -1..1, sample rate)
-
-
-def fps_fraction(fps: float) -> Fraction:
-    """24 -> 24/1, 23.976 -> 24000/1001: ffmpeg keeps the rate exact only when given as a fraction."""
-    if fps <= 0:
-        raise ValueError(f"fps must be positive, got {fps}")
-    ntsc = round(fps * 1.001)
-    if abs(fps - round(fps)) > 0.005 and abs(ntsc * 1000 / 1001 - fps) < 0.005:
-        return Fraction(ntsc * 1000, 1001)  # 23.976 and friends are 1000/1001 of an integer rate
-    return Fraction(fps).limit_denominator(1000)
 
 
 def frames_to_uint8(frames: Any) -> np.ndarray:
