@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import ffmpeg
-from .errors import ExportCancelled
+from .errors import ExportCancelled, MediaError
 from .export_graph import Command, Encoding, build
 from .export_plan import ExportPlan, plan_export
 from .media import MediaInfo, probe_many
@@ -26,6 +26,10 @@ def prepare(project: Project, project_path: str | Path, enc: Encoding | None = N
     plan = plan_export(project, project_path)
     sources = plan.sources
     infos: dict[Path, MediaInfo] = dict(zip(sources, probe_many(sources), strict=True))
+    for piece in plan.video:
+        if piece.path is not None and infos[piece.path].video is None:
+            raise MediaError(f"Clip {piece.clip_id} on a video track uses {piece.path.name}, which has no picture.",
+                             hint="Move it to an audio track, or relink it to a video.")
     return plan, build(plan, infos, enc or Encoding())
 
 
@@ -38,14 +42,18 @@ def export_timeline(project: Project, project_path: str | Path, out: str | Path,
         raise ExportCancelled("The export was cancelled.")
     plan, command = prepare(project, project_path, encoding)
     ffmpeg.remove_stale_temps(out)  # what an export killed with the editor left (its ffmpeg dies on SIGPIPE)
-    with tempfile.TemporaryDirectory(prefix="ltx-export-") as work, ffmpeg.atomic_output(out) as tmp:
-        args = _materialize(command, Path(work))
-        # faststart (index first, for streaming) costs a second pass over the file: worth it after an
-        # encode, not for a stream copy, which is otherwise little more than a file copy.
-        faststart = [] if command.stream_copy else ["-movflags", "+faststart"]
-        ffmpeg.run_with_progress([*args, *faststart, "-f", "mp4", str(tmp)],
-                                 total_frames=plan.total_frames, progress=progress, cancel=cancel,
-                                 what=f"the export to {out.name}")
+    try:
+        with tempfile.TemporaryDirectory(prefix="ltx-export-") as work, ffmpeg.atomic_output(out) as tmp:
+            args = _materialize(command, Path(work))
+            # faststart (index first, for streaming) costs a second pass over the file: worth it after an
+            # encode, not for a stream copy, which is otherwise little more than a file copy.
+            faststart = [] if command.stream_copy else ["-movflags", "+faststart"]
+            ffmpeg.run_with_progress([*args, *faststart, "-f", "mp4", str(tmp)],
+                                     total_frames=plan.total_frames, progress=progress, cancel=cancel,
+                                     what=f"the export to {out.name}")
+    except OSError as exc:  # a full disk (or /tmp) before ffmpeg even starts: no temp folder, no list file
+        raise MediaError(f"Could not write the export to {out.name}: {exc.strerror or exc}.",
+                         hint="Check the disk has space (also the system's temporary folder).") from None
     if progress is not None:
         progress(1.0)
     return out

@@ -10,8 +10,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
@@ -24,7 +23,6 @@ from .project_io import resolve_media, store_path
 
 IMAGE_FORMATS = ("image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe", "jpegxl_pipe",
                  "qoi_pipe", "pgm_pipe", "ppm_pipe")
-_PROBE_CHUNK = 8  # files per ffmpeg process in probe_many
 EVEN_SIZE = "pad=ceil(iw/2)*2:ceil(ih/2)*2"  # yuv420p needs even sizes
 _UNREADABLE_HINT = "Choose a video (mp4, mov, mkv, webm), an image (png, jpg, webp) or a sound file (wav, mp3)."
 
@@ -55,7 +53,6 @@ class MediaInfo:
     video: VideoStream | None = None
     audio: AudioStream | None = None
     frame_count: int = 0  # exact for video when counted, 1 for an image, 0 without picture
-    extra: dict = field(default_factory=dict)
 
     @property
     def is_image(self) -> bool:
@@ -114,7 +111,8 @@ def probe(path: str | Path, *, count_frames: bool = True) -> MediaInfo:
 
 
 def probe_many(paths: list[Path]) -> list[MediaInfo]:
-    """Probe several files with one ffmpeg process (without exact frame counts); the header's estimates."""
+    """Probe several files at once (frame counts from the headers, not counted): MP4s by reading their
+    header (mp4_header), the rest with one ffmpeg process. MediaError names the first unreadable file."""
     from .mp4_header import read_mp4_info
 
     for p in paths:
@@ -127,22 +125,19 @@ def probe_many(paths: list[Path]) -> list[MediaInfo]:
 
 
 def _probe_with_ffmpeg(paths: list[Path]) -> list[MediaInfo]:
-    # ffmpeg spends ~2 ms per file opening it: a few processes side by side finish a long list sooner.
-    chunks = [paths[i:i + _PROBE_CHUNK] for i in range(0, len(paths), _PROBE_CHUNK)]
-    if len(chunks) <= 1:
-        return [info for chunk in chunks for info in _probe_chunk(chunk)]
-    with ThreadPoolExecutor(max_workers=min(len(chunks), os.cpu_count() or 2)) as pool:
-        return [info for infos in pool.map(_probe_chunk, chunks) for info in infos]
-
-
-def _probe_chunk(paths: list[Path]) -> list[MediaInfo]:
+    if not paths:
+        return []
     args: list[str] = []
     for p in paths:
         args += ["-i", str(p)]
     infos = parse_inputs(ffmpeg.run_quiet(args), paths)
-    if len(infos) == len(paths):
+    if len(infos) == len(paths) and all(_usable(i) for i in infos):
         return infos
     return [probe(p, count_frames=False) for p in paths]  # one is unreadable: find which, with its error
+
+
+def _usable(info: MediaInfo) -> bool:
+    return info.audio is not None or (info.video is not None and info.width > 0 and info.height > 0)
 
 
 def count_video_frames(path: str | Path) -> int:

@@ -195,3 +195,13 @@ def test_a_fast_source_keeps_its_sound_in_step(tmp_path):
     info = probe(out)
     assert info.frame_count == 60 and info.fps == FPS  # 1 s of 60 fps shown frame for frame: 2.5 s at 24 fps
     assert min(_audio_levels(out, [0.2, 1.2, 2.3])) > 0.05  # its sound slowed to match (two atempo steps)
+
+
+def test_a_source_that_lost_its_picture_is_named(tmp_path):
+    project, path = _project(tmp_path)
+    a = _add(project, path, sample_video(tmp_path / "v.mp4", frames=12))
+    project.tracks = [Track(id="v1", kind="video", clips=[_clip(project, "c", a, 0)])]
+    tone(tmp_path / "v.mp4", seconds=0.5)  # replaced on disk by a sound-only file of the same name
+    with pytest.raises(MediaError, match="Clip c .*no picture"):
+        export_timeline(project, path, tmp_path / "out.mp4")
+    assert not (tmp_path / "out.mp4").exists()
