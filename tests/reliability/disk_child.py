@@ -2,6 +2,7 @@
 
     python disk_child.py LIMIT_BYTES save|autosave PROJECT MARKERS
     python disk_child.py LIMIT_BYTES download URL DEST
+    python disk_child.py LIMIT_BYTES export PROJECT OUT
 
 RLIMIT_FSIZE makes any write past LIMIT_BYTES fail with EFBIG, like a disk that fills up mid-write
 (SIGXFSZ is ignored so the write returns an error instead of killing the process). It prints one JSON line:
@@ -42,6 +43,13 @@ def run(args: list[str]) -> None:
         url, dest = args[2], Path(args[3])
         _limit(limit)
         asyncio.run(download_file(url, dest, options=DownloadOptions(retries=1, backoff_s=0.01)))
+    elif action == "export":
+        from ltx_editor.core.export import export_timeline
+
+        path, out = Path(args[2]), Path(args[3])
+        project = load_project(path).project
+        _limit(limit)  # ffmpeg inherits the limit (and dies of SIGXFSZ, which subprocess restores)
+        export_timeline(project, path, out)
     else:
         raise SystemExit(f"unknown action {action}")
 

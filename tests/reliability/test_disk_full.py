@@ -1,7 +1,7 @@
-"""Disk trouble: a full disk during project save, autosave and result download.
+"""Disk trouble: a full disk during project save, autosave, result download and export.
 
 Two ways to fill the disk: RLIMIT_FSIZE in a child process (a write past the limit fails with EFBIG;
-works everywhere on POSIX), and — where this machine lets us mount one — a real 256 KiB tmpfs that runs
+works everywhere on POSIX), and — where this machine lets us mount one — a real 1 MiB tmpfs that runs
 out of space (ENOSPC). Either way: a clear LtxEditorError, the previous file byte for byte intact, and
 no temporary file left behind.
 """
@@ -98,6 +98,35 @@ def test_file_size_limit_during_download_gives_a_clear_error(tmp_path, file_host
     _check_intact(before, tmp_path)
 
 
+def _film(folder: Path) -> tuple[Path, Path]:
+    """A saved project with one 4-second clip, and an earlier export of it at renders/film.mp4."""
+    from ltx_editor.core.export import export_timeline
+    from ltx_editor.core.media import import_media
+    from ltx_editor.core.project import Clip, Project, ProjectSettings, Track
+    from tests.fakes.media_factory import sample_video
+
+    project, path = Project(settings=ProjectSettings(fps=24, width=320, height=240)), folder / "film.ltxproj"
+    asset = import_media(project, path, sample_video(folder / "media" / "a.mp4", frames=96, size=(320, 240)))
+    project.assets.append(asset)
+    project.tracks = [Track(id="v1", kind="video", clips=[Clip(id="c", asset_id=asset.id,
+                                                                take_id=asset.active_take_id, start=0,
+                                                                in_frame=0, out_frame=90)])]
+    save_project(project, path)
+    out = folder / "renders" / "film.mp4"
+    export_timeline(project, path, out)
+    return path, out
+
+
+@pytest.mark.parametrize("headroom", [0, 20_000])
+def test_file_size_limit_during_export_keeps_the_previous_export(tmp_path, headroom):
+    path, out = _film(tmp_path)
+    before = _snapshot(tmp_path)
+    result = _child(headroom, "export", path, out)
+    assert result["type"] == "MediaError", result["message"]
+    assert "disk" in result["message"].lower() and out.name in result["message"]
+    _check_intact(before, tmp_path)
+
+
 # -- a real full disk -----------------------------------------------------------------------------------------
 @contextlib.contextmanager
 def _tiny_tmpfs(size_kib: int):
@@ -125,7 +154,7 @@ def _fill(folder: Path) -> None:
 
 @pytest.fixture
 def full_disk():
-    with _tiny_tmpfs(256) as folder:
+    with _tiny_tmpfs(1024) as folder:
         if folder is None:  # the RLIMIT_FSIZE tests above cover the same paths everywhere
             pytest.skip("cannot mount a tmpfs here (needs root); RLIMIT_FSIZE tests cover this")
         yield folder
@@ -148,6 +177,17 @@ def test_a_really_full_disk_during_save_autosave_and_download(full_disk, file_ho
     with pytest.raises(DownloadError, match="(?i)disk"):
         asyncio.run(download_file(url, full_disk / "r.mp4", options=DownloadOptions(retries=0)))
     _check_intact(before, full_disk)
+    _tally["cases"] += 1
+    from ltx_editor.core.errors import MediaError
+    from ltx_editor.core.export import export_timeline
+
+    (full_disk / "filler.bin").unlink()
+    film, out = _film(full_disk / "film")
+    _fill(full_disk)
+    before = _snapshot(full_disk)
+    with pytest.raises(MediaError, match="(?i)disk"):
+        export_timeline(load_project(film).project, film, out)
+    _check_intact(before, full_disk)
     (full_disk / "filler.bin").unlink()  # space again: the next save works and keeps everything
     save_project(project, path)
     assert len(load_project(path).project.markers) == len(project.markers)
@@ -155,4 +195,4 @@ def test_a_really_full_disk_during_save_autosave_and_download(full_disk, file_ho
 
 def test_zz_record_disk_figures():
     record("disk_full", cases=_tally["cases"], crashes=_tally["crashes"], data_lost=_tally["data_lost"])
-    assert _tally["cases"] >= 8 and _tally["crashes"] == 0 and _tally["data_lost"] == 0
+    assert _tally["cases"] >= 11 and _tally["crashes"] == 0 and _tally["data_lost"] == 0
