@@ -22,8 +22,10 @@ def ffmpeg(*args: str) -> None:
         raise RuntimeError(f"ffmpeg failed: {proc.stderr}")
 
 
-def _h264(gop: int | None = None, qp: int | None = None) -> list[str]:
-    out = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+def _h264(gop: int | None = None, qp: int | None = None, bframes: int = 0) -> list[str]:
+    out = ["-c:v", "libx264", "-preset", "medium" if bframes else "ultrafast", "-pix_fmt", "yuv420p"]
+    if bframes:
+        out += ["-bf", str(bframes)]  # reordered frames: decode order differs from display order
     if gop:
         out += ["-g", str(gop)]
     if qp is not None:
@@ -48,7 +50,7 @@ def sample_video(path: str | Path, *, frames: int = 48, fps: float = 24, size: t
 
 
 def numbered_video(path: str | Path, *, frames: int = 40, fps: float = 24, size: tuple[int, int] = (64, 48),
-                   gop: int = 12, audio: bool = False) -> Path:
+                   gop: int = 12, audio: bool = False, bframes: int = 0) -> Path:
     """Frame n is a flat grey of luma n * LEVEL (lossless H.264), with keyframes every `gop` frames."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +59,7 @@ def numbered_video(path: str | Path, *, frames: int = 40, fps: float = 24, size:
                                  "format=yuv420p"]
     if audio:
         args += ["-f", "lavfi", "-i", f"sine=frequency=330:sample_rate=48000:duration={frames / fps}"]
-    args += ["-frames:v", str(frames), *_h264(gop, qp=0)]
+    args += ["-frames:v", str(frames), *_h264(gop, qp=0, bframes=bframes)]
     if audio:
         args += ["-c:a", "aac", "-ac", "2"]
     ffmpeg(*args, str(path))

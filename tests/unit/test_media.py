@@ -104,8 +104,9 @@ def test_corrupt_video_is_refused(tmp_path, project):
     assert err.value.hint
 
 
-def test_extract_frame_is_frame_exact(tmp_path):
-    src = numbered_video(tmp_path / "n.mp4", frames=40, gop=12)
+@pytest.mark.parametrize("bframes", [0, 3])
+def test_extract_frame_is_frame_exact(tmp_path, bframes):
+    src = numbered_video(tmp_path / "n.mp4", frames=40, gop=12, bframes=bframes)
     for k in (0, 1, 11, 12, 13, 25, 39):  # around keyframes, where a seek could land a frame off
         png = extract_frame(src, k, tmp_path / f"f{k}.png")
         assert round(float(np.asarray(Image.open(png).convert("L")).mean()) / LEVEL) == k
