@@ -8,6 +8,7 @@ total_frames frames; the sound is mixed on a silent bed and cut to exactly the s
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -47,12 +48,23 @@ def sounding(plan: ExportPlan, infos: dict[Path, MediaInfo]) -> list[AudioPiece]
     return [p for p in plan.audio if infos[p.path].audio is not None]
 
 
+def copy_span(piece: VideoPiece, info: MediaInfo) -> bool:
+    """The piece can be cut from its file without decoding: the whole file, or a span that starts on a
+    keyframe and ends at the file's end (or anywhere, when frames are stored in display order)."""
+    if piece.whole_clip:
+        return True
+    if info.keyframes is None or piece.source_frame not in info.keyframes:
+        return False
+    end = piece.source_frame + piece.frames
+    return end == info.frame_count or (not info.reordered and end < info.frame_count)
+
+
 def can_copy_video(plan: ExportPlan, infos: dict[Path, MediaInfo]) -> bool:
-    """Every frame comes from a whole clip already at the project's size, rate and codec: no re-encoding."""
+    """Every frame comes from a copyable span of a clip already at the project's size, rate and codec."""
     rate = fps_fraction(plan.fps)
     first: MediaInfo | None = None
     for piece in plan.video:
-        if piece.path is None or piece.still or not piece.whole_clip:
+        if piece.path is None or piece.still or not copy_span(piece, infos[piece.path]):
             return False
         info = infos[piece.path]
         v = info.video
@@ -73,7 +85,8 @@ def can_copy_audio(plan: ExportPlan, infos: dict[Path, MediaInfo]) -> bool:
         return False
     formats = set()
     for a, v in zip(audio, plan.video, strict=True):
-        if not (a.on_video_track and a.whole_clip and a.clip_id == v.clip_id and a.start == v.start):
+        if not (a.on_video_track and a.whole_clip and v.whole_clip and a.clip_id == v.clip_id
+                and a.start == v.start):
             return False
         s = infos[a.path].audio
         formats.add((s.codec, s.sample_rate, s.channels) if s else None)
@@ -87,7 +100,7 @@ def build(plan: ExportPlan, infos: dict[Path, MediaInfo], enc: Encoding) -> Comm
 
 
 def _copy_command(plan: ExportPlan, infos: dict[Path, MediaInfo], enc: Encoding) -> Command:
-    listing = "ffconcat version 1.0\n" + "".join(f"file {_quote(p.path)}\n" for p in plan.video)
+    listing = "ffconcat version 1.0\n" + "".join(_concat_entry(p, infos[p.path], plan.fps) for p in plan.video)
     args = ["-f", "concat", "-safe", "0", "-i", "{concat_list}"]
     graph, out_args = "", ["-map", "0:v:0", "-c:v", "copy"]
     if can_copy_audio(plan, infos):
@@ -183,6 +196,21 @@ def _tempo(speed: float) -> str:
         speed /= 0.5
     steps.append(f"atempo={speed:.6f}")
     return ",".join(steps) + ","
+
+
+def _concat_entry(piece: VideoPiece, info: MediaInfo, fps: float) -> str:
+    """A concat-demuxer entry; a span gets in/out points (in microseconds, ffmpeg's resolution)."""
+    entry = f"file {_quote(piece.path)}\n"
+    if piece.whole_clip:
+        return entry
+    rate = fps_fraction(fps)
+    end = piece.source_frame + piece.frames
+    if piece.source_frame:
+        # Rounded up: the demuxer starts at the last keyframe at or before the in point, which must be ours.
+        entry += f"inpoint {math.ceil(piece.source_frame / rate * 1_000_000)}us\n"
+    if end < info.frame_count:  # frames stop before the first one whose timestamp reaches the out point
+        entry += f"outpoint {round((end - Fraction(1, 2)) / rate * 1_000_000)}us\n"
+    return entry + f"duration {round(piece.frames / rate * 1_000_000)}us\n"
 
 
 def _quote(path: Path | None) -> str:

@@ -53,6 +53,8 @@ class MediaInfo:
     video: VideoStream | None = None
     audio: AudioStream | None = None
     frame_count: int = 0  # exact for video when counted, 1 for an image, 0 without picture
+    keyframes: frozenset[int] | None = None  # frames a decoder can start from; None = not known
+    reordered: bool = True  # frames are stored out of display order (B-frames); assumed when not known
 
     @property
     def is_image(self) -> bool:

@@ -102,6 +102,8 @@ def _summary(path: Path, moov: bytes) -> MediaInfo | None:
             if video is None:
                 return None
             info.video, info.frame_count = video
+            info.keyframes = _keyframes(stbl, info.frame_count)
+            info.reordered = b"ctts" in stbl  # composition offsets: display order differs from decode order
         elif handler == b"soun" and info.audio is None:
             info.audio = _audio(entry_kind, entry)
             if info.audio is None:
@@ -109,6 +111,14 @@ def _summary(path: Path, moov: bytes) -> MediaInfo | None:
     if info.video is None and info.audio is None:
         return None
     return info
+
+
+def _keyframes(stbl: dict, frames: int) -> frozenset[int]:
+    stss = stbl.get(b"stss")
+    if stss is None:
+        return frozenset(range(frames))  # no sync-sample table: every frame is a keyframe
+    count = struct.unpack_from(">I", stss, 4)[0]
+    return frozenset(n - 1 for n in struct.unpack_from(f">{count}I", stss, 8))
 
 
 def _video(kind: bytes, entry: bytes, mdhd: bytes, stbl: dict) -> tuple[VideoStream, int] | None:

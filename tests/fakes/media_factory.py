@@ -25,7 +25,8 @@ def ffmpeg(*args: str) -> None:
 def _h264(gop: int | None = None, qp: int | None = None, bframes: int = 0) -> list[str]:
     out = ["-c:v", "libx264", "-preset", "medium" if bframes else "ultrafast", "-pix_fmt", "yuv420p"]
     if bframes:
-        out += ["-bf", str(bframes)]  # reordered frames: decode order differs from display order
+        # b-adapt=0: B-frames even where x264 finds them useless (flat test frames); decode order != display
+        out += ["-bf", str(bframes), "-x264-params", "b-adapt=0"]
     if gop:
         out += ["-g", str(gop)]
     if qp is not None:
@@ -51,7 +52,8 @@ def sample_video(path: str | Path, *, frames: int = 48, fps: float = 24, size: t
 
 def numbered_video(path: str | Path, *, frames: int = 40, fps: float = 24, size: tuple[int, int] = (64, 48),
                    gop: int = 12, audio: bool = False, bframes: int = 0) -> Path:
-    """Frame n is a flat grey of luma n * LEVEL (lossless H.264), with keyframes every `gop` frames."""
+    """Frame n is a flat grey of luma n * LEVEL (lossless H.264), with keyframes every `gop` frames and
+    `bframes` B-frames between references (near-lossless then)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     w, h = size
@@ -59,7 +61,8 @@ def numbered_video(path: str | Path, *, frames: int = 40, fps: float = 24, size:
                                  "format=yuv420p"]
     if audio:
         args += ["-f", "lavfi", "-i", f"sine=frequency=330:sample_rate=48000:duration={frames / fps}"]
-    args += ["-frames:v", str(frames), *_h264(gop, qp=0, bframes=bframes)]
+    # x264 drops B-frames when lossless (qp 0); qp 1 keeps the grey levels well within LEVEL / 2
+    args += ["-frames:v", str(frames), *_h264(gop, qp=1 if bframes else 0, bframes=bframes)]
     if audio:
         args += ["-c:a", "aac", "-ac", "2"]
     ffmpeg(*args, str(path))

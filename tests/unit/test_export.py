@@ -205,3 +205,23 @@ def test_a_source_that_lost_its_picture_is_named(tmp_path):
     with pytest.raises(MediaError, match="Clip c .*no picture"):
         export_timeline(project, path, tmp_path / "out.mp4")
     assert not (tmp_path / "out.mp4").exists()
+
+
+@pytest.mark.parametrize("bframes", [0, 2])
+def test_trims_on_keyframes_are_stream_copied(tmp_path, bframes):
+    project, path = _project(tmp_path)
+    a = _add(project, path, numbered_video(tmp_path / "a.mp4", frames=40, gop=12, bframes=bframes))
+    b = _add(project, path, numbered_video(tmp_path / "b.mp4", frames=36, gop=12, bframes=bframes))
+    project.tracks = [Track(id="v1", kind="video", clips=[
+        _clip(project, "a", a, 0, 12, 40),  # from keyframe 12 to the end
+        _clip(project, "b", b, 28, 24, 36) if bframes else _clip(project, "b", b, 28, 24, 30)])]
+    _plan, command = prepare(project, path)
+    assert command.stream_copy and "inpoint" in command.concat_list
+    out = export_timeline(project, path, tmp_path / "out.mp4")
+    expected = list(range(12, 40)) + (list(range(24, 36)) if bframes else list(range(24, 30)))
+    assert frame_numbers(out) == expected
+    project.tracks[0].clips[0].in_frame = 13  # not a keyframe: decoding is needed
+    assert not prepare(project, path)[1].stream_copy
+    project.tracks[0].clips[0].in_frame = 12
+    project.tracks[0].clips[1].out_frame -= 1  # an earlier out point: fine only without reordered frames
+    assert prepare(project, path)[1].stream_copy is (bframes == 0)
