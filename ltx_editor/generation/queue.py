@@ -240,8 +240,7 @@ class JobQueue:
         self._loop = asyncio.get_running_loop()
         self._loop_thread = threading.get_ident()
         self._wake = asyncio.Event()
-        self._stopping = False
-        try:
+        try:  # a stop() that came before run() started still counts: run() then returns at once
             while not self._stopping:
                 self._schedule()
                 await self._wake.wait()
@@ -254,6 +253,7 @@ class JobQueue:
                 await asyncio.gather(*self._tasks.values(), return_exceptions=True)
         finally:
             self._loop = self._wake = self._loop_thread = None
+            self._stopping = False  # the queue may be run again later
 
     def _schedule(self) -> None:
         started: list[Job] = []

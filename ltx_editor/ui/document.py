@@ -61,8 +61,11 @@ class ProjectDocument(QObject):
         for sig in (self._undo.canUndoChanged, self._undo.canRedoChanged, self._undo.undoTextChanged,
                     self._undo.redoTextChanged):
             sig.connect(self.undoStateChanged)
-        self._undo.cleanChanged.connect(lambda _clean: self.dirtyChanged.emit())
+        self._undo.cleanChanged.connect(self._on_clean_changed)  # a bound slot: disconnected with us
         self.edited.connect(self._refresh_duration)
+
+    def _on_clean_changed(self, _clean: bool) -> None:
+        self.dirtyChanged.emit()
 
     # -- the project ------------------------------------------------------------------------------------
     @property

@@ -274,3 +274,15 @@ def test_cancel_token_reaches_a_real_provider_path(tmp_path):
         wait_until(lambda: job.state == "cancelled")
     finally:
         h.stop()
+
+
+def test_a_stop_before_run_starts_is_not_lost_and_the_queue_runs_again(tmp_path):
+    h = Harness(tmp_path)
+    h.queue.stop()  # e.g. the app quits before the worker thread got going
+    asyncio.run(asyncio.wait_for(h.queue.run(), 5))  # returns at once instead of running forever
+    h.start()  # and the same queue can still be run afterwards
+    try:
+        job = h.queue.submit(req("again"))  # runs for its 0.05 s
+        wait_until(lambda: job.state == "finished")
+    finally:
+        h.stop()
