@@ -30,6 +30,7 @@ QML_IMPORT_MAJOR_VERSION = 1
 
 MIN_PPF, MAX_PPF, DEFAULT_PPF = 0.01, 40.0, 4.0  # pixels per frame
 SNAP_PIXELS = 8
+VIEWPORT_MARGIN_PX = 48  # clips this close to the screen's edges are held too
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
 
 
@@ -200,14 +201,11 @@ class TimelineController(QObject):
 
     @Slot(float, float)
     def setViewport(self, first: float, last: float) -> None:
-        """The frames on screen. Clip models hold these plus half a screen either side, and re-filter only
-        when the screen leaves that window or the zoom made it much wider than needed."""
-        first, last = max(0, math.floor(first)), max(0, math.ceil(last))
-        span = max(1, last - first)
-        lo, hi = self._tracks.window
-        if lo <= first and last <= hi and (hi - lo) <= 3 * span and self._tracks.rowCount() and (lo, hi) != (0, 0):
-            return
-        self._tracks.set_window(max(0, first - span // 2), last + span // 2)
+        """The frames on screen. Clip models hold the clips there plus a small margin; scrolling recycles
+        the rows of clips that left for the clips that came in (see TrackClipsModel.recycle)."""
+        margin = math.ceil(VIEWPORT_MARGIN_PX / self._ppf)
+        first, last = max(0, math.floor(first) - margin), max(0, math.ceil(last) + margin)
+        self._tracks.set_window(first, last)
 
     def _fps(self) -> float:
         return float(self._doc.project.settings.fps) if self._doc else 24.0

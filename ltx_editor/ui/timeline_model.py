@@ -8,7 +8,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any
 
-from PySide6.QtCore import QObject, QUrl
+from PySide6.QtCore import QModelIndex, QObject, Qt, QUrl
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ltx_editor.core.project import Asset, Clip, Project, Track
@@ -21,10 +21,11 @@ QML_IMPORT_MAJOR_VERSION = 1
 THUMB_WIDTH = 160
 
 
-def visible_clips(track: Track, first: int, last: int) -> list[Clip]:
+def visible_clips(track: Track, first: int, last: int, ends: list[int] | None = None) -> list[Clip]:
     """Clips of a track that overlap frames [first, last). Clips are sorted and never overlap, so their
-    ends are sorted too and a bisection finds the first one."""
-    ends = [c.end for c in track.clips]
+    ends are sorted too and a bisection finds the first one (`ends` may be passed in, cached)."""
+    if ends is None:
+        ends = [c.end for c in track.clips]
     i = bisect_right(ends, first)
     out = []
     for c in track.clips[i:]:
@@ -37,7 +38,7 @@ def visible_clips(track: Track, first: int, last: int) -> list[Clip]:
 class ClipRow:
     """A clip with what its delegate shows (asset kind, take number, thumbnail), read once per change."""
 
-    __slots__ = ("id", "clip", "track_id", "asset", "thumbnail", "take_index")
+    __slots__ = ("id", "clip", "track_id", "asset", "thumbnail", "take_index", "values")
 
     def __init__(self, clip: Clip, track_id: str, asset: Asset | None, thumbnail: str) -> None:
         self.id = clip.id
@@ -48,9 +49,11 @@ class ClipRow:
         self.take_index = 0
         if asset is not None:
             self.take_index = next((i for i, t in enumerate(asset.takes) if t.id == clip.take_id), -1) + 1
+        self.values: tuple = ()  # role values in ROLES order, filled by the model (read on every rebind)
 
     def same_as(self, other: ClipRow) -> bool:
-        return self.clip == other.clip and self.asset is other.asset and self.track_id == other.track_id
+        return self is other or (self.clip == other.clip and self.asset is other.asset
+                                 and self.track_id == other.track_id and self.thumbnail == other.thumbnail)
 
 
 @QmlElement
@@ -64,13 +67,62 @@ class TrackClipsModel(RoleListModel):
         self.track_id = track_id
         self._media_path = media_path  # stored media path -> absolute Path (ProjectDocument.media_path)
         self._thumbs: dict[tuple[str, str, int], str] = {}
+        # Scrolling re-filters every frame; these stay valid until the project changes (see invalidate).
+        self._rows: dict[str, ClipRow] = {}
+        self._ends: tuple[Track | None, list[int]] = (None, [])
+
+    def invalidate(self) -> None:
+        """The project changed (an edit, a bin change): rows and clip ends must be read again."""
+        self._rows.clear()
+        self._ends = (None, [])
 
     def refresh(self, project: Project, track: Track, first: int, last: int) -> None:
         """Show the clips of `track` overlapping [first, last)."""
-        assets = {a.id: a for a in project.assets} if track.clips else {}
-        rows = [ClipRow(c, track.id, assets.get(c.asset_id), self._thumbnail(c, assets.get(c.asset_id)))
-                for c in visible_clips(track, first, last)]
-        self.sync(rows, same=ClipRow.same_as)
+        if self._ends[0] is not track:
+            self._ends = (track, [c.end for c in track.clips])
+        assets: dict[str, Asset] | None = None
+        rows = []
+        for c in visible_clips(track, first, last, self._ends[1]):
+            row = self._rows.get(c.id)
+            if row is None or row.clip is not c:
+                if assets is None:
+                    assets = {a.id: a for a in project.assets}
+                asset = assets.get(c.asset_id)
+                row = ClipRow(c, track.id, asset, self._thumbnail(c, asset))
+                row.values = tuple(self.role_value(row, name) for name in self.ROLES)
+                self._rows[c.id] = row
+            rows.append(row)
+        self.recycle(rows)
+
+    def recycle(self, rows: list[ClipRow]) -> None:
+        """Make the model hold `rows` (in any order: delegates place themselves by frame). A row whose clip
+        scrolled away takes a clip that scrolled in (one dataChanged), so QML rebinds the delegate it has
+        instead of destroying one and creating another; rows are inserted or removed only for the
+        difference in count."""
+        wanted = {r.id: r for r in rows}
+        here = {r.id for r in self._items}
+        incoming = [r for r in rows if r.id not in here]
+        free = []
+        for i, old in enumerate(self._items):
+            new = wanted.get(old.id)
+            if new is None:
+                free.append(i)
+            elif not old.same_as(new):
+                self._items[i] = new
+                self.dataChanged.emit(self.index(i), self.index(i))
+        while free and incoming:
+            i = free.pop(0)
+            self._items[i] = incoming.pop(0)
+            self.dataChanged.emit(self.index(i), self.index(i))
+        if incoming:
+            at = len(self._items)
+            self.beginInsertRows(QModelIndex(), at, at + len(incoming) - 1)
+            self._items.extend(incoming)
+            self.endInsertRows()
+        for i in reversed(free):
+            self.beginRemoveRows(QModelIndex(), i, i)
+            del self._items[i]
+            self.endRemoveRows()
 
     def _thumbnail(self, clip: Clip, asset: Asset | None) -> str:
         if asset is None or asset.kind == "audio":
@@ -87,6 +139,13 @@ class TrackClipsModel(RoleListModel):
             else:
                 self._thumbs[key] = thumb_url(path, clip.in_frame / take.fps, THUMB_WIDTH)
         return self._thumbs[key]
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Scrolling rebinds delegates often: serve the values computed once per row.
+        at = role - Qt.ItemDataRole.UserRole - 1
+        if index.isValid() and 0 <= index.row() < len(self._items) and 0 <= at < len(self.ROLES):
+            return self._items[index.row()].values[at]
+        return super().data(index, role)
 
     def role_value(self, row: ClipRow, name: str) -> Any:
         c, asset = row.clip, row.asset

@@ -61,6 +61,8 @@ class TracksModel(RoleListModel):
         self.sync(rows, same=lambda a, b: a.signature() == b.signature())
         for gone in set(self._clip_models) - {t.id for t in project.tracks}:
             self._clip_models.pop(gone).deleteLater()
+        for model in self._clip_models.values():
+            model.invalidate()
         self._refresh_clips()
 
     def set_window(self, first: int, last: int) -> None:

@@ -32,9 +32,10 @@ def test_models_follow_edits_without_reset(tmp_path):
     ctl.selectClip("c0", "replace")
     assert ctl.splitAtPlayhead()
     assert clips.rowCount() == before + 1 and not resets
-    assert clips.get(0)["end"] == 20 and clips.get(1)["start"] == 20
+    tail = doc.project.track("v1").clips[1].id
+    assert clips.get(clips.indexOf("c0"))["end"] == 20 and clips.get(clips.indexOf(tail))["start"] == 20
     doc.undo()
-    assert clips.rowCount() == before and clips.get(0)["end"] == 48
+    assert clips.rowCount() == before and clips.get(clips.indexOf("c0"))["end"] == 48
 
 
 def test_clip_models_hold_only_the_visible_range(tmp_path):
@@ -44,9 +45,15 @@ def test_clip_models_hold_only_the_visible_range(tmp_path):
     ctl.setViewport(0, 300)  # five clips a track fit in 300 frames
     v1 = ctl.tracksModel.clips_model("v1")
     assert 5 <= v1.rowCount() <= 10 < len(project.track("v1").clips)
+    inserted, changed = [], []
+    v1.rowsInserted.connect(lambda *a: inserted.append(a))
+    v1.dataChanged.connect(lambda *a: changed.append(a))
+    rows = v1.rowCount()
     ctl.setViewport(15_000, 15_300)
     starts = [v1.get(i)["start"] for i in range(v1.rowCount())]
     assert starts and all(14_800 <= s <= 15_500 for s in starts)
+    # every row was rebound to a new clip; only the difference in count was inserted
+    assert len(changed) == rows and sum(last - first + 1 for _, first, last in inserted) == v1.rowCount() - rows
 
 
 def test_edit_command_merges_a_drag_into_one_undo_step(tmp_path):
