@@ -113,32 +113,45 @@ def _copy_command(plan: ExportPlan, infos: dict[Path, MediaInfo], enc: Encoding)
                          "-frames:v", str(plan.total_frames)], graph=graph, stream_copy=True, concat_list=listing)
 
 
+class _Inputs:
+    """ffmpeg input arguments, numbered as they are added."""
+
+    def __init__(self, first: int = 0) -> None:
+        self.args: list[str] = []
+        self.next = first
+
+    def add(self, *args: str) -> int:
+        self.args += args
+        self.next += 1
+        return self.next - 1
+
+
 def _encode_command(plan: ExportPlan, infos: dict[Path, MediaInfo], enc: Encoding) -> Command:
     rate = fps_fraction(plan.fps)
-    inputs: list[str] = []
+    inputs = _Inputs()
     chains: list[str] = []
     labels = []
+    shared: dict[tuple, tuple[int, float]] = {}  # a clip's picture input, reused for its own sound
     for i, piece in enumerate(plan.video):
         label = f"v{i}"
         if piece.path is None:
             chains.append(f"color=c=black:s={plan.width}x{plan.height}:r={rate},trim=end_frame={piece.frames},"
                           f"setsar=1,format=yuv420p[{label}]")
         else:
-            n = _count_inputs(inputs)
-            inputs += _video_input(piece, infos[piece.path], rate)
+            info = infos[piece.path]
+            n = inputs.add(*_video_input(piece, info, rate))
+            if not piece.still:
+                lead = 0.5 / info.fps if seek_args(info, piece.source_frame) else 0.0  # sound starts at the seek
+                shared[(piece.clip_id, piece.start, piece.frames)] = (n, lead)
             chains.append(f"[{n}:v:0]trim=end_frame={piece.frames},setpts=N/({rate}*TB),"
-                          f"{_conform(infos[piece.path], plan)}[{label}]")
+                          f"{_conform(info, plan)}[{label}]")
         labels.append(f"[{label}]")
     chains.append(f"{''.join(labels)}concat=n={len(labels)}:v=1:a=0,setpts=N/({rate}*TB)[vout]")
-    audio_inputs, audio_graph = _audio_graph(plan, infos, first_input=_count_inputs(inputs))
+    audio_inputs, audio_graph = _audio_graph(plan, infos, first_input=inputs.next, shared=shared)
     graph = ";\n".join(chains + [audio_graph])
-    return Command(args=[*inputs, *audio_inputs, "-/filter_complex", "{graph}", "-map", "[vout]", "-map", "[aout]",
-                         *enc.video_args(), "-r", str(rate), *enc.audio_args(),
+    return Command(args=[*inputs.args, *audio_inputs, "-/filter_complex", "{graph}", "-map", "[vout]",
+                         "-map", "[aout]", *enc.video_args(), "-r", str(rate), *enc.audio_args(),
                          "-frames:v", str(plan.total_frames)], graph=graph, stream_copy=False)
-
-
-def _count_inputs(args: list[str]) -> int:
-    return sum(1 for a in args if a == "-i")
 
 
 def _video_input(piece: VideoPiece, info: MediaInfo, rate: Fraction) -> list[str]:
@@ -158,24 +171,33 @@ def _conform(info: MediaInfo, plan: ExportPlan) -> str:
     return ",".join(steps)
 
 
-def _audio_graph(plan: ExportPlan, infos: dict[Path, MediaInfo], first_input: int) -> tuple[list[str], str]:
-    """Inputs and graph ending in [aout]: the sounding pieces, delayed to their place, mixed, exact length."""
+def _audio_graph(plan: ExportPlan, infos: dict[Path, MediaInfo], first_input: int,
+                 shared: dict[tuple, tuple[int, float]] | None = None) -> tuple[list[str], str]:
+    """Inputs and graph ending in [aout]: the sounding pieces, delayed to their place, mixed, exact length.
+
+    A clip whose picture is shown whole takes its sound from the picture's input (`shared`: input number
+    and how far before the clip's first frame that input starts) instead of opening the file again.
+    """
     sr = plan.sample_rate
     fps = Fraction(fps_fraction(plan.fps))
     total = round(plan.total_frames / fps * sr)
-    inputs: list[str] = []
+    inputs = _Inputs(first_input)
     chains, labels = [], []
     for j, piece in enumerate(sounding(plan, infos)):
         source_fps = infos[piece.path].fps or piece.take_fps
         start_s = piece.source_frame / source_fps
+        reuse = (shared or {}).get((piece.clip_id, piece.start, piece.frames)) if piece.on_video_track else None
+        if reuse is not None:
+            n, lead = reuse
+            skip = f"atrim=start_sample={round(lead * sr)},asetpts=PTS-STARTPTS," if lead else ""
+        else:
+            seek = ["-ss", f"{start_s:.6f}"] if start_s > 0 else []
+            n = inputs.add(*seek, "-t", f"{piece.frames / source_fps + 0.1:.6f}", "-i", str(piece.path))
+            skip = ""
         length = round(piece.frames / fps * sr)
-        speed = float(fps) / source_fps  # follows the picture when the source has another rate
-        if start_s > 0:
-            inputs += ["-ss", f"{start_s:.6f}"]
-        inputs += ["-t", f"{piece.frames / source_fps + 0.1:.6f}", "-i", str(piece.path)]
-        tempo = _tempo(speed)
+        tempo = _tempo(float(fps) / source_fps)  # the sound follows the picture when the rates differ
         delay = round(piece.start / fps * sr)
-        chains.append(f"[{first_input + j}:a:0]aresample={sr},{tempo}aformat=sample_fmts=fltp:channel_layouts=stereo,"
+        chains.append(f"[{n}:a:0]aresample={sr},{skip}{tempo}aformat=sample_fmts=fltp:channel_layouts=stereo,"
                       f"atrim=end_sample={length},adelay=delays={delay}S:all=1[a{j}]")
         labels.append(f"[a{j}]")
     if not labels:
@@ -183,7 +205,7 @@ def _audio_graph(plan: ExportPlan, infos: dict[Path, MediaInfo], first_input: in
     else:
         mix = f"amix=inputs={len(labels)}:normalize=0:duration=longest," if len(labels) > 1 else ""
         chains.append(f"{''.join(labels)}{mix}apad=whole_len={total},atrim=end_sample={total}[aout]")
-    return inputs, ";\n".join(chains)
+    return inputs.args, ";\n".join(chains)
 
 
 def _tempo(speed: float) -> str:

@@ -225,3 +225,29 @@ def test_trims_on_keyframes_are_stream_copied(tmp_path, bframes):
     project.tracks[0].clips[0].in_frame = 12
     project.tracks[0].clips[1].out_frame -= 1  # an earlier out point: fine only without reordered frames
     assert prepare(project, path)[1].stream_copy is (bframes == 0)
+
+
+def test_a_trimmed_clip_keeps_its_sound_in_sync(tmp_path):
+    from tests.fakes.media_factory import ffmpeg
+
+    src = tmp_path / "beep.mp4"  # silence for 1 s, then a tone: the onset marks source frame 24
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=64x48:rate=24", "-f", "lavfi",
+           "-i", "sine=frequency=1000:sample_rate=48000:duration=1,adelay=1000:all=1",
+           "-frames:v", "48", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+           "-ac", "2", str(src))
+    project, path = _project(tmp_path)
+    a = _add(project, path, src)
+    project.tracks = [Track(id="v1", kind="video", clips=[_clip(project, "c", a, 5, 13, 48)])]
+    out = export_timeline(project, path, tmp_path / "out.mp4")
+    onset = 5 + (24 - 13)  # timeline frame where source frame 24 lands
+    levels = _audio_levels(out, [onset / FPS - 0.11, onset / FPS + 0.01])
+    assert levels[0] < 0.005 < 0.05 < levels[1]
+    import subprocess
+
+    from imageio_ffmpeg import get_ffmpeg_exe
+
+    raw = subprocess.run([get_ffmpeg_exe(), "-loglevel", "error", "-i", str(out), "-map", "0:a:0", "-ac", "1",
+                          "-f", "f32le", "-"], capture_output=True, check=True).stdout
+    pcm = np.abs(np.frombuffer(raw, "<f4"))
+    first_loud = int(np.argmax(pcm > 0.05)) / 48000
+    assert abs(first_loud - onset / FPS) < 0.004  # within a fifth of a frame
