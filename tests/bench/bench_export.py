@@ -1,6 +1,6 @@
 """Export speed against ffmpeg commands written by hand, timed in the same run.
 
-    .venv/bin/python tests/bench/bench_export.py [--runs 3] [--size 768x512] [--seconds 5]
+    .venv/bin/python tests/bench/bench_export.py [--runs 5] [--size 768x512] [--seconds 5]
 
 1. Stream copy: 20 compatible, untrimmed clips back to back. Baseline: raw
    `ffmpeg -f concat -safe 0 -i list.txt -c copy out.mp4` of the same clips. Target: ratio <= 1.3.
@@ -102,7 +102,7 @@ def best_of(runs: int, fns: dict[str, callable]) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--size", default="768x512")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each generated clip")
     args = parser.parse_args()
