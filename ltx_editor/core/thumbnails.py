@@ -46,6 +46,26 @@ class ThumbnailCache:
             self._key_locks.pop(key, None)
         return out
 
+    def prune(self, max_bytes: int) -> int:
+        """Delete the least recently made thumbnails until the cache holds at most `max_bytes`; returns how
+        many were deleted. A thumbnail deleted while shown is simply made again when next asked for."""
+        files = []
+        for f in self.dir.glob("*/*.jpg"):
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            files.append((st.st_mtime_ns, st.st_size, f))
+        total = sum(size for _, size, _ in files)
+        deleted = 0
+        for _, size, f in sorted(files):
+            if total <= max_bytes:
+                break
+            f.unlink(missing_ok=True)
+            total -= size
+            deleted += 1
+        return deleted
+
     def _lock_for(self, key: str) -> threading.Lock:
         with self._lock:
             return self._key_locks.setdefault(key, threading.Lock())

@@ -62,3 +62,15 @@ def test_missing_or_bad_file_raises(tmp_path):
     with pytest.raises(MediaError):
         cache.get(bad, 0, 32)
     assert not [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+
+
+def test_prune_keeps_the_newest_within_a_budget(tmp_path):
+    src = sample_video(tmp_path / "v.mp4", frames=48)
+    cache = ThumbnailCache(tmp_path / "cache")
+    made = [cache.get(src, t / 10, 48) for t in range(6)]
+    for i, f in enumerate(made):
+        os.utime(f, ns=(i * 10**9, i * 10**9))  # made one after another
+    sizes = [f.stat().st_size for f in made]
+    assert cache.prune(sum(sizes[-2:])) == 4
+    assert [f.exists() for f in made] == [False] * 4 + [True] * 2
+    assert cache.get(src, 0.0, 48).is_file() and cache.misses == 7  # a pruned one is simply made again
