@@ -31,9 +31,11 @@ class _LoopThread(QThread):
     def run(self) -> None:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
+        self._worker._loop = loop
         try:
             loop.run_until_complete(self._worker._serve())
         finally:
+            self._worker._loop = None
             loop.close()
 
 
@@ -53,6 +55,8 @@ class GenerationWorker(QObject):
         self._options_for = options_for
         self._providers: dict[str, BaseLTXProvider] = {}
         self._stale: list[BaseLTXProvider] = []
+        self._closing: set[asyncio.Task] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
         self.queue = JobQueue(self._provider_for, output_dir, self._on_change, before_submit=before_submit,
                               on_remove=self.jobRemoved.emit)
@@ -75,15 +79,42 @@ class GenerationWorker(QObject):
         return self._thread.isRunning()
 
     def reset_providers(self) -> None:
-        """Preferences or keys changed: the next job builds fresh providers (old ones close on the loop)."""
+        """Preferences or keys changed: the next job builds fresh providers. The old ones are closed on the
+        loop as soon as the jobs they were running end (a local model is freed then, not at exit)."""
         with self._lock:
-            self._stale.extend(self._providers.values())
+            old = list(self._providers.values())
             self._providers.clear()
+        running = {j.id for j in self.queue.jobs if j.state == "running"}
+        loop = self._loop
+        try:
+            if loop is None:
+                raise RuntimeError("the loop is not running")
+            for provider in old:
+                loop.call_soon_threadsafe(self._start_close, provider, running)
+        except RuntimeError:  # not started, or shutting down: _serve closes them when the loop ends
+            with self._lock:
+                self._stale.extend(old)
+
+    def _start_close(self, provider: BaseLTXProvider, running: set[str]) -> None:
+        task = asyncio.get_running_loop().create_task(self._close_when_idle(provider, running))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    async def _close_when_idle(self, provider: BaseLTXProvider, running: set[str]) -> None:
+        # Jobs that were running at the reset may still use this provider's clients: let them end first.
+        while any(j.id in running and j.state == "running" and j.backend == provider.backend for j in self.queue.jobs):
+            await asyncio.sleep(0.05)
+        try:
+            await provider.close()
+        except Exception:  # closing must never break the loop
+            log.exception("closing provider %s", provider)
 
     async def _serve(self) -> None:
         try:
             await self.queue.run()
         finally:
+            if self._closing:
+                await asyncio.gather(*self._closing, return_exceptions=True)
             with self._lock:
                 closing = [*self._providers.values(), *self._stale]
                 self._providers.clear()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BackendUnavailable, InvalidRequest
-from .memory import apply_offload, enable_fp8_storage, free_memory
+from .memory import apply_offload, enable_fp8_storage, free_memory, freeze_imported
 from .source import ResolvedModel
 
 PIPELINES = {
@@ -101,6 +101,7 @@ def load_model(model_id: str, resolved: ResolvedModel, *, family_hint: str, devi
     names = PIPELINES[family]
     base_cls = _diffusers_class(names["t2v"])
     _quiet_loading()
+    freeze_imported()  # the heavy imports are done and no model exists yet (see memory.freeze_imported)
     try:
         if resolved.path.is_dir():
             base = base_cls.from_pretrained(resolved.path, dtype=dtype)
