@@ -57,7 +57,8 @@ def media(tmp_path_factory) -> Path:
     tone(d / "sound_in.mp4", seconds=1.0)
     tone(d / "tone.wav", seconds=1.0)
     still(d / "1x1.png", size=(1, 1), color="white")
-    ffmpeg("-f", "lavfi", "-i", "color=c=blue:size=10000x10000", "-frames:v", "1", "-compression_level", "1",
+    ffmpeg("-f", "lavfi", "-i", "color=c=gray:size=10000x10000", "-frames:v", "1", "-pix_fmt", "gray",  # 100 MB, not 300
+           "-compression_level", "1",
            str(d / "10000x10000.png"))
     ffmpeg("-f", "lavfi", "-i", "testsrc=size=33x17:rate=24", "-frames:v", "10", "-c:v", "ffv1",
            str(d / "odd_33x17.mkv"))
