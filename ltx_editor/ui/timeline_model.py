@@ -21,18 +21,21 @@ QML_IMPORT_MAJOR_VERSION = 1
 THUMB_WIDTH = 160
 
 
-def visible_clips(track: Track, first: int, last: int, ends: list[int] | None = None) -> list[Clip]:
-    """Clips of a track that overlap frames [first, last). Clips are sorted and never overlap, so their
-    ends are sorted too and a bisection finds the first one (`ends` may be passed in, cached)."""
+def visible_range(track: Track, first: int, last: int, ends: list[int] | None = None) -> tuple[int, int]:
+    """Indexes [lo, hi) of the clips of a track that overlap frames [first, last). Clips are sorted and never
+    overlap, so their ends are sorted too and a bisection finds the first one (`ends` may be cached)."""
     if ends is None:
         ends = [c.end for c in track.clips]
-    i = bisect_right(ends, first)
-    out = []
-    for c in track.clips[i:]:
-        if c.start >= last:
-            break
-        out.append(c)
-    return out
+    clips = track.clips
+    lo = hi = bisect_right(ends, first)
+    while hi < len(clips) and clips[hi].start < last:
+        hi += 1
+    return lo, hi
+
+
+def visible_clips(track: Track, first: int, last: int) -> list[Clip]:
+    lo, hi = visible_range(track, first, last)
+    return track.clips[lo:hi]
 
 
 class ClipRow:
@@ -70,19 +73,26 @@ class TrackClipsModel(RoleListModel):
         # Scrolling re-filters every frame; these stay valid until the project changes (see invalidate).
         self._rows: dict[str, ClipRow] = {}
         self._ends: tuple[Track | None, list[int]] = (None, [])
+        self._shown: tuple[int, int] | None = None  # the clip index range the rows hold
 
     def invalidate(self) -> None:
         """The project changed (an edit, a bin change): rows and clip ends must be read again."""
         self._rows.clear()
         self._ends = (None, [])
+        self._shown = None
 
     def refresh(self, project: Project, track: Track, first: int, last: int) -> None:
         """Show the clips of `track` overlapping [first, last)."""
         if self._ends[0] is not track:
             self._ends = (track, [c.end for c in track.clips])
+            self._shown = None
+        lo, hi = visible_range(track, first, last, self._ends[1])
+        if (lo, hi) == self._shown:
+            return  # scrolled, but the same clips are on screen
+        self._shown = (lo, hi)
         assets: dict[str, Asset] | None = None
         rows = []
-        for c in visible_clips(track, first, last, self._ends[1]):
+        for c in track.clips[lo:hi]:
             row = self._rows.get(c.id)
             if row is None or row.clip is not c:
                 if assets is None:

@@ -30,7 +30,6 @@ Rectangle {
     width: Math.max(2, (trimEdge < 0 ? end - trimFrame : trimEdge > 0 ? trimFrame - start : duration) * ppf)
     transform: Translate { y: box.moving && !box.view.dragWrongKind ? box.view.dragRowDelta * box.view.rowHeight : 0 }
     z: moving ? 5 : selected ? 1 : 0
-    radius: 3
     opacity: moving ? 0.85 : 1
     color: {
         const base = assetKind === "audio" ? Theme.audioClip : assetKind === "generated" ? Theme.generatedClip
@@ -39,27 +38,29 @@ Rectangle {
     }
     border.width: selected ? 2 : 1
     border.color: moving && view.dragWrongKind ? Theme.error : selected ? Theme.text : Qt.darker(color, 1.4)
-    clip: true
+    // no `clip: true`: children stay inside by their own geometry (clipping is costly on the software backend)
 
     readonly property bool roomy: width > 36  // narrow clips draw only their box: cheap when zoomed out
 
     Image {
         id: thumb
+        // fixed size, decoded at exactly that size: drawn without scaling (cheap on every backend)
         visible: box.roomy && box.thumbnail !== "" && status === Image.Ready
         x: 2; y: 2
         height: parent.height - 4
-        width: Math.min(height * 16 / 9, parent.width - 4)
+        width: Math.min(Math.round(height * 16 / 9), parent.width - 4)
         source: box.roomy ? box.thumbnail : ""
-        sourceSize.width: 160
+        sourceSize: Qt.size(Math.round(height * 16 / 9), height)
         asynchronous: true
         cache: true
+        smooth: false
         fillMode: Image.PreserveAspectCrop
     }
-    Rectangle {  // legibility strip under the name
+    Rectangle {  // legibility strip under the name (opaque: no blending to pay for)
         visible: box.roomy
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom; margins: 1 }
         height: 16
-        color: "#80000000"
+        color: Qt.darker(box.color, 1.9)
     }
     Text {
         visible: box.roomy
@@ -75,8 +76,7 @@ Rectangle {
         anchors { right: parent.right; top: parent.top; margins: 3 }
         width: badgeText.implicitWidth + 8
         height: 14
-        radius: 3
-        color: "#a0000000"
+        color: Qt.darker(box.color, 2.2)
         Text {
             id: badgeText
             anchors.centerIn: parent

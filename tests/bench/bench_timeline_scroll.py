@@ -3,16 +3,19 @@
     .venv/bin/python tests/bench/bench_timeline_scroll.py [--frames 300] [--clips 1000]
 
 Both timelines load the real Timeline.qml offscreen, with the app's thumbnail provider. Each frame changes the scroll position (and every
-tenth frame zooms in or out by one step, between about 1 and 4 pixels per frame), then renders the window
-synchronously (QQuickWindow.grabWindow: polish, sync, render, read back). The two windows take turns frame
-by frame so machine noise hits both alike. Clip delegates exist only for the visible range, so the ratio
-of median frame times should stay near 1. Target: ratio <= 2.
+tenth frame zooms in or out by one step, between about 1 and 4 pixels per frame), then waits until the
+window has rendered that change (frameSwapped: polish, sync, render). The two windows take turns frame
+by frame so machine noise hits both alike. Clip delegates exist only for the visible range (rows are recycled
+as clips scroll in and out), so the ratio of median frame times stays near 1; what remains is drawing the
+clips on screen (10 clips leave most of the screen empty). The ratio is taken on the GUI thread's CPU time,
+which other processes on a shared machine do not inflate; wall time is printed beside it. With
+QT_QPA_PLATFORM=offscreen Qt Quick draws with its software backend (pixels cost CPU); under xvfb-run with
+QT_QPA_PLATFORM=xcb it draws through OpenGL. Target: ratio <= 2.
 """
 from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -22,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QUrl  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer, QUrl  # noqa: E402
 from PySide6.QtGui import QGuiApplication  # noqa: E402
 from PySide6.QtQml import QQmlApplicationEngine  # noqa: E402
 from PySide6.QtQuick import QQuickWindow  # noqa: E402
@@ -65,20 +68,25 @@ class Timeline:
         self.window.resize(*SIZE)
         self.root.setSize(self.window.size().toSizeF())
         self.window.show()
+        self.swapped = QEventLoop()
+        self.window.frameSwapped.connect(self.swapped.quit)
         self.controller = self.root.findChild(TimelineController)
         self.times: list[float] = []
+        self.cpu: list[float] = []
         self.delegates: list[int] = []
 
     def frame(self, i: int) -> None:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         if i % 10 == 9:  # zoom out for 4 steps, then back in
             factor = 0.8 if (i // 10) % 8 < 4 else 1.25
             self.root.zoomBy(factor, 500)
         max_scroll = max(0.0, self.root.property("contentWidth") - self.root.property("lanesWidth"))
         self.root.setProperty("scrollX", (i * 211.0) % max(1.0, max_scroll))
-        QGuiApplication.processEvents()
-        self.window.grabWindow()
+        # the window renders the change itself (once); wait for that frame to be swapped
+        QTimer.singleShot(500, self.swapped.quit)
+        self.swapped.exec()
         self.times.append(time.perf_counter() - start)
+        self.cpu.append(time.thread_time() - cpu)
         model = self.controller.tracksModel
         self.delegates.append(sum(model.clips_model(model.trackIdAt(r)).rowCount() for r in range(model.rowCount())))
 
@@ -98,20 +106,23 @@ def main() -> int:
                 t.frame(i)
                 QTest.qWait(5)
             t.times.clear()
+            t.cpu.clear()
             t.delegates.clear()
         for i in range(args.frames):
             small.frame(i)
             big.frame(i)
-        med_small, med_big = statistics.median(small.times) * 1000, statistics.median(big.times) * 1000
-        p95 = [sorted(t.times)[int(len(t.times) * 0.95)] * 1000 for t in (small, big)]
-        ratio = med_big / med_small
-        print(f"frames: {args.frames} each, window {SIZE[0]}x{SIZE[1]}, zoom 1-4 px/frame")
-        print(f"10 clips:    median {med_small:.2f} ms/frame, p95 {p95[0]:.2f} ms, "
-              f"clip rows held: max {max(small.delegates)}")
-        print(f"{args.clips} clips:  median {med_big:.2f} ms/frame, p95 {p95[1]:.2f} ms, "
-              f"clip rows held: max {max(big.delegates)}")
-        print(f"ratio (1,000 / 10): {ratio:.2f}  (target <= {TARGET_RATIO})  "
-              f"{'OK' if ratio <= TARGET_RATIO else 'OVER TARGET'}")
+        def ms(values: list[float], q: float = 0.5) -> float:
+            return sorted(values)[int(len(values) * q)] * 1000
+
+        ratio_wall = ms(big.times) / ms(small.times)
+        ratio = ms(big.cpu) / ms(small.cpu)
+        print(f"frames: {args.frames} each, window {SIZE[0]}x{SIZE[1]}, zoom 1-4 px/frame, "
+              f"platform {QGuiApplication.platformName()}")
+        for name, t in (("10 clips", small), (f"{args.clips} clips", big)):
+            print(f"{name:>11}: median {ms(t.times):.2f} ms/frame wall ({ms(t.cpu):.2f} ms CPU of the GUI thread), "
+                  f"p95 {ms(t.times, 0.95):.2f} ms; clip rows held: max {max(t.delegates)}")
+        print(f"ratio (1,000 / 10): {ratio:.2f} by GUI-thread CPU time, {ratio_wall:.2f} by wall time  "
+              f"(target <= {TARGET_RATIO}: {'OK' if ratio <= TARGET_RATIO else 'OVER TARGET'})")
         for t in (small, big):
             t.window.close()
         del app
