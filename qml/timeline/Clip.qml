@@ -68,6 +68,7 @@ Rectangle {
         text: box.offline ? box.name + qsTr(" (offline)") : box.name
         color: box.offline ? Theme.error : Theme.text
         font.pixelSize: Theme.fontSmall
+        textFormat: Text.PlainText
         elide: Text.ElideRight
     }
     Rectangle {
@@ -83,6 +84,7 @@ Rectangle {
             text: "T" + box.takeIndex + "/" + box.takeCount
             color: Theme.text
             font.pixelSize: 9
+            textFormat: Text.PlainText
         }
     }
 

@@ -7,8 +7,9 @@ tenth frame zooms in or out by one step, between about 1 and 4 pixels per frame)
 window has rendered that change (frameSwapped: polish, sync, render). The two windows take turns frame
 by frame so machine noise hits both alike. Clip delegates exist only for the visible range (rows are recycled
 as clips scroll in and out), so the ratio of median frame times stays near 1; what remains is drawing the
-clips on screen (10 clips leave most of the screen empty). The ratio is taken on the GUI thread's CPU time,
-which other processes on a shared machine do not inflate; wall time is printed beside it. With
+clips on screen (10 clips leave most of the screen empty). The target is on frame time (wall clock, from
+the change to the rendered frame, which includes the render loop's update-request delay); the GUI thread's
+CPU time per frame is printed beside it as the stricter measure of work done. With
 QT_QPA_PLATFORM=offscreen Qt Quick draws with its software backend (pixels cost CPU); under xvfb-run with
 QT_QPA_PLATFORM=xcb it draws through OpenGL. Target: ratio <= 2.
 """
@@ -114,15 +115,15 @@ def main() -> int:
         def ms(values: list[float], q: float = 0.5) -> float:
             return sorted(values)[int(len(values) * q)] * 1000
 
-        ratio_wall = ms(big.times) / ms(small.times)
-        ratio = ms(big.cpu) / ms(small.cpu)
+        ratio = ms(big.times) / ms(small.times)
+        ratio_cpu = ms(big.cpu) / ms(small.cpu)
         print(f"frames: {args.frames} each, window {SIZE[0]}x{SIZE[1]}, zoom 1-4 px/frame, "
               f"platform {QGuiApplication.platformName()}")
         for name, t in (("10 clips", small), (f"{args.clips} clips", big)):
             print(f"{name:>11}: median {ms(t.times):.2f} ms/frame wall ({ms(t.cpu):.2f} ms CPU of the GUI thread), "
                   f"p95 {ms(t.times, 0.95):.2f} ms; clip rows held: max {max(t.delegates)}")
-        print(f"ratio (1,000 / 10): {ratio:.2f} by GUI-thread CPU time, {ratio_wall:.2f} by wall time  "
-              f"(target <= {TARGET_RATIO}: {'OK' if ratio <= TARGET_RATIO else 'OVER TARGET'})")
+        print(f"ratio (1,000 / 10): frame time {ratio:.2f} (target <= {TARGET_RATIO}: "
+              f"{'OK' if ratio <= TARGET_RATIO else 'OVER TARGET'}); GUI-thread CPU time {ratio_cpu:.2f}")
         for t in (small, big):
             t.window.close()
         del app
