@@ -104,7 +104,6 @@ def test_drag_onto_wrong_kind_or_locked_track_is_refused(tl):
 def test_trim_both_edges(tl):
     tl.ctl.setProperty("snapping", False)
     item = clip_item(tl, "c3")  # V1 60-108, source 4-52
-    handle = tl.find("trimOut") if False else None
     out_handle = [c for c in item.childItems() if c.objectName() == "trimOut"][0]
     in_handle = [c for c in item.childItems() if c.objectName() == "trimIn"][0]
     drag(tl.window, center(out_handle), center(out_handle) - QPoint(40, 0))
@@ -116,7 +115,7 @@ def test_trim_both_edges(tl):
     tl.doc.undo()
     tl.doc.undo()
     clip = tl.doc.project.find_clip("c3")[1]
-    assert (clip.start, clip.end) == (60, 108) and handle is None
+    assert (clip.start, clip.end) == (60, 108)
 
 
 def test_split_with_s(tl):
@@ -296,7 +295,7 @@ def drop_asset(tl, asset_id, target, x):
     item.setProperty("assetId", asset_id)
     at = target.mapToScene(QPointF(x, target.height() / 2))
     item.setPosition(QPointF(at.x() - 40, at.y() - 4))
-    item.start()  # noqa: the QML function
+    item.start()  # a function of the QML item above
     item.setPosition(QPointF(at.x() - 4, at.y() - 4))
     QTest.qWait(10)
     item.finish()
@@ -337,3 +336,32 @@ def test_tracks_add_rename_mute(tl):
     assert tl.ctl.renameTrack("a1", "Music")
     assert tl.doc.project.track("a1").name == "Music"
     assert not tl.ctl.renameTrack("a1", "  ")
+
+
+def test_video_asset_on_the_lane_asks_the_workflow_for_its_frame(load_qml, tmp_path):
+    doc = sample_document(tmp_path)
+    actions = RecordingActions()
+    tl = load_qml("timeline/Timeline.qml", document=doc, actions=actions)
+    drop_asset(tl, "vid", tl.find("keyframeLane"), 4 * 50)
+    assert actions.calls == [("assetFrameToKeyframe", "vid", 0, 50)]
+    drop_asset(tl, "snd", tl.find("keyframeLane"), 4 * 60)  # audio has no frame: ignored
+    assert len(actions.calls) == 1
+
+
+def test_image_file_dropped_from_the_desktop_becomes_a_keyframe(tl, tmp_path):
+    from PySide6.QtCore import QCoreApplication, QMimeData, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+
+    image = png(tmp_path / "desktop/photo.png", "#8040c0")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(image))])
+    at = scene_point(tl.find("keyframeLane"), 4 * 75, 20)
+    action, button = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton
+    for event in (QDragEnterEvent(QPointF(at), action, mime, button, NO),
+                  QDragMoveEvent(QPointF(at), action, mime, button, NO),
+                  QDropEvent(QPointF(at), action, mime, button, NO)):
+        QCoreApplication.sendEvent(tl.window, event)
+    QTest.qWait(10)
+    added = [k for k in tl.doc.project.keyframes if k.frame == 75]
+    assert len(added) == 1 and added[0].image.endswith("desktop/photo.png")
+    assert tl.doc.media_path(added[0].image) == image
