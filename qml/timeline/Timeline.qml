@@ -270,7 +270,7 @@ FocusScope {
                 id: vbar
                 anchors { top: parent.top; topMargin: body.lanesTop; right: parent.right; bottom: hbar.top }
                 orientation: Qt.Vertical
-                policy: ScrollBar.AlwaysOn
+                policy: ScrollBar.AsNeeded
                 size: tracksView.height / Math.max(tracksView.height, tracksView.contentHeight)
                 position: tracksView.contentY / Math.max(1, tracksView.contentHeight)
                 onPositionChanged: if (pressed || active) tracksView.contentY = position * tracksView.contentHeight
