@@ -72,7 +72,7 @@ Rectangle {
     }
 
     Repeater {
-        model: lane.ctl.keyframesModel
+        model: lane.ctl ? lane.ctl.keyframesModel : null
         delegate: Item {
             id: kf
             required property string keyframeId
@@ -134,7 +134,7 @@ Rectangle {
 
             ToolTip.visible: mouse.containsMouse && !mouse.pressed
             ToolTip.delay: 600
-            ToolTip.text: lane.ctl.timecode(kf.frame) + (kf.landedFrame !== kf.frame
+            ToolTip.text: !lane.ctl ? "" : lane.ctl.timecode(kf.frame) + (kf.landedFrame !== kf.frame
                 ? qsTr(" → lands at ") + lane.ctl.timecode(kf.landedFrame) : "")
                 + qsTr("  strength ") + kf.strength.toFixed(2) + (kf.prompt ? "\n" + kf.prompt : "")
                 + (kf.landingProblem ? "\n" + kf.landingProblem : "")

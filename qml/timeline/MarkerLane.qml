@@ -13,7 +13,7 @@ Rectangle {
     Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: Theme.divider }
 
     Repeater {
-        model: lane.view.controller.markersModel
+        model: lane.view.controller ? lane.view.controller.markersModel : null
         delegate: Item {
             id: marker
             required property string markerId

@@ -5,9 +5,9 @@ import LtxEditor 1.0
 Rectangle {
     property var view
     readonly property var ctl: view.controller
-    visible: ctl.hasRange
-    x: view.xOfFrame(ctl.rangeStart)
-    width: Math.max(2, (ctl.rangeEnd + 1 - ctl.rangeStart) * view.ppf)
+    visible: !!ctl && ctl.hasRange
+    x: ctl ? view.xOfFrame(ctl.rangeStart) : 0
+    width: ctl ? Math.max(2, (ctl.rangeEnd + 1 - ctl.rangeStart) * view.ppf) : 0
     color: "#335b8def"
     border.color: Theme.accent
     border.width: 1

@@ -41,7 +41,7 @@ Rectangle {
             }
             Text {
                 x: 4; y: 3
-                text: ruler.view.controller.timecode(parent.frame)
+                text: ruler.view.controller ? ruler.view.controller.timecode(parent.frame) : ""
                 color: Theme.textDim
                 font.family: Theme.monoFamily
                 font.pixelSize: 10

@@ -12,12 +12,12 @@ FocusScope {
     required property ProjectDocument document
     property QtObject actions: null  // the WorkflowController; generation items hide while it is null
 
-    readonly property var selectedClipIds: controller.selectedClipIds
+    readonly property var selectedClipIds: controller ? controller.selectedClipIds : []
     signal clipActivated(string clipId)
 
     // -- view state shared by the lanes (child files reach it through their `view` property) --
     property alias controller: controller
-    readonly property real ppf: controller.pixelsPerFrame
+    readonly property real ppf: controller ? controller.pixelsPerFrame : 4
     readonly property real fps: document && document.fps > 0 ? document.fps : 24
     readonly property int rowHeight: Theme.trackHeight
     property real scrollX: 0
@@ -123,11 +123,6 @@ FocusScope {
     onContentWidthChanged: scrollX = clampScroll(scrollX)
     Component.onCompleted: syncViewport()
 
-    TimelineController {
-        id: controller
-        document: root.document
-    }
-
     Rectangle {
         anchors.fill: parent
         color: Theme.panel
@@ -160,7 +155,7 @@ FocusScope {
                         width: parent.width; height: Theme.rulerHeight
                         leftPadding: Theme.spacing
                         verticalAlignment: Text.AlignVCenter
-                        text: controller.timecode(root.playheadFrame)
+                        text: controller ? controller.timecode(root.playheadFrame) : ""
                         color: Theme.text
                         font.family: Theme.monoFamily
                         font.pixelSize: Theme.fontNormal
@@ -191,7 +186,7 @@ FocusScope {
                 width: Theme.trackHeaderWidth
                 clip: true
                 interactive: false
-                model: controller.tracksModel
+                model: controller ? controller.tracksModel : null
                 contentY: tracksView.contentY
                 delegate: TrackHeader {
                     view: root
@@ -251,7 +246,7 @@ FocusScope {
                     clip: true
                     interactive: false
                     boundsBehavior: Flickable.StopAtBounds
-                    model: controller.tracksModel
+                    model: controller ? controller.tracksModel : null
                     delegate: TrackRow {
                         view: root
                         width: tracksView.width
@@ -319,4 +314,10 @@ FocusScope {
     Shortcut { sequences: ["+", "="]; onActivated: root.zoomBy(1.25, lanes.width / 2) }
     Shortcut { sequence: "-"; onActivated: root.zoomBy(0.8, lanes.width / 2) }
     Shortcut { sequence: "Shift+Z"; onActivated: root.zoomToFit() }
+
+    // Declared last so it is destroyed last: the views above read it until they are gone.
+    TimelineController {
+        id: controller
+        document: root.document
+    }
 }

@@ -8,6 +8,7 @@ Rectangle {
     id: bar
     property var view
     readonly property var ctl: view.controller
+    readonly property bool live: !!ctl  // false while the window is being torn down
 
     implicitHeight: Theme.toolbarHeight
     color: Theme.panelAlt
@@ -56,14 +57,14 @@ Rectangle {
         BarButton { text: qsTr("Split"); tip: qsTr("Split at the playhead (S)"); onClicked: bar.ctl.splitAtPlayhead() }
         BarButton {
             text: qsTr("Delete"); tip: qsTr("Delete the selection (Del); Shift+Del closes the gap")
-            enabled: bar.ctl.selectedClipIds.length > 0 || bar.view.selectedKeyframeId !== ""
+            enabled: bar.live && bar.ctl.selectedClipIds.length > 0 || bar.view.selectedKeyframeId !== ""
             onClicked: bar.view.deleteSelection(false)
         }
         BarButton { text: qsTr("Marker"); tip: qsTr("Add a marker at the playhead (M)"); onClicked: bar.ctl.addMarkerAtPlayhead() }
         BarButton {
             objectName: "snapButton"
             text: qsTr("Snap"); tip: qsTr("Snap to clip edges, keyframes, markers and the playhead")
-            checkable: true; checked: bar.ctl.snapping
+            checkable: true; checked: bar.live && bar.ctl.snapping
             onToggled: bar.ctl.snapping = checked
         }
         Separator {}
@@ -74,9 +75,9 @@ Rectangle {
         BarButton {
             objectName: "generateSpan"
             visible: bar.view.actions !== null
-            enabled: bar.ctl.hasRange && bar.ctl.keyframesInRange >= 2
+            enabled: bar.live && bar.ctl.hasRange && bar.ctl.keyframesInRange >= 2
             text: qsTr("Generate span")
-            tip: bar.ctl.hasRange
+            tip: !bar.live ? "" : bar.ctl.hasRange
                  ? qsTr("Animate the %1 keyframes in %2 – %3").arg(bar.ctl.keyframesInRange)
                        .arg(bar.ctl.timecode(bar.ctl.rangeStart)).arg(bar.ctl.timecode(bar.ctl.rangeEnd))
                  : qsTr("Shift-drag on the keyframe lane or ruler (or I / O) to choose a span with 2+ keyframes")
@@ -90,13 +91,13 @@ Rectangle {
             Layout.leftMargin: Theme.spacing
             horizontalAlignment: Text.AlignRight
             elide: Text.ElideLeft
-            text: bar.ctl.message
+            text: bar.live ? bar.ctl.message : ""
             color: Theme.warning
             font.pixelSize: Theme.fontNormal
         }
         Timer {
             interval: 6000
-            running: bar.ctl.message !== ""
+            running: bar.live && bar.ctl.message !== ""
             onTriggered: bar.ctl.clearMessage()
         }
     }
