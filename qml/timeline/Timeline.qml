@@ -42,7 +42,7 @@ FocusScope {
     function tracksArea() { return tracksView }
     function setPlayhead(frame) { document.playheadFrame = Math.max(0, Math.round(frame)) }
     function clampScroll(x) { return Math.max(0, Math.min(x, contentWidth - lanes.width)) }
-    function syncViewport() { controller.setViewport(scrollX / ppf, (scrollX + lanes.width) / ppf) }
+    function syncViewport() { if (controller) controller.setViewport(scrollX / ppf, (scrollX + lanes.width) / ppf) }
 
     // Zoom keeping the frame under `atX` (lanes coordinates) where it is.
     function zoomBy(factor, atX) {

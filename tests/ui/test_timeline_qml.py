@@ -365,3 +365,71 @@ def test_image_file_dropped_from_the_desktop_becomes_a_keyframe(tl, tmp_path):
     added = [k for k in tl.doc.project.keyframes if k.frame == 75]
     assert len(added) == 1 and added[0].image.endswith("desktop/photo.png")
     assert tl.doc.media_path(added[0].image) == image
+
+
+def test_in_out_keys_set_the_span_and_double_click_activates_a_clip(tl):
+    tl.doc.playheadFrame = 10
+    QTest.keyClick(tl.window, Qt.Key.Key_I)
+    tl.doc.playheadFrame = 100
+    QTest.keyClick(tl.window, Qt.Key.Key_O)
+    assert (tl.ctl.property("rangeStart"), tl.ctl.property("rangeEnd")) == (10, 100)
+    QTest.keyClick(tl.window, Qt.Key.Key_Escape)
+    assert not tl.ctl.property("hasRange")
+    activated = []
+    tl.root.clipActivated.connect(activated.append)
+    QTest.mouseDClick(tl.window, Qt.MouseButton.LeftButton, NO, center(clip_item(tl, "c6")))
+    assert activated == ["c6"]
+
+
+def test_typing_in_a_text_field_does_not_trigger_timeline_keys(tl):
+    component = QQmlComponent(tl.engine)
+    component.setData(b"import QtQuick.Controls\nTextField { width: 200; height: 30 }", "")
+    field = component.create()
+    field.setParentItem(tl.window.contentItem())
+    field.forceActiveFocus()
+    click(tl.window, center(clip_item(tl, "c0")))
+    field.forceActiveFocus()
+    tl.doc.playheadFrame = 20
+    before = tl.doc.project.model_dump()
+    QTest.keyClick(tl.window, Qt.Key.Key_S)
+    QTest.keyClick(tl.window, Qt.Key.Key_M)
+    QTest.keyClick(tl.window, Qt.Key.Key_Delete)
+    assert field.property("text") == "sm"
+    assert tl.doc.project.model_dump() == before
+
+
+def test_only_visible_clips_have_delegates(load_qml, tmp_path):
+    from ltx_editor.ui.document import ProjectDocument
+    from tests.fakes.projects import make_project
+
+    project, path = make_project(tmp_path, 1000, create_files=False)
+    doc = ProjectDocument(project=project, path=path)
+    tl = load_qml("timeline/Timeline.qml", document=doc)
+
+    def delegates():
+        found = []
+
+        def walk(item):
+            for child in item.childItems():
+                if child.objectName().startswith("clip_"):
+                    found.append(child.objectName()[5:])
+                walk(child)
+        walk(tl.window.contentItem())
+        return found
+
+    first = delegates()
+    assert "c0" in first and len(first) < 40  # of 1,000
+    lanes = tl.find("lanes")
+    at = scene_point(lanes, 300, 200)
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QWheelEvent
+    for _ in range(30):  # Shift+wheel scrolls sideways
+        QCoreApplication.sendEvent(tl.window, QWheelEvent(
+            QPointF(at), QPointF(at), QPoint(), QPoint(0, -120), Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.ShiftModifier, Qt.ScrollPhase.NoScrollPhase, False))
+    QTest.qWait(20)
+    assert tl.root.property("scrollX") == pytest.approx(30 * 120)
+    later = delegates()
+    assert "c0" not in later and len(later) < 40
+    starts = [doc.project.find_clip(c)[1].start for c in later]
+    assert all(3600 / 4 - 60 <= s <= (3600 + 1130) / 4 + 20 for s in starts)
