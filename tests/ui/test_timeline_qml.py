@@ -433,3 +433,17 @@ def test_only_visible_clips_have_delegates(load_qml, tmp_path):
     assert "c0" not in later and len(later) < 40
     starts = [doc.project.find_clip(c)[1].start for c in later]
     assert all(3600 / 4 - 60 <= s <= (3600 + 1130) / 4 + 20 for s in starts)
+
+
+def test_rename_a_track_in_its_header_and_remove_it(tl):
+    header = tl.find("lock_v2").parentItem().parentItem()
+    QTest.mouseDClick(tl.window, Qt.MouseButton.LeftButton, NO, scene_point(header, 60, 12))
+    editor = [c for c in header.childItems() if c.objectName() == "trackNameEditor"][0]
+    assert editor.property("visible")
+    editor.setProperty("text", "B-roll")
+    QTest.keyClick(tl.window, Qt.Key.Key_Return)
+    assert tl.doc.project.track("v2").name == "B-roll"
+    assert tl.ctl.removeTrack("v2")
+    assert "v2" not in [t.id for t in tl.doc.project.tracks]
+    tl.doc.undo()
+    assert tl.doc.project.track("v2").name == "B-roll" and len(tl.doc.project.track("v2").clips) == 4
