@@ -1,6 +1,6 @@
 """GUI entry point: `ltx-editor [PROJECT]` (through cli.main) or `python -m ltx_editor.app [PROJECT]`.
 
-Builds the QGuiApplication, the QML engine with the thumbnail provider, the AppController, loads Main.qml,
+Builds the QGuiApplication, the thumbnail service, the QML engine, the AppController, loads Main.qml,
 starts the generation worker, opens the project named on the command line and shuts down cleanly on quit.
 Never imports torch: the local provider imports it when the first local job runs.
 """
@@ -13,9 +13,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 
 from .ui.app_controller import AppController
-from .ui.image_provider import PROVIDER_ID, ThumbnailProvider
 from .ui.preferences import thumbnail_cache_dir
 from .ui.qml_types import QML_DIR, register_types
+from .ui.thumbnails import install as install_thumbnails
 
 
 def project_argument(argv: list[str]) -> str | None:
@@ -31,7 +31,6 @@ def create_engine(controller: AppController, warnings: list[str] | None = None) 
     engine = QQmlApplicationEngine()
     if warnings is not None:
         engine.warnings.connect(lambda errors: warnings.extend(e.toString() for e in errors))
-    engine.addImageProvider(PROVIDER_ID, ThumbnailProvider(thumbnail_cache_dir()))
     engine.setInitialProperties({"app": controller})
     engine.load(QML_DIR / "Main.qml")
     return engine
@@ -43,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("LTX Editor")
     app.setApplicationName("LTX Editor")
     app.setDesktopFileName("ltx-editor")
+    thumbnails = install_thumbnails(thumbnail_cache_dir())  # before the models that show thumbnails
     controller = AppController()
     engine = create_engine(controller)
     if not engine.rootObjects():
@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     controller.start()
     app.aboutToQuit.connect(controller.shutdown)
+    app.aboutToQuit.connect(thumbnails.shutdown)
     project = project_argument(argv)
     if project:
         # After the window is up, so a recovery prompt or an error dialog has a window to show in.

@@ -9,8 +9,8 @@ from PySide6.QtQml import QmlElement
 from ltx_editor.core.project import Asset
 
 from .document import ProjectDocument
-from .image_provider import thumb_url
 from .list_model import RoleListModel
+from .thumbnails import thumb_url, thumbnails
 
 QML_IMPORT_NAME = "LtxEditor"
 QML_IMPORT_MAJOR_VERSION = 1
@@ -56,8 +56,12 @@ class BinModel(RoleListModel):
         self._document: ProjectDocument | None = None
         self._filter_text = ""
         self._kind = "all"
+        thumbnails().ready.connect(self._on_thumbnail_ready)
         if document is not None:
             self._set_document(document)
+
+    def _on_thumbnail_ready(self, media_path: str) -> None:
+        self.role_changed("thumbnail", [i for i, r in enumerate(self._items) if str(r.path) == media_path])
 
     # -- following the document ---------------------------------------------------------------------------
     def _get_document(self) -> ProjectDocument | None:

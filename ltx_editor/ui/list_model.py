@@ -121,6 +121,11 @@ class RoleListModel(QAbstractListModel):
         if same is None or not same(old, item):
             self.dataChanged.emit(self.index(row), self.index(row))
 
+    def role_changed(self, name: str, rows: Iterable[int]) -> None:
+        """Tell views that role `name` of `rows` changed (e.g. a thumbnail that now exists)."""
+        for row in rows:
+            self.dataChanged.emit(self.index(row), self.index(row), [self._role_of[name]])
+
     # -- QML helpers --------------------------------------------------------------------------------------
     count = Property(int, lambda self: len(self._items), notify=countChanged)
 

@@ -13,8 +13,8 @@ from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ltx_editor.core.project import Asset, Clip, Project, Track
 
-from .image_provider import thumb_url
 from .list_model import RoleListModel
+from .thumbnails import thumb_url, thumbnails
 
 QML_IMPORT_NAME = "LtxEditor"
 QML_IMPORT_MAJOR_VERSION = 1
@@ -74,6 +74,18 @@ class TrackClipsModel(RoleListModel):
         self._rows: dict[str, ClipRow] = {}
         self._ends: tuple[Track | None, list[int]] = (None, [])
         self._shown: tuple[int, int] | None = None  # the clip index range the rows hold
+        thumbnails().ready.connect(self._on_thumbnail_ready)
+
+    def _on_thumbnail_ready(self, _media_path: str) -> None:
+        """A thumbnail file now exists: rows still showing none look again (only rows on screen exist)."""
+        changed = []
+        for i, row in enumerate(self._items):
+            if row.thumbnail == "" and row.asset is not None:
+                row.thumbnail = self._thumbnail(row.clip, row.asset)
+                if row.thumbnail:
+                    row.values = tuple(self.role_value(row, name) for name in self.ROLES)
+                    changed.append(i)
+        self.role_changed("thumbnail", changed)
 
     def invalidate(self) -> None:
         """The project changed (an edit, a bin change): rows and clip ends must be read again."""
@@ -147,7 +159,10 @@ class TrackClipsModel(RoleListModel):
             if asset.kind == "image":
                 self._thumbs[key] = QUrl.fromLocalFile(str(path)).toString()
             else:
-                self._thumbs[key] = thumb_url(path, clip.in_frame / take.fps, THUMB_WIDTH)
+                url = thumb_url(path, clip.in_frame / take.fps, THUMB_WIDTH)
+                if not url:
+                    return ""  # not made yet: asked again when the service says it is ready
+                self._thumbs[key] = url
         return self._thumbs[key]
 
     def data(self, index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -33,8 +33,8 @@ from PySide6.QtQuick import QQuickWindow  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 
 from ltx_editor.ui.document import ProjectDocument  # noqa: E402
-from ltx_editor.ui.image_provider import PROVIDER_ID, ThumbnailProvider  # noqa: E402
 from ltx_editor.ui.qml_types import QML_DIR, register_types  # noqa: E402
+from ltx_editor.ui.thumbnails import install as install_thumbnails  # noqa: E402
 from ltx_editor.ui.timeline_controller import TimelineController  # noqa: E402
 from tests.fakes.media_factory import sample_video, still  # noqa: E402
 from tests.fakes.projects import make_project  # noqa: E402
@@ -57,10 +57,9 @@ class Timeline:
     def __init__(self, folder: Path, clips: int) -> None:
         project, path = make_project(folder, clips, create_files=False)
         real_media(project, folder)
+        install_thumbnails(folder / "thumbs")  # as in the app: made off the GUI thread, loaded as files
         self.doc = ProjectDocument(project=project, path=path)
         self.engine = QQmlApplicationEngine()
-        # as in the app: thumbnails come from the asynchronous provider backed by the disk cache
-        self.engine.addImageProvider(PROVIDER_ID, ThumbnailProvider(folder / "thumbs"))
         self.engine.setInitialProperties({"document": self.doc})
         self.engine.load(QUrl.fromLocalFile(str(QML_DIR / "timeline/Timeline.qml")))
         self.root = self.engine.rootObjects()[0]

@@ -27,10 +27,11 @@ def test_imported_clips_show_with_thumbnail_duration_and_one_undo_step(main_wind
     import_clips(w, tmp_path, qtbot)
     assert w.app.binModel.rowCount() == 2
     thumbs = visible_items(w.window, "binThumbnail")
-    # loaded through image://thumbs (the core's thumbnail cache, off the GUI thread)
+    # made by the core's thumbnail cache off the GUI thread, then loaded by QML as plain files
     qtbot.waitUntil(lambda: all(t.property("progress") == 1.0 and t.implicitWidth() > 0 for t in thumbs),
                     timeout=20000)
-    assert all(t.property("source").toString().startswith("image://thumbs/") for t in thumbs)
+    assert all(t.property("source").toString().startswith("file:///") for t in thumbs)
+    assert all(t.property("source").toString().endswith(".jpg") for t in thumbs)
     row = w.app.binModel.get(0)
     assert row["durationText"] == "0:02.0" and row["kind"] == "video"
     assert w.app.document.undoText.startswith("Import 2")
