@@ -45,8 +45,6 @@ Item {
 
         Drag.keys: ["ltx-asset"]
         Drag.source: card
-        Drag.hotSpot.x: width / 2
-        Drag.hotSpot.y: 20
 
         states: State {
             when: dragHandler.active && root.dragParent !== null
@@ -146,6 +144,7 @@ Item {
             onActiveChanged: {
                 if (active) {
                     root.clicked()
+                    card.Drag.hotSpot = dragHandler.centroid.pressPosition  // drops land under the pointer
                     card.Drag.active = true
                 } else {
                     card.Drag.drop()

@@ -185,12 +185,14 @@ ApplicationWindow {
 
     FileDialog {
         id: openDialog
+        objectName: "openDialog"
         title: "Open project"
         nameFilters: ["LTX Editor projects (*.ltxproj)", "All files (*)"]
         onAccepted: window.app.openProject(selectedFile.toString())
     }
     FileDialog {
         id: saveAsDialog
+        objectName: "saveAsDialog"
         property var after: null
         title: "Save project as"
         fileMode: FileDialog.SaveFile
@@ -205,6 +207,7 @@ ApplicationWindow {
     }
     FileDialog {
         id: exportFileDialog
+        objectName: "exportFileDialog"
         title: "Export video"
         fileMode: FileDialog.SaveFile
         defaultSuffix: "mp4"

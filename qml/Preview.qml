@@ -17,14 +17,19 @@ Rectangle {
     MediaPlayer {
         id: player
         objectName: "mediaPlayer"
-        source: view.preview.source
         videoOutput: videoOut
         audioOutput: AudioOutput { id: audio; volume: volumeSlider.value; muted: muteButton.checked }
-        onPositionChanged: view.preview.playerPosition(position)
+        onPositionChanged: function (position) { view.preview.playerPosition(position) }
         onPlaybackStateChanged: view.preview.setPlaying(playbackState === MediaPlayer.PlayingState)
         onErrorOccurred: function (error, errorString) { errorLabel.text = errorString }
         onSourceChanged: errorLabel.text = ""
     }
+    // The controller's one `changed` signal covers every property: follow the source only when it differs,
+    // so a position report never re-sets (and reloads) the media.
+    readonly property string wantedSource: preview.source
+    onWantedSourceChanged: if (player.source.toString() !== wantedSource) player.source = wantedSource
+    Component.onCompleted: player.source = wantedSource
+
     Connections {
         target: view.preview
         function onSeekRequested(ms) { player.position = ms }

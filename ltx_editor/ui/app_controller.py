@@ -198,6 +198,12 @@ class AppController(QObject):
     @Slot(str, result=bool)
     def saveAs(self, url_or_path: str) -> bool:
         path = Path(local_path(url_or_path))
+        stem = path.name[: -len(PROJECT_SUFFIX)] if path.name.endswith(PROJECT_SUFFIX) else path.name
+        if not stem or stem.startswith(".") or not path.is_absolute():
+            # e.g. a file dialog accepted with an empty name: never write a hidden file in the working folder
+            self.errorOccurred.emit(f"“{path.name}” is not a project file name.",
+                                    "Type a name for the project, e.g. my-film.ltxproj.")
+            return False
         if path.suffix != PROJECT_SUFFIX:
             path = path.with_name(path.name + PROJECT_SUFFIX)
         return self._save_to(path)
