@@ -118,7 +118,7 @@ Rectangle {
             Button { objectName: "openJobButton"; text: qsTr("Open"); visible: job.canOpen; flat: true; onClicked: job.openRequested() }
             Button { objectName: "retryJobButton"; text: qsTr("Retry"); visible: job.canRetry; flat: true; onClicked: job.retryRequested() }
             Button { objectName: "cancelJobButton"; text: qsTr("Cancel"); visible: job.canCancel; flat: true; onClicked: job.cancelRequested() }
-            Button { text: qsTr("Remove"); visible: !job.canCancel; flat: true; onClicked: job.removeRequested() }
+            Button { objectName: "removeJobButton"; text: qsTr("Remove"); visible: !job.canCancel; flat: true; onClicked: job.removeRequested() }
         }
     }
 }
