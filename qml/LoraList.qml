@@ -28,6 +28,7 @@ ColumnLayout {
             required property int index
             Layout.fillWidth: true
             CheckBox {
+                objectName: "loraSwitch"
                 checked: loraRow.model.enabled
                 onToggled: list.loras.setEnabled(loraRow.index, checked)
             }

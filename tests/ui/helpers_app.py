@@ -42,7 +42,26 @@ def center_of(item: QQuickItem) -> QPoint:
     return item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
 
 
+def scroll_into_view(item: QQuickItem) -> None:
+    """Scroll the nearest Flickable (ScrollView, ListView...) around `item` so the item is inside it."""
+    flick = item.parentItem()
+    while flick is not None and not flick.inherits("QQuickFlickable"):
+        flick = flick.parentItem()
+    if flick is None:
+        return
+    content = flick.property("contentItem")
+    top = item.mapToItem(content, QPointF(0, 0)).y()
+    bottom = top + item.height()
+    y = flick.property("contentY")
+    if top < y:
+        flick.setProperty("contentY", top)
+    elif bottom > y + flick.height():
+        flick.setProperty("contentY", bottom - flick.height())
+
+
 def click(window: QQuickWindow, item: QQuickItem, button=Qt.MouseButton.LeftButton) -> None:
+    scroll_into_view(item)
+    QTest.qWait(20)
     QTest.mouseClick(window, button, Qt.KeyboardModifier.NoModifier, center_of(item))
 
 
