@@ -38,6 +38,9 @@ def create_engine(controller: AppController, warnings: list[str] | None = None) 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
+    from .logs import setup_logging
+
+    setup_logging()  # a log file for bug reports, with API keys redacted from every line
     app = QGuiApplication.instance() or QGuiApplication(argv)
     app.setOrganizationName("LTX Editor")
     app.setApplicationName("LTX Editor")
