@@ -29,10 +29,16 @@ Rectangle {
     readonly property string wantedSource: preview.source
     onWantedSourceChanged: if (player.source.toString() !== wantedSource) player.source = wantedSource
     Component.onCompleted: player.source = wantedSource
+    // A stopped player draws nothing; paused at the asked position it shows that frame (scrubbing).
+    function showFrame(ms) {
+        if (player.source.toString() === "") return
+        if (player.playbackState === MediaPlayer.StoppedState) player.pause()
+        player.position = ms
+    }
 
     Connections {
         target: view.preview
-        function onSeekRequested(ms) { player.position = ms }
+        function onSeekRequested(ms) { view.showFrame(ms) }
         function onPlayRequested(rate) { player.playbackRate = rate; player.play() }
         function onPauseRequested() { player.pause() }
     }
