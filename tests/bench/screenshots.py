@@ -101,7 +101,7 @@ def run(out: Path, readme: bool) -> int:
 
     ctl.binActions.importFiles([QUrl.fromLocalFile(str(p)).toString() for p in media])
     project, doc = ctl.document.project, ctl.document
-    for asset, (name, _s, _d) in zip(project.assets, CLIPS):
+    for asset, (name, _s, _d) in zip(project.assets, CLIPS, strict=False):  # the music has no CLIPS entry
         asset.name = name
     ids = [a.id for a in project.assets]
     for asset_id in ids[:3]:
