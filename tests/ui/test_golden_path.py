@@ -132,6 +132,10 @@ def test_golden_path(main_window, qtbot, tiny_ltx_dir, tmp_path):
     media = doc.media_path(doc.project.asset(asset_id).active_take.path)
     assert media.is_file() and media.resolve().is_relative_to(tmp_path.resolve())  # moved in from scratch
 
+    mine = [m for m in w.qml_warnings if "/qml/timeline/" not in m and "StoryboardPanel" not in m
+            and "ShotDelegate" not in m]
+    assert mine == [], mine  # the whole session ran without a QML warning from the window's own files
+
     # -- close the window, launch again, reopen: the same timeline --------------------------------------------
     win.close()
     qtbot.waitUntil(lambda: not win.isVisible())
