@@ -75,3 +75,31 @@ def test_the_warning_check_sees_qml_warnings(main_window, qtbot):
     obj = comp.create()
     qtbot.waitUntil(lambda: any("undefinedName" in m for m in main_window.qml_warnings))
     del obj
+
+
+def test_main_opens_the_project_named_on_the_command_line(qapp, tmp_path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
+
+    from ltx_editor.app import main
+    from ltx_editor.core.project_io import save_project
+    from ltx_editor.ui.document import blank_project
+
+    path = tmp_path / "from-cli.ltxproj"
+    save_project(blank_project("From the CLI"), path)
+    seen: dict = {}
+
+    def check() -> None:
+        windows = [w for w in QGuiApplication.topLevelWindows() if w.objectName() == "mainWindow" and w.isVisible()]
+        if not windows or windows[-1].title() != "from-cli — LTX Editor":  # the title names the opened file
+            QTimer.singleShot(50, check)
+            return
+        seen["title"] = windows[-1].title()
+        seen["torch"] = "torch" in sys.modules
+        windows[-1].close()
+        QGuiApplication.quit()
+
+    QTimer.singleShot(50, check)
+    QTimer.singleShot(20_000, QGuiApplication.quit)  # never hang the suite
+    assert main(["ltx-editor", str(path)]) == 0
+    assert seen == {"title": "from-cli — LTX Editor", "torch": False}
