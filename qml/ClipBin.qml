@@ -112,9 +112,13 @@ Rectangle {
         anchors.fill: parent
         keys: ["text/uri-list"]
         onDropped: function (drop) {
-            if (drop.hasUrls) {
-                bin.importUrls(drop.urls)
+            // file managers send URLs; some senders only a text/uri-list payload (one URL per line)
+            let urls = drop.hasUrls ? drop.urls : []
+            if (urls.length === 0 && drop.formats.indexOf("text/uri-list") >= 0)
+                urls = drop.getDataAsString("text/uri-list").split(/\r?\n/).filter(u => u !== "" && u[0] !== "#")
+            if (urls.length > 0) {
                 drop.accept(Qt.CopyAction)
+                bin.importUrls(urls)
             }
         }
         Rectangle {

@@ -133,3 +133,27 @@ def test_a_card_drags_out_with_the_ltx_asset_key(main_window, qtbot, tmp_path):
     assert "ltx-asset" in target.property("seenKeys")
     # the card went back into the grid
     qtbot.waitUntil(lambda: abs(center_of(visible_items(w.window, "binCard")[0]).x() - start.x()) < 2)
+
+
+
+
+def test_dropping_files_on_the_bin_imports_them(main_window, qtbot, tmp_path):
+    """What a file manager sends (drag enter, move, drop with file URLs) imports the files as one undo step."""
+    from PySide6.QtCore import QMimeData
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication
+
+    w = main_window
+    clip = sample_video(tmp_path / "dropped.mp4", frames=24)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(clip))])
+    grid = w.find("binGrid", QQuickItem)
+    at = grid.mapToScene(grid.boundingRect().center())
+    copy, left, none = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QGuiApplication.sendEvent(w.window, QDragEnterEvent(at.toPoint(), copy, mime, left, none))
+    QGuiApplication.sendEvent(w.window, QDragMoveEvent(at.toPoint(), copy, mime, left, none))
+    drop = QDropEvent(at, copy, mime, left, none)
+    QGuiApplication.sendEvent(w.window, drop)
+    qtbot.waitUntil(lambda: w.app.binModel.rowCount() == 1)
+    assert drop.isAccepted()
+    assert w.app.binModel.get(0)["name"].startswith("dropped")
+    assert w.app.document.undoText.startswith("Import 1")
