@@ -47,7 +47,9 @@ Dialog {
                 color: dialog.preferences.keychainAvailable ? Theme.textDim : Theme.warning
                 text: dialog.preferences.keychainAvailable
                       ? qsTr("Keys are stored in the system keychain (%1), never in project files.").arg(dialog.preferences.keychainStatus)
-                      : qsTr("No keychain is available on this system (%1). Set the environment variables FAL_KEY and REPLICATE_API_TOKEN instead.").arg(dialog.preferences.keychainStatus)
+                      : (dialog.preferences.keychainStatus.indexOf("FAL_KEY") >= 0
+                         ? dialog.preferences.keychainStatus
+                         : qsTr("No keychain is available on this system: set the environment variables FAL_KEY and REPLICATE_API_TOKEN instead."))
             }
             Repeater {
                 model: [{ "service": "fal", "name": "fal.ai", "env": "FAL_KEY" },
