@@ -77,29 +77,44 @@ def test_the_warning_check_sees_qml_warnings(main_window, qtbot):
     del obj
 
 
-def test_main_opens_the_project_named_on_the_command_line(qapp, tmp_path):
-    from PySide6.QtCore import QTimer
-    from PySide6.QtGui import QGuiApplication
+MAIN_PROBE = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from ltx_editor.app import main
 
-    from ltx_editor.app import main
+app = QGuiApplication(sys.argv[:1])  # main() reuses it; the timers below need it to exist
+
+
+def check():
+    wins = [w for w in QGuiApplication.topLevelWindows() if w.objectName() == "mainWindow" and w.isVisible()]
+    if not wins or wins[-1].title() != "from-cli — LTX Editor":  # the title names the opened file
+        QTimer.singleShot(50, check)
+        return
+    print("OPENED", wins[-1].title(), "torch" in sys.modules, flush=True)
+    wins[-1].close()
+    QGuiApplication.quit()
+
+QTimer.singleShot(50, check)
+QTimer.singleShot(30000, QGuiApplication.quit)
+sys.exit(main(["ltx-editor", sys.argv[1]]))
+"""
+
+
+def test_main_opens_the_project_named_on_the_command_line(tmp_path):
+    """The real entry point, in its own process (it owns the application object and quits it)."""
+    import os
+    import subprocess
+    from pathlib import Path
+
     from ltx_editor.core.project_io import save_project
     from ltx_editor.ui.document import blank_project
 
     path = tmp_path / "from-cli.ltxproj"
     save_project(blank_project("From the CLI"), path)
-    seen: dict = {}
-
-    def check() -> None:
-        windows = [w for w in QGuiApplication.topLevelWindows() if w.objectName() == "mainWindow" and w.isVisible()]
-        if not windows or windows[-1].title() != "from-cli — LTX Editor":  # the title names the opened file
-            QTimer.singleShot(50, check)
-            return
-        seen["title"] = windows[-1].title()
-        seen["torch"] = "torch" in sys.modules
-        windows[-1].close()
-        QGuiApplication.quit()
-
-    QTimer.singleShot(50, check)
-    QTimer.singleShot(20_000, QGuiApplication.quit)  # never hang the suite
-    assert main(["ltx-editor", str(path)]) == 0
-    assert seen == {"title": "from-cli — LTX Editor", "torch": False}
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=str(root))
+    out = subprocess.run([sys.executable, "-c", MAIN_PROBE, str(path)], capture_output=True, text=True, env=env,
+                         timeout=120, check=False)
+    assert "OPENED from-cli — LTX Editor False" in out.stdout, out.stderr[-2000:]
+    assert out.returncode == 0
