@@ -37,6 +37,7 @@ def child(kind: str) -> None:
     from PySide6.QtQml import QQmlApplicationEngine
 
     app = QGuiApplication(sys.argv[:1])
+    marks = {"qt": time.time()}
     keep: list = []
     if kind == "bare":
         engine = QQmlApplicationEngine()
@@ -47,9 +48,12 @@ def child(kind: str) -> None:
         from ltx_editor.ui.preferences import Preferences, thumbnail_cache_dir
         from ltx_editor.ui.thumbnails import install as install_thumbnails
 
+        marks["imports"] = time.time()
         keep.append(install_thumbnails(thumbnail_cache_dir()))
         controller = AppController(Preferences(path=Path(tempfile.mkdtemp()) / "prefs.json"))
+        marks["controller"] = time.time()
         engine = create_engine(controller)
+        marks["qml"] = time.time()
         controller.start()
         keep.append(controller)
     window = engine.rootObjects()[0]
@@ -58,6 +62,7 @@ def child(kind: str) -> None:
         stamp = time.time()
         assert "torch" not in sys.modules and "diffusers" not in sys.modules, "torch imported at startup"
         print(f"FIRST_FRAME {stamp:.6f}", flush=True)
+        print("MARKS " + " ".join(f"{k}={v:.6f}" for k, v in marks.items()), flush=True)
         for obj in keep:
             if hasattr(obj, "shutdown"):
                 obj.shutdown()
@@ -68,6 +73,9 @@ def child(kind: str) -> None:
     os._exit(0)  # skip interpreter teardown: it is not part of startup
 
 
+PHASES: dict[str, list[float]] = {}
+
+
 def sample(kind: str, env: dict) -> float:
     start = time.time()
     out = subprocess.run([sys.executable, __file__, "--child", kind], capture_output=True, text=True, env=env,
@@ -75,7 +83,14 @@ def sample(kind: str, env: dict) -> float:
     stamps = [line for line in out.stdout.splitlines() if line.startswith("FIRST_FRAME ")]
     if out.returncode != 0 or not stamps:
         raise SystemExit(f"{kind} child failed (rc {out.returncode}):\n{out.stdout}\n{out.stderr[-3000:]}")
-    return float(stamps[0].split()[1]) - start
+    frame = float(stamps[0].split()[1])
+    marks = next((line.split()[1:] for line in out.stdout.splitlines() if line.startswith("MARKS ")), [])
+    if kind == "editor" and marks:
+        last = start
+        for name, value in (m.split("=") for m in [*marks, f"first frame={frame}"]):
+            PHASES.setdefault(name, []).append(float(value) - last)
+            last = float(value)
+    return frame - start
 
 
 def main() -> int:
@@ -101,6 +116,11 @@ def main() -> int:
     print(f"platform: {env['QT_QPA_PLATFORM']}, runs: {args.runs} each (alternating), torch not imported: yes")
     print(f"bare PySide6 QML window, first frame: median {b * 1000:.0f} ms  (min {min(bare) * 1000:.0f})")
     print(f"LTX Editor main window, first frame:  median {e * 1000:.0f} ms  (min {min(editor) * 1000:.0f})")
+    labels = {"qt": "python + PySide6 + QGuiApplication", "imports": "editor imports (pydantic models, "
+              "controllers)", "controller": "AppController + worker", "qml": "Main.qml compile + create",
+              "first frame": "first frame"}
+    print("editor phases (median): " + ", ".join(f"{labels.get(k, k)} {statistics.median(v) * 1000:.0f} ms"
+                                                for k, v in PHASES.items()))
     print(f"ratio editor / bare: {ratio:.2f}  (target <= {TARGET_RATIO})  {'OK' if ratio <= TARGET_RATIO else 'OVER'}")
     return 0 if ratio <= TARGET_RATIO else 1
 
