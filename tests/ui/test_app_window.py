@@ -16,15 +16,14 @@ MY_QML = ("Main.qml", "ClipBin.qml", "BinDelegate.qml", "BinMenu.qml", "Preview.
           "SourceImage.qml", "ApiKeyRow.qml", "FolderField.qml", "PaneHandle.qml", "TransportButton.qml")
 
 
-def test_window_loads_without_qml_warnings_and_without_torch(main_window, qtbot):
+def test_window_loads_without_qml_warnings(main_window, qtbot):
     w = main_window
     assert w.window.property("title").endswith("— LTX Editor")
     for name in ("clipBin", "preview", "sidePanel", "generatePanel", "jobQueue", "timelineLoader"):
         assert w.find(name, QQuickItem).isVisible() or name in ("jobQueue",), name
     qtbot.wait(200)  # let asynchronous bindings and images settle
     problems = [m for m in w.qml_warnings if any(f"/qml/{f}:" in m or f"/qml/MenuBar/{f}:" in m for f in MY_QML)]
-    assert problems == []
-    assert "torch" not in sys.modules and "diffusers" not in sys.modules
+    assert problems == []  # (torch staying out is checked in a fresh process below: other tests import it)
 
 
 def test_models_pass_the_qt_model_tester(main_window, qtmodeltester, tmp_path):
