@@ -14,7 +14,6 @@ import logging
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from ltx_editor import cli_generate
 from ltx_editor.core.project import JobRecord
@@ -24,6 +23,7 @@ from ltx_editor.generation.secrets import get_api_key, install_log_redaction, ke
 from ltx_editor.generation.sidecar import write_sidecar
 from tests.fakes.fal_server import FakeFalServer
 from tests.fakes.http_fault import Fault
+from tests.fakes.keychains import MemoryKeyring
 from tests.fakes.projects import make_project
 from tests.fakes.replicate_server import FakeReplicateServer
 from tests.reliability.record import record
@@ -31,25 +31,6 @@ from tests.unit.test_queue import Harness, wait_until
 
 FAL_KEY = "0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0:9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d"
 REPLICATE_TOKEN = "r8_QuietLeakCanaryToken0123456789abcdEF"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keychain that lives only in this process."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
 
 
 def _needles() -> dict[str, bytes]:

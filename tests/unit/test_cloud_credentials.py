@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import asyncio
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.backends import fail
 
 from ltx_editor.core.settings import GenerationSettings
 from ltx_editor.generation import secrets
 from ltx_editor.generation.errors import BackendUnavailable, BadCredentials
 from ltx_editor.generation.request import CancelToken, GenerationRequest
 from tests.fakes.fal_server import FakeFalServer
+from tests.fakes.keychains import *  # noqa: F403 (pytest fixtures)
 from tests.fakes.replicate_server import FakeReplicateServer
 
 FAL_KEY = "5f1e2d3c-aaaa-bbbb-cccc-0123456789ab:00112233445566778899aabbccddeeff"
@@ -23,39 +21,13 @@ REP_KEY = "r8_CredentialsTestToken0123456789"
 REP_KEY_2 = "r8_RotatedCredentialsToken9876543210"
 
 
-class InMemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
-
+@pytest.fixture
+def keychain(memory_keyring):
+    return memory_keyring
 
 @pytest.fixture
-def keychain():
-    previous = keyring.get_keyring()
-    backend = InMemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def no_keychain():
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(previous)
-
+def no_keychain(no_keyring):
+    return None
 
 @pytest.fixture
 def fal(monkeypatch):

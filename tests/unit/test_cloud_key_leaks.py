@@ -13,7 +13,6 @@ import traceback
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from ltx_editor.core.project import JobRecord, Project
 from ltx_editor.core.project_io import save_project
@@ -25,6 +24,7 @@ from ltx_editor.generation.queue import JobQueue
 from ltx_editor.generation.request import Condition, GenerationRequest
 from tests.fakes.fal_server import FakeFalServer
 from tests.fakes.http_fault import Fault
+from tests.fakes.keychains import MemoryKeyring
 from tests.fakes.replicate_server import FakeReplicateServer, throttled
 
 FAL_KEY = "9e8d7c6b-1234-5678-9abc-def012345678:a1b2c3d4e5f60718293a4b5c6d7e8f90"
@@ -32,23 +32,6 @@ REP_KEY = "r8_LeakHuntToken_ZYXWVUTSRQ9876543"
 WRONG_FAL = "wrong-fal-secret-5f5f5f5f5f5f5f"
 WRONG_REP = "r8_WrongReplicateToken00000000000"
 ALL_KEYS = (FAL_KEY, REP_KEY, WRONG_FAL, WRONG_REP)
-
-
-class InMemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
 
 
 class Everything(logging.Handler):
@@ -77,7 +60,7 @@ def everything():
 @pytest.fixture
 def keychain():
     previous = keyring.get_keyring()
-    keyring.set_keyring(InMemoryKeyring())
+    keyring.set_keyring(MemoryKeyring())
     secrets.set_api_key("fal", FAL_KEY)
     secrets.set_api_key("replicate", REP_KEY)
     yield

@@ -5,9 +5,6 @@ import logging
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.backends import fail
-from keyring.errors import PasswordDeleteError
 
 from ltx_editor.generation import secrets
 from ltx_editor.generation.secrets import (
@@ -21,47 +18,10 @@ from ltx_editor.generation.secrets import (
     redact,
     set_api_key,
 )
+from tests.fakes.keychains import *  # noqa: F403 (pytest fixtures)
 
 FAL_KEY = "0a1b2c3d-1111-2222-3333-444455556666:0123456789abcdef0123456789abcdef"
 REPLICATE_KEY = "r8_AbCdEfGhIjKlMnOpQrStUvWxYz012345"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A real keyring backend that keeps passwords in a dict (a stand-in for the OS keychain)."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        if (service, username) not in self.store:
-            raise PasswordDeleteError("not found")
-        del self.store[(service, username)]
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def no_keyring():
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(previous)
 
 
 def test_headless_machine_falls_back_to_environment(no_keyring, monkeypatch):
