@@ -182,6 +182,17 @@ ApplicationWindow {
     }
     ExportDialog { id: exportDialog; objectName: "exportDialog"; exporter: window.app.exporter }
     PreferencesDialog { id: preferencesDialog; objectName: "preferencesDialog"; preferences: window.app.preferences }
+    // Cloud fallback (issue 4 item 6): a local job that could not run is offered in the cloud, cost first.
+    FallbackDialog {
+        id: fallbackDialog
+        objectName: "fallbackDialog"
+        onRunInCloud: function (jobId) { window.app.acceptCloudFallback(jobId) }
+        onKeepLocal: function (jobId) { window.app.declineCloudFallback(jobId) }
+        Connections {
+            target: window.app
+            function onCloudFallbackOffered(jobId, text) { fallbackDialog.offer(jobId, text) }
+        }
+    }
 
     FileDialog {
         id: openDialog

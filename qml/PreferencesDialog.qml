@@ -100,6 +100,18 @@ Dialog {
                 Component.onCompleted: currentIndex = indexOfValue(dialog.preferences.defaultBackend)
                 onActivated: dialog.preferences.defaultBackend = currentValue
             }
+            FieldLabel { text: qsTr("If local can't run") }
+            ComboBox {
+                objectName: "cloudFallbackBox"
+                Layout.fillWidth: true
+                textRole: "text"
+                valueRole: "value"
+                model: [{ "value": "fal", "text": qsTr("Offer fal.ai (cost shown first)") },
+                        { "value": "replicate", "text": qsTr("Offer Replicate (cost shown first)") },
+                        { "value": "off", "text": qsTr("Show the error only") }]
+                Component.onCompleted: currentIndex = indexOfValue(dialog.preferences.cloudFallback)
+                onActivated: dialog.preferences.cloudFallback = currentValue
+            }
             FieldLabel { text: qsTr("Local memory") }
             ColumnLayout {
                 CheckBox {

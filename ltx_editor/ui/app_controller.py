@@ -51,6 +51,7 @@ class AppController(QObject):
     noticeOccurred = Signal(str)  # a non-blocking note (saved, exported...)
     recoveryOffered = Signal(str)  # a project whose autosave is newer than the file
     recentChanged = Signal()
+    cloudFallbackOffered = Signal(str, str)  # failed local job id, the cloud offer in words (cost first)
 
     def __init__(self, preferences: Preferences | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +68,7 @@ class AppController(QObject):
                                              enhancer=lambda: provider_options("local", self._prefs).get("enhancer"))
         self._preview = PreviewController(self, self._doc)
         self._export = ExportController(self._doc, self)
+        self._offers: dict[str, Any] = {}  # failed local job id -> CloudOffer waiting for an answer
         self._autosave = QTimer(self)
         self._autosave.timeout.connect(self.autosaveNow)
         self._wire()
@@ -112,13 +114,72 @@ class AppController(QObject):
             self._record_cost(job)
             self._jobs.on_job_changed(job)  # shows "open result" now that the asset exists
         # `finished` is set only when it failed in this session (a restored failed job has none).
-        if job.state == "failed" and job.error is not None and job.finished:
-            self.errorOccurred.emit(f"Generation failed: {job.error.message}", job.error.hint)
+        if job.state == "failed" and job.error is not None and job.finished and not self._offer_cloud(job):
+            self.errorOccurred.emit(f"Generation failed: {job.error.message}", self._failure_hint(job))
 
     def _record_cost(self, job: Job) -> None:
         usd = job.result.cost_usd if job.result else None
         if usd:
             self._doc.project.spent_usd = round(self._doc.project.spent_usd + usd, 4)
+
+    # -- cloud fallback: a local job that could not run, offered in the cloud with its cost first ---------
+    def _cloud_fixable(self, job: Job) -> Exception | None:
+        """The job's failure as its exception again, when the setting allows an offer and the cloud could fix it."""
+        from ltx_editor.generation import errors
+        from ltx_editor.generation.fallback import falls_back
+
+        if self._prefs.values.cloud_fallback == "off" or job.backend != "local" or job.error is None:
+            return None
+        cls = getattr(errors, job.error.type, None)  # the queue keeps the error's class name, not the error
+        if not (isinstance(cls, type) and issubclass(cls, errors.GenerationError)):
+            return None
+        error = cls(job.error.message, hint=job.error.hint)
+        return error if falls_back(error) else None
+
+    def _offer_cloud(self, job: Job) -> bool:
+        """Emit cloudFallbackOffered instead of the plain error when a cloud service can run the job."""
+        from ltx_editor.generation import secrets
+        from ltx_editor.generation.fallback import offer_cloud
+
+        error = self._cloud_fixable(job)
+        if error is None:
+            return False
+        offer = offer_cloud(job.request, error, self._prefs.values.cloud_fallback,
+                            has_key=lambda service: bool(secrets.get_api_key(service)))
+        if offer is None:
+            return False
+        self._offers[job.id] = offer
+        self.cloudFallbackOffered.emit(job.id, offer.describe())
+        return True
+
+    def _failure_hint(self, job: Job) -> str:
+        hint = job.error.hint if job.error else ""
+        if self._cloud_fixable(job) is None:
+            return hint
+        from ltx_editor.generation import secrets
+
+        if any(secrets.get_api_key(s) for s in ("fal", "replicate")):
+            return hint  # keys exist, but no cloud model can do this job (e.g. its mode)
+        return (f"{hint} To run it in the cloud, add a fal.ai or Replicate key in Preferences → Cloud API keys "
+                f"(or set FAL_KEY / REPLICATE_API_TOKEN).").strip()
+
+    @Slot(str, result=str)
+    def acceptCloudFallback(self, job_id: str) -> str:
+        """Queue the offered cloud job through the generate panel's submit path (the budget guard applies);
+        returns the new job's id, or "" when refused (the reason goes to errorOccurred)."""
+        offer = self._offers.pop(job_id, None)
+        if offer is None:
+            return ""
+        try:
+            job = self._worker.queue.submit(offer.request)
+        except LtxEditorError as exc:  # e.g. BudgetExceeded: says what is spent and what is left
+            self.errorOccurred.emit(exc.message, exc.hint)
+            return ""
+        return job.id
+
+    @Slot(str)
+    def declineCloudFallback(self, job_id: str) -> None:
+        self._offers.pop(job_id, None)
 
     @Slot(str)
     def cancelJob(self, job_id: str) -> None:
@@ -126,6 +187,7 @@ class AppController(QObject):
 
     @Slot(str)
     def retryJob(self, job_id: str) -> None:
+        self._offers.pop(job_id, None)  # retried locally: the cloud offer no longer stands
         try:
             self._worker.queue.retry(job_id)
         except (LtxEditorError, ValueError, KeyError) as exc:
@@ -133,6 +195,7 @@ class AppController(QObject):
 
     @Slot(str)
     def removeJob(self, job_id: str) -> None:
+        self._offers.pop(job_id, None)
         self._worker.queue.remove(job_id)
         self._doc.mark_dirty("jobs")
 
@@ -181,6 +244,7 @@ class AppController(QObject):
 
     def _replace(self, project, path: Path | None, dirty: bool = False) -> None:
         queue = self._worker.queue
+        self._offers.clear()  # offers belong to the old project's jobs
         for job in queue.jobs:  # the old project's jobs go with it (a running one is cancelled)
             queue.remove(job.id)
         records = [r.model_dump() for r in project.jobs]

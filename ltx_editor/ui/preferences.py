@@ -29,6 +29,8 @@ class PreferenceValues(BaseModel):
     lora_dir: str = ""
     local_model_path: str = ""  # a folder / file / hub id used instead of the catalog's hub id ("" = catalog)
     default_backend: Literal["local", "fal", "replicate"] = "local"
+    # when a local job cannot run (no GPU, out of memory after the chain): the service offered, cost first
+    cloud_fallback: Literal["off", "fal", "replicate"] = "fal"
     fp8: bool = False
     vae_tiling: bool = True
     cpu_offload: Literal["none", "model", "sequential", "group"] = "none"
@@ -131,6 +133,7 @@ class Preferences(QObject):
     loraDir = _field("lora_dir", str, changed)
     localModelPath = _field("local_model_path", str, changed)
     defaultBackend = _field("default_backend", str, changed)
+    cloudFallback = _field("cloud_fallback", str, changed)
     fp8 = _field("fp8", bool, changed)
     vaeTiling = _field("vae_tiling", bool, changed)
     cpuOffload = _field("cpu_offload", str, changed)
