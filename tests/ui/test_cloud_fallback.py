@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QObject
 
 from ltx_editor.generation.cloud.fal_provider import FalLTXProvider
+from ltx_editor.generation.errors import BackendUnavailable
 from ltx_editor.generation.factory import LTXVideoProviderFactory
 from ltx_editor.generation.local.provider import LocalLTXProvider
 from ltx_editor.ui.preferences import Preferences
@@ -36,9 +37,13 @@ def fal(monkeypatch):
 
 @pytest.fixture
 def editor(request, monkeypatch, fal, tiny_ltx_dir):
-    """The main window, its local backend always out of memory, its fal backend the loopback fake."""
+    """The main window, its local backend always out of memory, its fal backend the loopback fake.
+    Set `w.local_missing` to an error to make the local backend fail as the factory does without torch."""
+    missing: list[Exception] = []
 
     def create(backend: str, **options):
+        if backend == "local" and missing:
+            raise missing[0]
         if backend == "local":
             provider = LocalLTXProvider(max_sequence_length=16, **options,
                                         model_paths={TINY_LTX_MODEL_ID: str(tiny_ltx_dir)})
@@ -56,7 +61,7 @@ def editor(request, monkeypatch, fal, tiny_ltx_dir):
     gen.prompt = "a lighthouse in a storm"
     offers: list[tuple[str, str]] = []
     w.app.cloudFallbackOffered.connect(lambda job_id, text: offers.append((job_id, text)))
-    w.offers = offers
+    w.offers, w.local_missing = offers, missing
     return w
 
 
@@ -115,6 +120,18 @@ def test_keep_local_forgets_the_offer_and_queues_nothing(editor, fal, qtbot):
     assert w.app.jobs.rowCount() == 1 and not fal.jobs
     assert w.app.acceptCloudFallback(local_id) == ""  # declined offers cannot be taken up later
     assert w.app.jobs.rowCount() == 1 and not fal.jobs
+
+
+def test_no_local_backend_is_offered_too(editor, fal, qtbot):
+    w = editor
+    w.local_missing.append(BackendUnavailable("Local generation needs torch, which is not installed.",
+                                              hint="Install the [local] extra."))
+    job_id = w.app.generate.generate()
+    qtbot.waitUntil(lambda: len(w.offers) == 1, timeout=10_000)
+    assert w.offers[0][0] == job_id and w.offers[0][1].startswith("≈ $0.01 to run it on fal.ai")
+    assert w.offers[0][1].endswith("it cannot run on this computer: Local generation needs torch, which is "
+                                   "not installed.")
+    qtbot.waitUntil(lambda: w.find("fallbackDialog", QObject).property("visible"))
 
 
 def test_setting_off_shows_the_plain_error(editor, fal, qtbot):
