@@ -82,8 +82,11 @@ def test_golden_path(main_window, qtbot, tiny_ltx_dir, tmp_path):
     qtbot.waitUntil(lambda: app.binModel.rowCount() == 1)
     asset_id = app.binModel.get(0)["assetId"]
     assert app.binModel.get(0)["badge"] == "Local · ltxv-2b-0.9.8-distilled"
-    thumb = visible_items(win, "binThumbnail")[0]
-    qtbot.waitUntil(lambda: thumb.property("progress") == 1.0 and thumb.implicitWidth() > 0, timeout=20_000)
+    def thumbnail_shown() -> bool:  # the card is drawn a moment after the row exists; its picture after that
+        thumbs = visible_items(win, "binThumbnail")
+        return bool(thumbs) and thumbs[0].property("progress") == 1.0 and thumbs[0].implicitWidth() > 0
+
+    qtbot.waitUntil(thumbnail_shown, timeout=20_000)
     assert app.preview.mode == "asset" and app.preview.source.endswith(".mp4")
 
     # -- drag it onto the first video track -----------------------------------------------------------------
