@@ -9,7 +9,8 @@ from ltx_editor.app import project_argument
 from tests.ui.helpers_app import *  # noqa: F403 (the main_window fixture)
 from tests.ui.helpers_app import key
 
-MY_QML = ("Main.qml", "ClipBin.qml", "BinDelegate.qml", "BinMenu.qml", "Preview.qml", "GeneratePanel.qml",
+MY_QML = ("Main.qml", "MainContent.qml", "ClipBin.qml", "BinDelegate.qml", "BinMenu.qml", "Preview.qml",
+          "GeneratePanel.qml",
           "LoraList.qml", "JobQueue.qml", "JobDelegate.qml", "AppMenu.qml", "PreferencesDialog.qml",
           "ExportDialog.qml", "ErrorDialog.qml", "RecoveryDialog.qml", "UnsavedDialog.qml", "RecipeDialog.qml",
           "SidePanel.qml", "StatusBar.qml", "TakeSwitcher.qml", "ValueCombo.qml", "TenthsSpin.qml",

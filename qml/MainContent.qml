@@ -1,0 +1,217 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import QtQuick.Dialogs
+import LtxEditor 1.0
+import "MenuBar"
+
+// The editor inside the main window: bin | preview | generate/jobs/storyboard on top, the timeline below,
+// the menus, the status bar and the dialogs. Main.qml (the window) loads this once the AppController
+// exists; everything reaches the Python side through the one `app` property.
+Item {
+    id: root
+    required property AppController app
+    required property ApplicationWindow window
+    property var pendingAction: null      // runs after the unsaved-changes prompt is answered
+    property string notice: ""
+
+    // What the window shows of the editor (Main.qml binds its title, menu bar and footer to these).
+    readonly property string title: (app.document.dirty ? "• " : "") + app.document.name + " — LTX Editor"
+    readonly property Item menu: appMenu
+    readonly property Item statusBar: statusStrip
+
+    // -- actions the menu, shortcuts and dialogs share (the window forwards its own to these) ----------
+    function guarded(action) {      // ask about unsaved changes first, then run `action`
+        if (app.document.dirty) {
+            pendingAction = action
+            unsavedDialog.open()
+        } else {
+            action()
+        }
+    }
+    function saveThen(action) {     // save (asking for a file when there is none), then run `action`
+        if (app.document.path !== "") {
+            if (app.save() && action) action()
+        } else {
+            saveAsDialog.after = action
+            saveAsDialog.open()
+        }
+    }
+    function newProject() { guarded(function () { app.newProject() }) }
+    function openProject() { guarded(function () { openDialog.open() }) }
+    function openRecent(path) { guarded(function () { app.openProject(path) }) }
+    function exportVideo() {
+        exportFileDialog.selectedFile = "file://" + app.suggestedExportPath("")
+        exportFileDialog.open()
+    }
+    function saveAsFromMenu() { saveAsDialog.after = null; saveAsDialog.open() }
+    function openPreferences() { preferencesDialog.open() }
+    function generateFromMenu() { sidePanel.currentIndex = 0; app.generate.generate() }
+    function showTab(index) { sidePanel.currentIndex = index }
+    function showError(message, hint) { errorDialog.show(message, hint) }
+
+    Connections {
+        target: root.window
+        function onClosing(close) {
+            if (root.app.document.dirty && !root.window.closeConfirmed) {
+                close.accepted = false
+                root.guarded(function () { root.window.closeConfirmed = true; root.window.close() })
+            }
+        }
+    }
+    Connections {
+        target: root.app
+        function onErrorOccurred(message, hint) { root.showError(message, hint) }
+        function onNoticeOccurred(text) { root.notice = text; noticeTimer.restart() }
+        function onRecoveryOffered(path) { recoveryDialog.offer(path) }
+    }
+    Connections {
+        target: root.app.binActions
+        function onRecipeReady(title, text) { recipeDialog.show(title, text) }
+    }
+    Timer { id: noticeTimer; interval: 4000; onTriggered: root.notice = "" }
+
+    // The window shows these two in its menu bar and footer slots (it reparents them there).
+    AppMenu { id: appMenu; app: root.app; window: root.window }
+    StatusBar { id: statusStrip; app: root.app; notice: root.notice }
+
+    // -- transport shortcuts (text fields keep their own keys: they accept the shortcut override) -------
+    Shortcut { sequence: "Space"; onActivated: app.preview.togglePlay() }
+    Shortcut { sequence: "J"; onActivated: app.preview.shuttle(-1) }
+    Shortcut { sequence: "K"; onActivated: app.preview.shuttle(0) }
+    Shortcut { sequence: "L"; onActivated: app.preview.shuttle(1) }
+    Shortcut { sequence: "Left"; onActivated: app.preview.step(-1) }
+    Shortcut { sequence: "Right"; onActivated: app.preview.step(1) }
+    Shortcut { sequence: "Home"; onActivated: app.preview.goStart() }
+    Shortcut { sequence: "End"; onActivated: app.preview.goEnd() }
+
+    // -- layout --------------------------------------------------------------------------------------
+    SplitView {
+        id: mainSplit
+        anchors.fill: parent
+        orientation: Qt.Vertical
+        handle: PaneHandle {}
+
+        SplitView {
+            id: topSplit
+            SplitView.preferredHeight: root.height * 0.56
+            SplitView.minimumHeight: 280
+            orientation: Qt.Horizontal
+            handle: PaneHandle {}
+
+            ClipBin {
+                id: clipBin
+                objectName: "clipBin"
+                SplitView.preferredWidth: 330
+                SplitView.minimumWidth: 220
+                model: root.app.binModel
+                actions: root.app.binActions
+                workflows: root.app.workflows !== undefined ? root.app.workflows : null
+                document: root.app.document
+                onAssetActivated: function (assetId) { root.app.preview.showAsset(assetId, false) }
+            }
+
+            Preview {
+                id: preview
+                objectName: "preview"
+                SplitView.fillWidth: true
+                SplitView.minimumWidth: 320
+                preview: root.app.preview
+                document: root.app.document
+            }
+
+            SidePanel {
+                id: sidePanel
+                objectName: "sidePanel"
+                SplitView.preferredWidth: 390
+                SplitView.minimumWidth: 320
+                app: root.app
+            }
+        }
+
+        // The timeline (qml/timeline/Timeline.qml, owned by the timeline half); a Loader so the window
+        // still opens while that file is missing or broken.
+        Loader {
+            id: timelineLoader
+            objectName: "timelineLoader"
+            SplitView.fillHeight: true
+            SplitView.minimumHeight: 160
+            Component.onCompleted: setSource(Qt.resolvedUrl("timeline/Timeline.qml"), {
+                "document": root.app.document,
+                "actions": root.app.workflows !== undefined ? root.app.workflows : null
+            })
+            Rectangle {
+                anchors.fill: parent
+                visible: timelineLoader.status !== Loader.Ready
+                color: Theme.trackBackground
+                Label {
+                    anchors.centerIn: parent
+                    text: "The timeline is not available in this build."
+                    color: Theme.textFaint
+                }
+            }
+        }
+    }
+
+    // -- dialogs ---------------------------------------------------------------------------------------
+    ErrorDialog { id: errorDialog; objectName: "errorDialog" }
+    RecipeDialog { id: recipeDialog; objectName: "recipeDialog" }
+    RecoveryDialog {
+        id: recoveryDialog
+        objectName: "recoveryDialog"
+        onChosen: function (path, recover) { root.app.openProjectFile(path, recover) }
+    }
+    UnsavedDialog {
+        id: unsavedDialog
+        objectName: "unsavedDialog"
+        documentName: root.app.document.name
+        onSaveChosen: { const a = root.pendingAction; root.pendingAction = null; root.saveThen(a) }
+        onDiscardChosen: { const a = root.pendingAction; root.pendingAction = null; if (a) a() }
+        onCancelChosen: root.pendingAction = null
+    }
+    ExportDialog { id: exportDialog; objectName: "exportDialog"; exporter: root.app.exporter }
+    PreferencesDialog { id: preferencesDialog; objectName: "preferencesDialog"; preferences: root.app.preferences }
+    // Cloud fallback (issue 4 item 6): a local job that could not run is offered in the cloud, cost first.
+    FallbackDialog {
+        id: fallbackDialog
+        objectName: "fallbackDialog"
+        onRunInCloud: function (jobId) { root.app.acceptCloudFallback(jobId) }
+        onKeepLocal: function (jobId) { root.app.declineCloudFallback(jobId) }
+        Connections {
+            target: root.app
+            function onCloudFallbackOffered(jobId, text) { fallbackDialog.offer(jobId, text) }
+        }
+    }
+
+    FileDialog {
+        id: openDialog
+        objectName: "openDialog"
+        title: "Open project"
+        nameFilters: ["LTX Editor projects (*.ltxproj)", "All files (*)"]
+        onAccepted: root.app.openProject(selectedFile.toString())
+    }
+    FileDialog {
+        id: saveAsDialog
+        objectName: "saveAsDialog"
+        property var after: null
+        title: "Save project as"
+        fileMode: FileDialog.SaveFile
+        defaultSuffix: "ltxproj"
+        nameFilters: ["LTX Editor projects (*.ltxproj)"]
+        onAccepted: {
+            const a = after
+            after = null
+            if (root.app.saveAs(selectedFile.toString()) && a) a()
+        }
+        onRejected: after = null
+    }
+    FileDialog {
+        id: exportFileDialog
+        objectName: "exportFileDialog"
+        title: "Export video"
+        fileMode: FileDialog.SaveFile
+        defaultSuffix: "mp4"
+        nameFilters: ["MP4 video (*.mp4)", "QuickTime (*.mov)", "Matroska (*.mkv)"]
+        onAccepted: if (root.app.exporter.start(selectedFile.toString())) exportDialog.open()
+    }
+}
