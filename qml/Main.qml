@@ -70,7 +70,7 @@ ApplicationWindow {
     Rectangle {
         id: loadingMenu
         visible: !window.editor
-        implicitHeight: 28
+        implicitHeight: 26   // the menu bar's height, so the panes do not jump when it arrives
         color: Theme.panel
     }
     Rectangle {
