@@ -20,6 +20,7 @@ from ltx_editor.generation.errors import (
 from ltx_editor.generation.request import CancelToken, GenerationRequest
 from tests.fakes.fal_server import FakeFalServer
 from tests.fakes.http_fault import Fault, LoopbackServer
+from tests.fakes.provider_run import run_provider
 from tests.fakes.replicate_server import FakeReplicateServer, throttled
 
 
@@ -56,20 +57,10 @@ def cloud(request, monkeypatch):
             yield Cloud("replicate", server, "create", "get", "ltxv-13b-0.9.7-distilled")
 
 
-def _run(provider, request, out):
-    async def go():
-        try:
-            return await provider.generate(request, out, lambda _event: None, CancelToken())
-        finally:
-            await provider.close()
-
-    return asyncio.run(go())
-
-
 def _outcome(cloud: Cloud, tmp_path, **options):
     """(result, None) or (None, error); asserts the folder holds a whole clip + recipe, or nothing."""
     try:
-        result, error = _run(cloud.provider(**options), cloud.request(), tmp_path), None
+        result, error = run_provider(cloud.provider(**options), cloud.request(), tmp_path), None
     except GenerationError as exc:
         result, error = None, exc
     names = sorted(p.name for p in tmp_path.iterdir())
@@ -176,7 +167,7 @@ def test_unreachable_service_is_a_clear_error(cloud, tmp_path, monkeypatch):
     else:
         provider = cloud.server.provider(base_url=url)
     with pytest.raises(ServiceError, match="Could not reach") as err:
-        _run(provider, cloud.request(), tmp_path)
+        run_provider(provider, cloud.request(), tmp_path)
     assert "connection" in err.value.hint and list(tmp_path.iterdir()) == []
 
 

@@ -2,7 +2,6 @@
 progress, uploads through the client (storage token + CDN), our own download, the recipe, cancel, polling."""
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
@@ -13,6 +12,7 @@ from ltx_editor.generation.cloud.fal_provider import FalLTXProvider
 from ltx_editor.generation.errors import Cancelled
 from ltx_editor.generation.request import CancelToken, Condition, GenerationRequest, Stage
 from tests.fakes.fal_server import FakeFalServer
+from tests.fakes.provider_run import run_provider as _run
 
 
 @pytest.fixture
@@ -26,23 +26,6 @@ def _request(model_id="ltxv-13b-0.9.7-distilled", mode=M.TEXT_TO_VIDEO, conditio
     settings.setdefault("seed", 1234)
     return GenerationRequest(backend="fal", mode=mode, prompt="a lighthouse at dusk", conditions=list(conditions),
                              settings=GenerationSettings(model_id=model_id, **settings))
-
-
-def _run(provider, request, out, cancel=None, events=None, on_event=None):
-    events = [] if events is None else events
-
-    def progress(event):
-        events.append(event)
-        if on_event is not None:
-            on_event(event)
-
-    async def go():
-        try:
-            return await provider.generate(request, out, progress, cancel or CancelToken())
-        finally:
-            await provider.close()
-
-    return asyncio.run(go())
 
 
 def test_text_to_video_end_to_end(fal, tmp_path):

@@ -2,8 +2,6 @@
 tqdm progress, file uploads, cancel, and our own retry of a 429 on create (the client never retries POSTs)."""
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from ltx_editor.core.catalog import CATALOG
@@ -13,6 +11,7 @@ from ltx_editor.generation.cloud.replicate_fields import build_replicate_call
 from ltx_editor.generation.cloud.replicate_provider import ReplicateLTXProvider
 from ltx_editor.generation.errors import Cancelled, RateLimited
 from ltx_editor.generation.request import CancelToken, Condition, GenerationRequest, Stage
+from tests.fakes.provider_run import run_provider as _run
 from tests.fakes.replicate_server import MODELS, FakeReplicateServer, throttled
 
 
@@ -26,23 +25,6 @@ def _request(model_id="ltxv-13b-0.9.7-distilled", mode=M.TEXT_TO_VIDEO, conditio
     settings.setdefault("seed", 99)
     return GenerationRequest(backend="replicate", mode=mode, prompt="waves on a pier", conditions=list(conditions),
                              settings=GenerationSettings(model_id=model_id, **settings))
-
-
-def _run(provider, request, out, cancel=None, events=None, on_event=None):
-    events = [] if events is None else events
-
-    def progress(event):
-        events.append(event)
-        if on_event is not None:
-            on_event(event)
-
-    async def go():
-        try:
-            return await provider.generate(request, out, progress, cancel or CancelToken())
-        finally:
-            await provider.close()
-
-    return asyncio.run(go())
 
 
 ALL_REPLICATE = [(m.id, mode, ep.endpoint) for m in CATALOG.values() for mode, ep in m.replicate.items()]
