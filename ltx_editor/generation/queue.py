@@ -42,6 +42,7 @@ class JobError:
     type: str  # the error class name, e.g. "OutOfMemory", "BadCredentials"
     retryable: bool
     hint: str = ""
+    cause: GenerationError | None = field(default=None, repr=False, compare=False)  # this session's only
 
     def __str__(self) -> str:
         return f"{self.message} {self.hint}".strip()
@@ -287,7 +288,8 @@ class JobQueue:
         except Cancelled:
             self._finish(job, "cancelled" if job._user_cancelled or not self._stopping else "interrupted")
         except GenerationError as exc:
-            self._finish(job, "failed", JobError(exc.message, type(exc).__name__, exc.retryable, exc.hint))
+            self._finish(job, "failed", JobError(exc.message, type(exc).__name__, exc.retryable, exc.hint,
+                                                      cause=exc))
         except asyncio.CancelledError:
             self._finish(job, "interrupted", JobError("The job was stopped.", "Interrupted", True))
             raise

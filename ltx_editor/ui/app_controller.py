@@ -124,17 +124,13 @@ class AppController(QObject):
 
     # -- cloud fallback: a local job that could not run, offered in the cloud with its cost first ---------
     def _cloud_fixable(self, job: Job) -> Exception | None:
-        """The job's failure as its exception again, when the setting allows an offer and the cloud could fix it."""
-        from ltx_editor.generation import errors
+        """The job's failure, when the setting allows an offer and the cloud could fix it (OOM, no GPU)."""
         from ltx_editor.generation.fallback import falls_back
 
         if self._prefs.values.cloud_fallback == "off" or job.backend != "local" or job.error is None:
             return None
-        cls = getattr(errors, job.error.type, None)  # the queue keeps the error's class name, not the error
-        if not (isinstance(cls, type) and issubclass(cls, errors.GenerationError)):
-            return None
-        error = cls(job.error.message, hint=job.error.hint)
-        return error if falls_back(error) else None
+        cause = job.error.cause  # None for a job restored from the project file: no offer for old failures
+        return cause if cause is not None and falls_back(cause) else None
 
     def _offer_cloud(self, job: Job) -> bool:
         """Emit cloudFallbackOffered instead of the plain error when a cloud service can run the job."""
