@@ -53,6 +53,7 @@ def next_clip_start(project: Project, frame: int) -> int | None:
 @QmlElement
 class PreviewController(QObject):
     changed = Signal()
+    sourceChanged = Signal()  # apart from `changed`: position reports must not make QML re-read the source
     documentChanged = Signal()
     seekRequested = Signal(int)  # ms in the current source
     playRequested = Signal(float)  # playback rate
@@ -116,7 +117,7 @@ class PreviewController(QObject):
         take = asset.active_take
         self._mode = "asset"
         self._shot = None
-        self._source = QUrl.fromLocalFile(str(self._doc.media_path(take.path))).toString()
+        self._set_source(QUrl.fromLocalFile(str(self._doc.media_path(take.path))).toString())
         self._title = asset.name or asset.id
         self._asset_fps = take.fps
         self._asset_duration_ms = int(take.frame_count * 1000 / take.fps)
@@ -137,18 +138,23 @@ class PreviewController(QObject):
         frame = self._doc.playheadFrame
         found = clip_at(self._doc.project, frame)
         if found is None:
-            self._shot, self._source, self._title = None, "", "Timeline"
+            self._shot, self._title = None, "Timeline"
+            self._set_source("")
             self.changed.emit()
             return
         clip, take = found
         url = QUrl.fromLocalFile(str(self._doc.media_path(take.path))).toString()
         self._shot = Shot(clip, take, url)
         self._title = f"Timeline · {clip.name}" if clip.name else "Timeline"
-        if url != self._source:
-            self._source = url
+        self._set_source(url)
         self._position_ms = self._media_ms(clip, take, frame)
         self.changed.emit()
         self.seekRequested.emit(self._position_ms)
+
+    def _set_source(self, url: str) -> None:
+        if url != self._source:
+            self._source = url
+            self.sourceChanged.emit()
 
     def _media_ms(self, clip: Clip, take: Take, frame: int) -> int:
         fps = self._doc.project.settings.fps
@@ -269,7 +275,7 @@ class PreviewController(QObject):
         return timecode(self._position_ms, self._fps())
 
     mode = Property(str, lambda self: self._mode, notify=changed)
-    source = Property(str, lambda self: self._source, notify=changed)
+    source = Property(str, lambda self: self._source, notify=sourceChanged)
     title = Property(str, lambda self: self._title, notify=changed)
     playing = Property(bool, lambda self: self._playing, notify=changed)
     rate = Property(float, lambda self: self._rate, notify=changed)
