@@ -56,3 +56,19 @@ def test_keys_move_the_playhead_in_timeline_mode(main_window, qtbot):
     assert w.find("timecode", QQuickItem).property("text") == "00:00:00:02"
     key(w.window, Qt.Key.Key_Home)
     qtbot.waitUntil(lambda: doc.playheadFrame == 0)
+
+
+def test_autoplaying_a_new_clip_reads_its_source_once(main_window, qtbot, tmp_path):
+    """A new generation plays at once; the player's position reports must not re-read the source (that was a
+    binding loop on Preview.wantedSource, and each loop could reload the media)."""
+    w = main_window
+    first, second = sample_video(tmp_path / "a.mp4", frames=48), sample_video(tmp_path / "b.mp4", frames=48)
+    assert w.app.binActions.importFiles([QUrl.fromLocalFile(str(p)).toString() for p in (first, second)]) == 2
+    preview, player = w.app.preview, w.find("mediaPlayer", QObject)
+    sources = []
+    player.sourceChanged.connect(lambda: sources.append(player.property("source").toString()))
+    for row in (0, 1):
+        preview.showAsset(w.app.binModel.get(row)["assetId"], True)
+        qtbot.waitUntil(lambda: player.property("position") > 200, timeout=10_000)
+    assert [s.rsplit("/", 1)[-1] for s in sources] == ["a.mp4", "b.mp4"]
+    assert not [m for m in w.qml_warnings if "Binding loop" in m]
