@@ -36,7 +36,7 @@ class PreferenceValues(BaseModel):
     cpu_offload: Literal["none", "model", "sequential", "group"] = "none"
     enhance_endpoint: str = ""  # an OpenAI-compatible base URL ("" = prompt enhancement off)
     enhance_model: str = ""
-    autosave_minutes: int = Field(2, ge=0, le=120)  # 0 = off
+    autosave_minutes: int = Field(1, ge=0, le=120)  # 0 = off; every minute by default (Kdenlive: 60 s)
     recent_files: list[str] = Field(default_factory=list)
 
 
