@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
 
 from ltx_editor.core import timeline as tl
 from ltx_editor.core.keyframe_plan import ModelLimits, plan_keyframes
@@ -189,20 +188,27 @@ def test_use_this_frame(qtbot, app, three_clips):
 
 
 # -- through the timeline's own QML (qml/timeline/), with this controller as its actions ----------------------
-def _timeline(load_qml, app):
+def _timeline(qtbot, load_qml, app):
+    """The timeline QML, returned once every clip's delegate is laid out (not after a fixed pause)."""
     tl = load_qml("timeline/Timeline.qml", document=app.document, actions=app.workflows)
-    QTest.qWait(50)
+    clip_ids = [c.id for t in app.document.project.tracks for c in t.clips]
+
+    def laid_out():
+        items = [tl.find(f"clip_{c}") for c in clip_ids]
+        return all(i is not None and i.property("width") > 0 for i in items)
+
+    qtbot.waitUntil(laid_out)
     return tl
 
 
 def test_timeline_range_on_the_keyframe_lane_generates_a_span(qtbot, load_qml, app):
     _pin_keyframes(app, (0, 40, 80))
-    tl = _timeline(load_qml, app)
+    tl = _timeline(qtbot, load_qml, app)
     ruler, button = tl.find("ruler"), tl.find("generateSpan")
     px = 4.0  # the timeline's default zoom: pixels per frame
     drag(tl.window, scene_point(ruler, 0, 10), scene_point(ruler, 80 * px, 10),
          modifiers=Qt.KeyboardModifier.ShiftModifier)
-    assert button.property("visible") and button.property("enabled")
+    qtbot.waitUntil(lambda: button.property("visible") and button.property("enabled"))
     with qtbot.waitSignal(app.workflows.landed, timeout=240_000):
         tl_click(tl.window, center(button))
     (job,) = wait_jobs_done(qtbot, app, 1)
@@ -213,19 +219,30 @@ def test_timeline_range_on_the_keyframe_lane_generates_a_span(qtbot, load_qml, a
     assert not app.errors
 
 
+def _pick_from_clip_menu(qtbot, tl, clip_item, entry):
+    """Right-click the clip, wait until its menu has finished opening (a busy machine is slow to lay it out),
+    then click `entry` and wait for the menu to close."""
+    menu = tl.find("clipMenu")
+    tl_click(tl.window, center(clip_item), button=Qt.MouseButton.RightButton)
+    qtbot.waitUntil(lambda: menu.property("opened"))
+    target = tl.find(entry)
+    qtbot.waitUntil(lambda: target.property("visible") and target.property("width") > 0)
+    tl_click(tl.window, center(target))
+    qtbot.waitUntil(lambda: not menu.property("visible"))
+
+
 def test_timeline_clip_menu_extends_a_clip_and_pins_a_frame(qtbot, load_qml, app, three_clips):
     before, src, after = three_clips
-    tl = _timeline(load_qml, app)
+    tl = _timeline(qtbot, load_qml, app)
     app.document.playheadFrame = 30
     item = tl.find(f"clip_{src}")
-    tl_click(tl.window, center(item), button=Qt.MouseButton.RightButton)
-    tl_click(tl.window, center(tl.find("frameToKeyframeItem")))
+    _pick_from_clip_menu(qtbot, tl, item, "frameToKeyframeItem")
+    qtbot.waitUntil(lambda: len(app.document.project.keyframes) == 1)  # the click lands after the menu opened
     (kf,) = app.document.project.keyframes
     assert kf.frame == 30 and resolve_media(app.document.working_path, kf.image).is_file()
 
-    tl_click(tl.window, center(item), button=Qt.MouseButton.RightButton)
-    tl_click(tl.window, center(tl.find("extendItem")))
-    assert tl.find("extendPopup").property("visible")
+    _pick_from_clip_menu(qtbot, tl, item, "extendItem")
+    qtbot.waitUntil(lambda: tl.find("extendPopup").property("visible"))
     tl.find("extendSeconds").setProperty("value", 1)  # forward, 9 conditioning frames, ripple: the defaults
     with qtbot.waitSignal(app.workflows.landed, timeout=240_000):
         tl_click(tl.window, center(tl.find("extendSubmit")))
@@ -241,8 +258,9 @@ def test_dropping_a_video_asset_on_the_keyframe_lane_pins_its_first_frame(qtbot,
     from tests.ui.test_timeline_qml import drop_asset  # the bin's drag: Drag.keys ltx-asset + assetId
 
     asset = add_source_asset(app, source_video)
-    tl = _timeline(load_qml, app)
+    tl = _timeline(qtbot, load_qml, app)
     drop_asset(tl, asset, tl.find("keyframeLane"), 4.0 * 120)
+    qtbot.waitUntil(lambda: len(app.document.project.keyframes) == 1)
     (kf,) = app.document.project.keyframes
     png = resolve_media(app.document.working_path, kf.image)
     assert kf.frame == 120 and png.is_file() and png.name.endswith("_f0.png")
