@@ -8,6 +8,9 @@ outside it); core/project_io.py resolves them.
 """
 from __future__ import annotations
 
+import weakref
+from bisect import bisect_left
+from operator import attrgetter
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -218,18 +221,12 @@ class Project(_Model):
         return self
 
     # --- lookups (KeyError when absent: callers address things by ids they were given) ---
+    # Each lookup goes through an index by id (see _Index): an edit costs what it changes, not a scan.
     def find_clip(self, clip_id: str) -> tuple[Track, Clip]:
-        for track in self.tracks:
-            for clip in track.clips:
-                if clip.id == clip_id:
-                    return track, clip
-        raise KeyError(f"no clip {clip_id!r}")
+        return _index(self).clip(self, clip_id)
 
     def asset(self, asset_id: str) -> Asset:
-        for a in self.assets:
-            if a.id == asset_id:
-                return a
-        raise KeyError(f"no asset {asset_id!r}")
+        return _index(self).entity(self, "assets", asset_id)
 
     def track(self, track_id: str) -> Track:
         for t in self.tracks:
@@ -238,23 +235,84 @@ class Project(_Model):
         raise KeyError(f"no track {track_id!r}")
 
     def keyframe(self, keyframe_id: str) -> Keyframe:
-        for k in self.keyframes:
-            if k.id == keyframe_id:
-                return k
-        raise KeyError(f"no keyframe {keyframe_id!r}")
+        return _index(self).entity(self, "keyframes", keyframe_id)
 
     def marker(self, marker_id: str) -> Marker:
-        for m in self.markers:
-            if m.id == marker_id:
-                return m
-        raise KeyError(f"no marker {marker_id!r}")
+        return _index(self).entity(self, "markers", marker_id)
 
     def duration(self) -> int:
-        """Frames from 0 to the end of the last clip on any track."""
-        return max((c.end for t in self.tracks for c in t.clips), default=0)
+        """Frames from 0 to the end of the last clip on any track (clips are sorted and never overlap, so
+        each track's last clip ends last)."""
+        return max((t.clips[-1].end for t in self.tracks if t.clips), default=0)
 
     def tracks_of_kind(self, kind: TrackKind) -> list[Track]:
         return [t for t in self.tracks if t.kind == kind]
+
+
+# --- indexes by id -------------------------------------------------------------------------------------
+class _Index:
+    """Where entities sit, by id. Kept outside the model (pydantic compares and copies private fields), keyed
+    by the project object. Every hit is verified against the live lists, so a stale index is never wrong,
+    only slower: a miss rebuilds it once."""
+
+    def __init__(self) -> None:
+        self.clips: dict[str, tuple[str, Clip]] = {}  # clip id -> (track id, the clip object)
+        self.positions: dict[str, dict[str, int]] = {}  # collection -> id -> position in the list
+
+    def clip(self, project: Project, clip_id: str) -> tuple[Track, Clip]:
+        found = self._verified_clip(project, clip_id)
+        if found is None:
+            self.clips = {c.id: (t.id, c) for t in project.tracks for c in t.clips}
+            found = self._verified_clip(project, clip_id)
+            if found is None:
+                raise KeyError(f"no clip {clip_id!r}")
+        return found
+
+    def _verified_clip(self, project: Project, clip_id: str) -> tuple[Track, Clip] | None:
+        hit = self.clips.get(clip_id)
+        if hit is None:
+            return None
+        track_id, clip = hit
+        track = next((t for t in project.tracks if t.id == track_id), None)
+        if track is None:
+            return None
+        clips = track.clips
+        i = bisect_left(clips, clip.start, key=_START)
+        return (track, clip) if i < len(clips) and clips[i] is clip else None
+
+    def entity(self, project: Project, collection: str, eid: str):
+        items = getattr(project, collection)
+        where = self.positions.get(collection, {})
+        i = where.get(eid)
+        if i is None or i >= len(items) or items[i].id != eid:
+            where = self.positions[collection] = {x.id: n for n, x in enumerate(items)}
+            i = where.get(eid)
+            if i is None:
+                raise KeyError(f"no {collection[:-1]} {eid!r}")
+        return items[i]
+
+
+_START = attrgetter("start")
+_INDEXES: dict[int, tuple[weakref.ref, _Index]] = {}
+
+
+def _index(project: Project) -> _Index:
+    hit = _INDEXES.get(id(project))
+    if hit is not None and hit[0]() is project:
+        return hit[1]
+    index = _Index()
+    key = id(project)
+    _INDEXES[key] = (weakref.ref(project, lambda _ref: _INDEXES.pop(key, None)), index)
+    return index
+
+
+def note_clips(project: Project, track_id: str, gone: list[str], placed: list[Clip]) -> None:
+    """Tell the clip index what an edit changed on a track (core/edits calls this after each restore)."""
+    clips = _index(project).clips
+    for cid in gone:
+        clips.pop(cid, None)
+    for c in placed:
+        clips[c.id] = (track_id, c)
 
 
 def first_overlap(clips: list[Clip]) -> tuple[Clip, Clip] | None:

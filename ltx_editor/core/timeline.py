@@ -1,17 +1,20 @@
 """Timeline edits: pure, id-addressed functions that validate, apply, and return an undoable Edit.
 
 Each function changes copies of what it touches and swaps them into the project only after every check
-passed, so a refused edit (EditRefused) leaves the project exactly as it was. The Edit keeps the before
-and after state of what it touched (tracks, keyframes, markers) and restores either one exactly.
+passed, so a refused edit (EditRefused) leaves the project exactly as it was. The Edit (core/edits.Changes)
+keeps the before and after state of each clip, track, keyframe or marker it touched, and nothing else:
+untouched clips are shared, not copied, so an edit costs what it changes.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Literal
 
 from pydantic import ValidationError
 
+from .edits import Changes, ClipChanges, Edit, EntityChanges, entity_changes
 from .errors import EditRefused
 from .ids import new_id
 from .project import (
@@ -26,7 +29,6 @@ from .project import (
     Track,
     TrackKind,
     clip_problem,
-    first_overlap,
     media_length,
     placement_problem,
 )
@@ -37,134 +39,160 @@ __all__ = ["Edit", "add_track", "remove_track", "update_track", "append_clip", "
            "move_keyframe", "update_keyframe", "remove_keyframe", "add_marker", "move_marker", "update_marker",
            "remove_marker", "snap_frame"]
 
-
-# --- undo/redo ---------------------------------------------------------------------------------------
-def _copy_track(track: Track) -> Track:
-    # Clips hold only immutable scalars, so a shallow copy of each is a full copy.
-    return track.model_copy(update={"clips": [c.model_copy() for c in track.clips]})
+_START = attrgetter("start")
 
 
-@dataclass(frozen=True)
-class _State:
-    """What the touched parts of a project looked like at one moment (private copies)."""
+# --- drafts -------------------------------------------------------------------------------------------
+class _TrackDraft:
+    """A working copy of one track's clip list (a shallow copy: clips are shared until one is changed, then
+    that one is copied). Remembers each touched clip as it was, so the edit keeps only those."""
 
-    tracks: dict[str, Track]
-    order: tuple[str, ...] | None = None  # all track ids in order, when tracks were added/removed
-    keyframes: tuple[Keyframe, ...] | None = None
-    markers: tuple[Marker, ...] | None = None
+    def __init__(self, track: Track) -> None:
+        self.track = track
+        self.id, self.kind, self.name = track.id, track.kind, track.name
+        self.clips: list[Clip] = list(track.clips)  # sorted by start
+        self.before: dict[str, Clip | None] = {}  # touched clip id -> the clip before the edit (None: new here)
+        self.now: dict[str, Clip | None] = {}  # touched clip id -> the clip now (None: gone from here)
 
-    def apply(self, project: Project) -> None:
-        by_id = {t.id: t for t in project.tracks}
-        for tid, t in self.tracks.items():
-            by_id[tid] = _copy_track(t)
-        order = self.order if self.order is not None else [t.id for t in project.tracks]
-        project.tracks = [by_id[tid] for tid in order]
-        if self.keyframes is not None:
-            project.keyframes = [k.model_copy() for k in self.keyframes]
-        if self.markers is not None:
-            project.markers = [m.model_copy() for m in self.markers]
+    def _touch(self, old: Clip | None, new: Clip | None, cid: str) -> None:
+        if cid not in self.before:
+            self.before[cid] = old
+        self.now[cid] = new
 
+    def pop(self, clip_id: str, clip: Clip) -> Clip:
+        found = self.clips.pop(_position(self.clips, clip_id, clip.start))
+        self._touch(found, None, clip_id)
+        return found
 
-@dataclass
-class Edit:
-    """One applied edit: `undo(project)` and `redo(project)` restore the state before / after it."""
+    def add(self, clip: Clip) -> None:
+        self._touch(None, clip, clip.id)
+        insort(self.clips, clip, key=_START)
 
-    label: str
-    before: _State
-    after: _State
-    created: list[str] = field(default_factory=list)  # ids of new clips/tracks/keyframes/markers
-    affected: list[str] = field(default_factory=list)  # ids whose state changed
-    kinds: tuple[str, ...] = ("timeline",)  # what views need refreshing (see ui.document.EDIT_KINDS)
+    def change(self, clip: Clip, **update) -> Clip:
+        """Replace the clip by a changed copy (and keep the list sorted)."""
+        i = _position(self.clips, clip.id, clip.start)
+        old = self.clips[i]
+        changed = old.model_copy(update=update)
+        self._touch(old, changed, clip.id)
+        if "start" in update:
+            del self.clips[i]
+            insort(self.clips, changed, key=_START)
+        else:
+            self.clips[i] = changed
+        return changed
 
-    def undo(self, project: Project) -> None:
-        self.before.apply(project)
+    def shift_from(self, i: int, delta: int, amounts: list[int] | None = None) -> list[str]:
+        """Move every clip from position i on by delta frames (or amounts[k] for the k-th one); one slice
+        assignment, so the order is kept."""
+        moved, ids = [], []
+        for k, c in enumerate(self.clips[i:]):
+            step = delta if amounts is None else amounts[k]
+            if step:
+                new = c.model_copy(update={"start": c.start + step})
+                self._touch(c, new, c.id)
+                ids.append(c.id)
+                c = new
+            moved.append(c)
+        self.clips[i:] = moved
+        return ids
 
-    def redo(self, project: Project) -> None:
-        self.after.apply(project)
+    def first_at_or_after(self, frame: int) -> int:
+        return bisect_left(self.clips, frame, key=_START)
 
-    def merged_with(self, later: Edit) -> Edit:
-        """One edit doing this one then `later` (for a drag committed in several parts)."""
-        def first(a, b):
-            return a if a is not None else b
-
-        order = first(later.after.order, self.after.order)
-        after_tracks = {**self.after.tracks, **later.after.tracks}
-        if order is not None:  # tracks gone by the end need no after-state
-            after_tracks = {k: v for k, v in after_tracks.items() if k in order}
-        before = _State({**later.before.tracks, **self.before.tracks}, first(self.before.order, later.before.order),
-                        first(self.before.keyframes, later.before.keyframes),
-                        first(self.before.markers, later.before.markers))
-        after = _State(after_tracks, order, first(later.after.keyframes, self.after.keyframes),
-                       first(later.after.markers, self.after.markers))
-        return Edit(label=self.label, before=before, after=after,
-                    created=list(dict.fromkeys(self.created + later.created)),
-                    affected=list(dict.fromkeys(self.affected + later.affected)),
-                    kinds=tuple(dict.fromkeys(self.kinds + later.kinds)))
+    def changes(self) -> ClipChanges | None:
+        return ClipChanges(self.id, dict(self.before), dict(self.now)) if self.before else None
 
 
 class _Draft:
-    """Working copies of what an edit changes; checked, then committed in one go."""
+    """Working copies of what an edit changes; checked, then committed in one go as per-entity changes."""
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.tracks: dict[str, Track] = {}
-        self.order: list[str] | None = None
+        self.tracks: dict[str, _TrackDraft] = {}
+        self.new_tracks: dict[str, tuple[int, Track]] = {}  # created tracks, at their position
+        self.headers: dict[str, Track] = {}  # tracks whose own fields change
+        self.removed_tracks: list[str] = []
         self.keyframes: list[Keyframe] | None = None
         self.markers: list[Marker] | None = None
+        self.touched: dict[str, set[str]] = {"keyframes": set(), "markers": set()}
 
-    def track(self, track_id: str) -> Track:
+    def track(self, track_id: str) -> _TrackDraft:
         if track_id not in self.tracks:
             original = _track(self.project, track_id)
             if original.locked:
                 raise EditRefused(f"Track {_name(original)} is locked.", hint="Unlock it to edit its clips.")
-            self.tracks[track_id] = _copy_track(original)
+            self.tracks[track_id] = _TrackDraft(original)
         return self.tracks[track_id]
 
-    def keyframe_list(self) -> list[Keyframe]:
+    def keyframe_list(self, *ids: str) -> list[Keyframe]:
         if self.keyframes is None:
             self.keyframes = list(self.project.keyframes)
+        self.touched["keyframes"].update(ids)
         return self.keyframes
 
-    def marker_list(self) -> list[Marker]:
+    def marker_list(self, *ids: str) -> list[Marker]:
         if self.markers is None:
             self.markers = list(self.project.markers)
+        self.touched["markers"].update(ids)
         return self.markers
 
     def commit(self, label: str, *, created: Iterable[str] = (), affected: Iterable[str] = (),
-               kinds: tuple[str, ...] = ("clips", "timeline")) -> Edit:
-        assets = {a.id: a for a in self.project.assets}
+               kinds: tuple[str, ...] = ("clips", "timeline")) -> Changes:
+        p = self.project
         for t in self.tracks.values():
-            _check_track(t, assets)
+            _check_track(t, p)
         if self.keyframes is not None:
             _check_unique_frames(self.keyframes, "keyframes")
         if self.markers is not None:
             self.markers.sort(key=lambda m: m.frame)
-        p = self.project
-        originals = {t.id: t for t in p.tracks}
-        reorder = self.order is not None
-        before = _State(
-            tracks={tid: _copy_track(originals[tid]) for tid in self.tracks if tid in originals},
-            order=tuple(t.id for t in p.tracks) if reorder else None,
-            keyframes=tuple(k.model_copy() for k in p.keyframes) if self.keyframes is not None else None,
-            markers=tuple(m.model_copy() for m in p.markers) if self.markers is not None else None)
-        after = _State(
-            tracks={tid: t for tid, t in self.tracks.items() if not reorder or tid in self.order},
-            order=tuple(self.order) if reorder else None,
-            keyframes=tuple(self.keyframes) if self.keyframes is not None else None,
-            markers=tuple(self.markers) if self.markers is not None else None)
-        after.apply(p)
-        return Edit(label=label, before=before, after=after, created=list(created),
-                    affected=list(dict.fromkeys(affected)), kinds=kinds)
+        steps: list = []
+        if self.new_tracks:
+            steps.append(EntityChanges("tracks", dict.fromkeys(self.new_tracks), dict(self.new_tracks)))
+        for tid, header in self.headers.items():
+            i = _track_position(p, tid)
+            steps.append(EntityChanges("tracks", {tid: (i, p.tracks[i])}, {tid: (i, header)}))
+        steps.extend(ch for t in self.tracks.values() if (ch := t.changes()) is not None)
+        for tid in self.removed_tracks:
+            track = _track(p, tid)
+            if track.clips:
+                steps.append(ClipChanges(tid, {c.id: c for c in track.clips}, dict.fromkeys(c.id for c in track.clips)))
+            steps.append(EntityChanges("tracks", {tid: (_track_position(p, tid), track)}, {tid: None}))
+        for name, items in (("keyframes", self.keyframes), ("markers", self.markers)):
+            if items is not None:
+                steps.append(entity_changes(name, getattr(p, name), items, self.touched[name]))
+        edit = Changes(label, steps, created=list(created), affected=list(dict.fromkeys(affected)), kinds=kinds)
+        edit.apply(p)
+        return edit
 
 
 # --- checks --------------------------------------------------------------------------------------------
-def _name(thing: Track | Clip) -> str:
+def _name(thing: Track | Clip | _TrackDraft) -> str:
     return repr(thing.name or thing.id)
 
 
-def _check_track(track: Track, assets: dict[str, Asset]) -> None:
-    track.clips.sort(key=lambda c: c.start)
-    for c in track.clips:
+class _Assets:
+    """The project's assets by id, for clip_problem (looked up through the project's index, not copied)."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+
+    def get(self, asset_id: str) -> Asset | None:
+        try:
+            return self.project.asset(asset_id)
+        except KeyError:
+            return None
+
+
+def _check_track(draft: _TrackDraft, project: Project) -> None:
+    """Check the clips this edit touched (the others were valid and have not moved): each one's own rules,
+    then that it overlaps neither neighbour."""
+    clips = draft.clips
+    assets = _Assets(project)
+    overlaps = []
+    for cid, c in draft.now.items():
+        if c is None:
+            continue  # removed
+        i = _position(clips, cid, c.start)
         if c.start < 0:
             raise EditRefused(f"Clip {_name(c)} would start before the beginning of the timeline.")
         if c.start > MAX_FRAME:
@@ -173,14 +201,17 @@ def _check_track(track: Track, assets: dict[str, Asset]) -> None:
             raise EditRefused(f"Clip {_name(c)} would begin before the first frame of its media.")
         if c.out_frame - c.in_frame < 1:
             raise EditRefused(f"Clip {_name(c)} would be shorter than one frame.")
-        problem = clip_problem(track, c, assets)
+        problem = clip_problem(draft.track, c, assets)
         if problem:
             raise EditRefused(problem[0].upper() + problem[1:] + ".")
-    overlap = first_overlap(track.clips)
-    if overlap:
-        a, b = overlap
-        raise EditRefused(f"Clips {_name(a)} and {_name(b)} would overlap on track {_name(track)}.",
-                          hint="Move or trim one of them, or use a ripple edit.")
+        if i > 0 and clips[i - 1].end > c.start:
+            overlaps.append(i - 1)
+        if i + 1 < len(clips) and c.end > clips[i + 1].start:
+            overlaps.append(i)
+    if overlaps:
+        i = min(overlaps)
+        raise EditRefused(f"Clips {_name(clips[i])} and {_name(clips[i + 1])} would overlap on track "
+                          f"{_name(draft)}.", hint="Move or trim one of them, or use a ripple edit.")
 
 
 def _check_unique_frames(items: list[Keyframe], what: str) -> None:
@@ -205,6 +236,10 @@ def _track(project: Project, track_id: str) -> Track:
         raise EditRefused(f"There is no track {track_id!r}.") from None
 
 
+def _track_position(project: Project, track_id: str) -> int:
+    return next(i for i, t in enumerate(project.tracks) if t.id == track_id)
+
+
 def _find_clip(project: Project, clip_id: str) -> tuple[Track, Clip]:
     try:
         return project.find_clip(clip_id)
@@ -220,21 +255,22 @@ def _asset_take(project: Project, asset_id: str, take_id: str | None) -> tuple[A
         raise EditRefused(f"Cannot use that media: {e.args[0]}.") from None
 
 
-def _clip_in(track: Track, clip_id: str) -> Clip:
-    return next(c for c in track.clips if c.id == clip_id)
+def _position(clips: list[Clip], clip_id: str, start: int) -> int:
+    """Where the clip with this id sits in a start-sorted list (found by its start, else by a scan)."""
+    i = bisect_left(clips, start, key=_START)
+    while i < len(clips) and clips[i].start == start:
+        if clips[i].id == clip_id:
+            return i
+        i += 1
+    return next(i for i, c in enumerate(clips) if c.id == clip_id)
 
 
-def _pop_clip(track: Track, clip_id: str) -> Clip:
-    clip = _clip_in(track, clip_id)
-    track.clips.remove(clip)
-    return clip
-
-
-def _split(clip: Clip, frame: int) -> Clip:
-    """Cut `clip` at timeline `frame`: it keeps the head; the returned new clip is the tail."""
+def _split(track: _TrackDraft, clip: Clip, frame: int) -> Clip:
+    """Cut `clip` at timeline `frame`: it keeps the head; the returned new clip (the tail) is on the track."""
     offset = frame - clip.start
     tail = clip.model_copy(update={"id": new_id("clip"), "start": frame, "in_frame": clip.in_frame + offset})
-    clip.out_frame = clip.in_frame + offset
+    track.change(clip, out_frame=clip.in_frame + offset)
+    track.add(tail)
     return tail
 
 
@@ -251,16 +287,14 @@ def add_track(project: Project, kind: TrackKind, name: str | None = None, index:
         raise EditRefused(f"Track position {index} is outside 0-{len(order)}.")
     track = Track(id=new_id("track"), kind=kind, name=name or f"{'V' if kind == 'video' else 'A'}{len(same) + 1}")
     d = _Draft(project)
-    order.insert(index, track.id)
-    d.order = order
-    d.tracks[track.id] = track
+    d.new_tracks[track.id] = (index, track)
     return d.commit(f"Add track {track.name}", created=[track.id], affected=[track.id], kinds=("tracks", "timeline"))
 
 
 def remove_track(project: Project, track_id: str) -> Edit:
     d = _Draft(project)
-    track = d.track(track_id)
-    d.order = [t.id for t in project.tracks if t.id != track_id]
+    track = d.track(track_id).track
+    d.removed_tracks.append(track_id)
     return d.commit(f"Remove track {track.name}", affected=[track_id, *(c.id for c in track.clips)],
                     kinds=("tracks", "clips", "timeline"))
 
@@ -272,13 +306,13 @@ def update_track(project: Project, track_id: str, *, name: str | None = None, lo
     changes = {k: v for k, v in {"name": name, "locked": locked, "muted": muted, "hidden": hidden}.items()
                if v is not None}
     d = _Draft(project)
-    d.tracks[track_id] = _copy_track(original).model_copy(update=changes)
+    d.headers[track_id] = original.model_copy(update=changes)
     return d.commit(f"Change track {original.name}", affected=[track_id], kinds=("tracks", "timeline"))
 
 
 # --- clips ---------------------------------------------------------------------------------------------
-def _new_clip(project: Project, track: Track, asset_id: str, take_id: str | None, start: int, in_frame: int,
-              out_frame: int | None) -> Clip:
+def _new_clip(project: Project, track: _TrackDraft, asset_id: str, take_id: str | None, start: int,
+              in_frame: int, out_frame: int | None) -> Clip:
     asset, take = _asset_take(project, asset_id, take_id)
     problem = placement_problem(track.kind, asset, take)
     if problem:
@@ -298,9 +332,9 @@ def append_clip(project: Project, track_id: str, asset_id: str, take_id: str | N
     """Put a clip of the asset (its active take by default, all of it by default) after the track's end."""
     d = _Draft(project)
     track = d.track(track_id)
-    start = max((c.end for c in track.clips), default=0)
+    start = track.clips[-1].end if track.clips else 0
     clip = _new_clip(project, track, asset_id, take_id, start, in_frame, out_frame)
-    track.clips.append(clip)
+    track.add(clip)
     return d.commit(f"Add {clip.name or 'clip'}", created=[clip.id], affected=[clip.id, track_id])
 
 
@@ -312,18 +346,15 @@ def insert_clip(project: Project, track_id: str, asset_id: str, start: int, *, t
     track = d.track(track_id)
     clip = _new_clip(project, track, asset_id, take_id, start, in_frame, out_frame)
     created = [clip.id]
+    shifted: list[str] = []
     if ripple:
-        for c in list(track.clips):
-            if c.start < start < c.end:
-                tail = _split(c, start)
-                track.clips.append(tail)
-                created.append(tail.id)
-        for c in track.clips:
-            if c.start >= start:
-                c.start += clip.duration
-    track.clips.append(clip)
+        i = track.first_at_or_after(start)
+        if i > 0 and track.clips[i - 1].start < start < track.clips[i - 1].end:
+            created.append(_split(track, track.clips[i - 1], start).id)
+        shifted = track.shift_from(track.first_at_or_after(start), clip.duration)
+    track.add(clip)
     return d.commit(f"Insert {clip.name or 'clip'}", created=created,
-                    affected=[*created, *(c.id for c in track.clips), track_id])
+                    affected=[*created, *shifted, track_id])
 
 
 def move_clip(project: Project, clip_id: str, track_id: str | None, start: int, snap: int = 0,
@@ -334,10 +365,9 @@ def move_clip(project: Project, clip_id: str, track_id: str | None, start: int, 
     if snap > 0:
         start = snap_span(project, start, clip.duration, snap, exclude_ids={clip_id}, playhead=playhead)
     d = _Draft(project)
-    moving = _pop_clip(d.track(src.id), clip_id)
-    moving.start = start
+    d.track(src.id).pop(clip_id, clip)
     dst = d.track(track_id or src.id)
-    dst.clips.append(moving)
+    dst.add(clip.model_copy(update={"start": start}))
     return d.commit(f"Move {clip.name or 'clip'}", affected=[clip_id, src.id, dst.id])
 
 
@@ -349,31 +379,29 @@ def move_clips(project: Project, clip_ids: Iterable[str], delta_frames: int, tra
     d = _Draft(project)
     moves = []
     for cid in ids:
-        src, _ = _find_clip(project, cid)
+        src, clip = _find_clip(project, cid)
         same = project.tracks_of_kind(src.kind)
         to = [t.id for t in same].index(src.id) + track_delta
         if not 0 <= to < len(same):
             raise EditRefused(f"There is no {src.kind} track there to move the clips to.")
-        moves.append((_pop_clip(d.track(src.id), cid), same[to].id))
+        moves.append((d.track(src.id).pop(cid, clip), same[to].id))
     for clip, dst_id in moves:
-        clip.start += delta_frames
-        d.track(dst_id).clips.append(clip)
+        d.track(dst_id).add(clip.model_copy(update={"start": clip.start + delta_frames}))
     return d.commit(f"Move {len(ids)} clips" if len(ids) > 1 else "Move clip",
                     affected=[*ids, *d.tracks])
 
 
 def trim_clip(project: Project, clip_id: str, edge: Literal["in", "out"], frame: int) -> Edit:
     """Move the clip's in edge or out edge to timeline `frame` (the other edge stays put on the timeline)."""
-    src, _ = _find_clip(project, clip_id)
+    src, clip = _find_clip(project, clip_id)
     d = _Draft(project)
-    clip = _clip_in(d.track(src.id), clip_id)
+    track = d.track(src.id)
     if edge == "in":
         if frame < clip.start - clip.in_frame:
             raise EditRefused(f"Clip {_name(clip)} cannot start earlier: that is the first frame of its media.")
-        clip.in_frame += frame - clip.start
-        clip.start = frame
+        track.change(clip, in_frame=clip.in_frame + frame - clip.start, start=frame)
     elif edge == "out":
-        clip.out_frame = clip.in_frame + frame - clip.start
+        track.change(clip, out_frame=clip.in_frame + frame - clip.start)
     else:
         raise EditRefused(f"Unknown clip edge {edge!r}; use 'in' or 'out'.")
     return d.commit(f"Trim {clip.name or 'clip'}", affected=[clip_id, src.id])
@@ -382,7 +410,7 @@ def trim_clip(project: Project, clip_id: str, edge: Literal["in", "out"], frame:
 def trim_limits(project: Project, clip_id: str, edge: Literal["in", "out"]) -> tuple[int, int]:
     """The timeline frames (inclusive) the given edge may be trimmed to: neighbours, media length, 1 frame."""
     track, clip = _find_clip(project, clip_id)
-    i = track.clips.index(clip)
+    i = _position(track.clips, clip_id, clip.start)
     if edge == "in":
         prev_end = track.clips[i - 1].end if i > 0 else 0
         return max(prev_end, clip.start - clip.in_frame), clip.end - 1
@@ -400,9 +428,7 @@ def split_clip(project: Project, clip_id: str, frame: int) -> Edit:
         raise EditRefused(f"The split point must be inside clip {_name(original)} "
                           f"(frames {original.start + 1}-{original.end - 1}).")
     d = _Draft(project)
-    track = d.track(src.id)
-    tail = _split(_clip_in(track, clip_id), frame)
-    track.clips.append(tail)
+    tail = _split(d.track(src.id), original, frame)
     return d.commit(f"Split {original.name or 'clip'}", created=[tail.id], affected=[clip_id, tail.id, src.id])
 
 
@@ -414,41 +440,52 @@ def delete_clips(project: Project, clip_ids: Iterable[str], ripple: bool = False
     d = _Draft(project)
     removed: dict[str, list[Clip]] = {}
     for cid in ids:
-        src, _ = _find_clip(project, cid)
-        removed.setdefault(src.id, []).append(_pop_clip(d.track(src.id), cid))
+        src, clip = _find_clip(project, cid)
+        removed.setdefault(src.id, []).append(d.track(src.id).pop(cid, clip))
     shifted: list[str] = []
     if ripple:
         for track_id, gone in removed.items():
-            track = d.tracks[track_id]
-            # Latest gap first: each later clip moves left by the length of every deleted clip before it.
-            for r in sorted(gone, key=lambda c: c.start, reverse=True):
-                for c in track.clips:
-                    if c.start >= r.end:
-                        c.start -= r.duration
-                        shifted.append(c.id)
+            shifted += _close_gaps(d.tracks[track_id], gone)
     label = ("Ripple delete" if ripple else "Delete") + (f" {len(ids)} clips" if len(ids) > 1 else " clip")
     return d.commit(label, affected=[*ids, *shifted, *removed])
 
 
+def _close_gaps(track: _TrackDraft, gone: list[Clip]) -> list[str]:
+    """Each clip after a deleted one moves left by the length of every deleted clip that ended before it."""
+    gone = sorted(gone, key=lambda c: c.end)
+    i = track.first_at_or_after(gone[0].end)
+    amounts, shift, g = [], 0, 0
+    for c in track.clips[i:]:
+        while g < len(gone) and gone[g].end <= c.start:
+            shift += gone[g].duration
+            g += 1
+        amounts.append(-shift)
+    return track.shift_from(i, 0, amounts)
+
+
 def set_clip_take(project: Project, clip_id: str, take_id: str) -> Edit:
     """Show another take of the clip's asset; a shorter take shortens the clip rather than failing."""
-    src, original = _find_clip(project, clip_id)
-    asset, take = _asset_take(project, original.asset_id, take_id)
+    src, clip = _find_clip(project, clip_id)
+    asset, take = _asset_take(project, clip.asset_id, take_id)
     d = _Draft(project)
-    clip = _clip_in(d.track(src.id), clip_id)
-    clip.take_id = take.id
+    update: dict[str, object] = {"take_id": take.id}
     length = media_length(asset, take)
     if length is not None and clip.out_frame > length:
         if clip.in_frame >= length:
             raise EditRefused(f"Take {take.id!r} has only {length} frames; the clip starts at frame "
                               f"{clip.in_frame} of its media.")
-        clip.out_frame = length
+        update["out_frame"] = length
+    d.track(src.id).change(clip, **update)
     return d.commit("Switch take", affected=[clip_id, src.id])
 
 
 # --- keyframes -----------------------------------------------------------------------------------------
 def _replace(items: list, old, new) -> None:
-    items[items.index(old)] = new
+    items[next(i for i, x in enumerate(items) if x is old)] = new
+
+
+def _remove(items: list, old) -> None:
+    del items[next(i for i, x in enumerate(items) if x is old)]
 
 
 def _keyframe(project: Project, keyframe_id: str) -> Keyframe:
@@ -470,7 +507,7 @@ def add_keyframe(project: Project, frame: int, image: str, strength: float = 1.0
     kf = _valid(Keyframe, {"id": new_id("kf"), "frame": frame, "image": image, "strength": strength,
                            "prompt": prompt})
     d = _Draft(project)
-    d.keyframe_list().append(kf)
+    d.keyframe_list(kf.id).append(kf)
     return d.commit("Add keyframe", created=[kf.id], affected=[kf.id], kinds=("keyframes", "timeline"))
 
 
@@ -485,7 +522,7 @@ def update_keyframe(project: Project, keyframe_id: str, *, frame: int | None = N
                if v is not None}
     new = _valid(Keyframe, {**old.model_dump(), **changes})
     d = _Draft(project)
-    _replace(d.keyframe_list(), old, new)
+    _replace(d.keyframe_list(keyframe_id), old, new)
     label = "Move keyframe" if set(changes) == {"frame"} else "Change keyframe"
     return d.commit(label, affected=[keyframe_id], kinds=("keyframes", "timeline"))
 
@@ -493,7 +530,7 @@ def update_keyframe(project: Project, keyframe_id: str, *, frame: int | None = N
 def remove_keyframe(project: Project, keyframe_id: str) -> Edit:
     old = _keyframe(project, keyframe_id)
     d = _Draft(project)
-    d.keyframe_list().remove(old)
+    _remove(d.keyframe_list(keyframe_id), old)
     return d.commit("Remove keyframe", affected=[keyframe_id], kinds=("keyframes", "timeline"))
 
 
@@ -508,7 +545,7 @@ def _marker(project: Project, marker_id: str) -> Marker:
 def add_marker(project: Project, frame: int, name: str = "", color: str = "#f5c542") -> Edit:
     marker = _valid(Marker, {"id": new_id("marker"), "frame": frame, "name": name, "color": color})
     d = _Draft(project)
-    d.marker_list().append(marker)
+    d.marker_list(marker.id).append(marker)
     return d.commit("Add marker", created=[marker.id], affected=[marker.id], kinds=("markers", "timeline"))
 
 
@@ -522,7 +559,7 @@ def update_marker(project: Project, marker_id: str, *, frame: int | None = None,
     changes = {k: v for k, v in {"frame": frame, "name": name, "color": color}.items() if v is not None}
     new = _valid(Marker, {**old.model_dump(), **changes})
     d = _Draft(project)
-    _replace(d.marker_list(), old, new)
+    _replace(d.marker_list(marker_id), old, new)
     label = "Move marker" if set(changes) == {"frame"} else "Change marker"
     return d.commit(label, affected=[marker_id], kinds=("markers", "timeline"))
 
@@ -530,5 +567,5 @@ def update_marker(project: Project, marker_id: str, *, frame: int | None = None,
 def remove_marker(project: Project, marker_id: str) -> Edit:
     old = _marker(project, marker_id)
     d = _Draft(project)
-    d.marker_list().remove(old)
+    _remove(d.marker_list(marker_id), old)
     return d.commit("Remove marker", affected=[marker_id], kinds=("markers", "timeline"))
