@@ -2,10 +2,11 @@
 
     ltx-editor [PROJECT.ltxproj]               open the editor (on a project)
     ltx-editor info PROJECT [--json]           tracks, clips, duration, missing media, spend
-    ltx-editor render PROJECT -o OUT.mp4       render the timeline, with a progress bar on stderr
+    ltx-editor render PROJECT -o OUT.mp4 [--yes]  render the timeline, with a progress bar on stderr
     ltx-editor generate ...                    one generation (see `ltx-editor generate --help`)
 
-Errors print their message and hint and exit 1: never a traceback.
+Errors print their message and hint and exit 1: never a traceback. Text from a project (names, paths) is
+printed with its control characters escaped, so a hostile name cannot drive the terminal.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 
 from ltx_editor.core.errors import LtxEditorError
+from ltx_editor.core.safe_text import for_terminal
 
 COMMANDS = ("info", "render", "generate")
 
@@ -49,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("project")
     render.add_argument("-o", "--output", required=True, help="the MP4 to write")
     render.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    render.add_argument("-y", "--yes", action="store_true",
+                        help="render even when the timeline is past a sanity limit (e.g. longer than 2 hours)")
     sub.add_parser("generate", help="generate one clip (ltx-editor generate --help)", add_help=False)
     return p
 
@@ -61,9 +65,10 @@ def _headless(args: list[str]) -> int:
     try:
         if ns.command == "info":
             return _info(Path(ns.project), as_json=ns.json)
-        return _render(Path(ns.project), Path(ns.output), quiet=ns.quiet)
+        return _render(Path(ns.project), Path(ns.output), quiet=ns.quiet, yes=ns.yes)
     except LtxEditorError as exc:
-        print(f"error: {exc.message}" + (f"\n  {exc.hint}" if exc.hint else ""), file=sys.stderr)
+        print(f"error: {for_terminal(exc.message)}" + (f"\n  {for_terminal(exc.hint)}" if exc.hint else ""),
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\ncancelled", file=sys.stderr)
@@ -103,24 +108,35 @@ def _info(project_path: Path, *, as_json: bool) -> int:
     if as_json:
         print(json.dumps(d, indent=2))
         return 0
-    s = d["settings"]
-    print(f"{d['name']}  ({d['file']})")
+    s, safe = d["settings"], for_terminal  # names and paths come from the file: escape control characters
+    print(f"{safe(d['name'])}  ({safe(d['file'])})")
     print(f"  {s['width']}x{s['height']} at {s['fps']:g} fps; duration {_clock(d['duration_s'])} "
           f"({d['duration_frames']} frames)")
     print(f"  {d['assets']} assets in the bin, {d['clips']} clips on {len(d['tracks'])} tracks")
     for t in d["tracks"]:
         flags = ", ".join(f for f in ("muted", "hidden", "locked") if t[f])
-        print(f"    {t['kind']:<5} {t['name'] or t['id']:<16} {t['clips']:>4} clips, ends at frame {t['end_frame']}"
+        print(f"    {t['kind']:<5} {safe(t['name'] or t['id']):<16} {t['clips']:>4} clips, ends at frame {t['end_frame']}"
               + (f"  [{flags}]" if flags else ""))
     budget = f" of a {d['budget_usd']:.2f} USD budget" if d["budget_usd"] is not None else ""
     print(f"  spent {d['spent_usd']:.2f} USD{budget} on generation; {d['jobs']} jobs in the queue")
     if d["missing_media"]:
         print(f"  missing media ({len(d['missing_media'])}):")
         for m in d["missing_media"]:
-            print(f"    {m}")
+            print(f"    {safe(m)}")
     else:
         print("  no missing media")
     return 0
+
+
+def _ask(question: str) -> bool:
+    """A yes/no question on the terminal; False without one (a script must pass --yes)."""
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return False
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    try:
+        return input().strip().lower() in ("y", "yes")
+    except EOFError:
+        return False
 
 
 def _clock(seconds: float) -> str:
@@ -152,14 +168,20 @@ class ProgressBar:
         print(file=sys.stderr, flush=True)
 
 
-def _render(project_path: Path, out: Path, *, quiet: bool) -> int:
+def _render(project_path: Path, out: Path, *, quiet: bool, yes: bool = False) -> int:
     from ltx_editor.core.errors import MediaError
     from ltx_editor.core.export import export_timeline
+    from ltx_editor.core.limits import export_question, require_confirmation
+    from ltx_editor.core.output_guard import check_export_target
     from ltx_editor.core.project_io import load_project
 
     if out.suffix.lower() != ".mp4":
         raise MediaError(f"{out.name} is not an .mp4 file name.", hint="Name the output something.mp4.")
     loaded = load_project(project_path)
+    check_export_target(loaded.project, loaded.path, out)  # before any question: a refusal needs no answer
+    question = export_question(loaded.project)
+    require_confirmation(question, yes or (question is not None and _ask(question)),
+                         how="Run again with --yes to render it anyway, or shorten the timeline.")
     bar = None if quiet else ProgressBar()
     try:  # Ctrl-C interrupts the wait: the export kills ffmpeg and removes its temp file on the way out
         written = export_timeline(loaded.project, loaded.path, out, progress=bar)

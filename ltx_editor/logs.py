@@ -1,4 +1,5 @@
-"""The editor's log: a rotating file in the user's log folder, warnings on stderr, API keys always redacted.
+"""The editor's log: a rotating file in the user's log folder, warnings on stderr, API keys always redacted,
+control characters from untrusted text (names, prompts, service replies) escaped.
 
 Qt-free, so the GUI and the headless commands set it up the same way.
 """
@@ -10,9 +11,18 @@ from pathlib import Path
 
 from platformdirs import user_log_dir
 
+from ltx_editor.core.safe_text import for_log
 from ltx_editor.generation.secrets import install_log_redaction
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class SafeFormatter(logging.Formatter):
+    """A record as one entry that a terminal shows as text: ESC, BEL, C1 and CR escaped, and every line
+    after the first indented, so a hostile name can neither drive the terminal nor forge a log line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return for_log(super().format(record))
 
 
 def log_dir() -> Path:
@@ -31,11 +41,11 @@ def setup_logging(level: int = logging.INFO, folder: Path | None = None) -> Path
     if not any(getattr(h, "baseFilename", None) == str(log_file) for h in root.handlers):
         to_file = logging.handlers.RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3,
                                                        encoding="utf-8")
-        to_file.setFormatter(logging.Formatter(LOG_FORMAT))
+        to_file.setFormatter(SafeFormatter(LOG_FORMAT))
         to_file.setLevel(level)
         to_stderr = logging.StreamHandler()
         to_stderr.setLevel(logging.WARNING)
-        to_stderr.setFormatter(logging.Formatter(LOG_FORMAT))
+        to_stderr.setFormatter(SafeFormatter(LOG_FORMAT))
         root.addHandler(to_file)
         root.addHandler(to_stderr)
     install_log_redaction()

@@ -16,6 +16,7 @@ from .errors import ExportCancelled, MediaError
 from .export_graph import Command, Encoding, build
 from .export_plan import ExportPlan, plan_export
 from .media import MediaInfo, probe_many
+from .output_guard import check_export_target
 from .project import Project
 
 INLINE_GRAPH_CHARS = 24_000  # below Windows' 32 K command-line limit, with room for the inputs
@@ -40,6 +41,7 @@ def export_timeline(project: Project, project_path: str | Path, out: str | Path,
     out = Path(out)
     if cancel is not None and cancel.is_set():
         raise ExportCancelled("The export was cancelled.")
+    check_export_target(project, project_path, out)  # never replace a source or the project file
     plan, command = prepare(project, project_path, encoding)
     ffmpeg.remove_stale_temps(out)  # what an export killed with the editor left (its ffmpeg dies on SIGPIPE)
     try:

@@ -59,12 +59,19 @@ def copy_span(piece: VideoPiece, info: MediaInfo) -> bool:
     return end == info.frame_count or (not info.reordered and end < info.frame_count)
 
 
+def concat_safe(path: Path) -> bool:
+    """The concat demuxer reads its list line by line, so no quoting keeps a line break (CR or LF) inside a
+    name: such a name could add directives of its own. Those pieces are encoded, their names passed as
+    plain arguments instead."""
+    return not any(c in str(path) for c in "\n\r")
+
+
 def can_copy_video(plan: ExportPlan, infos: dict[Path, MediaInfo]) -> bool:
     """Every frame comes from a copyable span of a clip already at the project's size, rate and codec."""
     rate = fps_fraction(plan.fps)
     first: MediaInfo | None = None
     for piece in plan.video:
-        if piece.path is None or piece.still or not copy_span(piece, infos[piece.path]):
+        if piece.path is None or piece.still or not concat_safe(piece.path) or not copy_span(piece, infos[piece.path]):
             return False
         info = infos[piece.path]
         v = info.video

@@ -20,6 +20,7 @@ from .errors import MediaError
 from .ids import new_id
 from .project import Asset, Project, Take
 from .project_io import resolve_media, store_path
+from .safe_files import check_regular
 
 IMAGE_FORMATS = ("image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe", "jpegxl_pipe",
                  "qoi_pipe", "pgm_pipe", "ppm_pipe")
@@ -150,11 +151,10 @@ def count_video_frames(path: str | Path) -> int:
 
 
 def _check_file(path: Path) -> None:
-    if not path.exists():
+    # Only regular files reach ffmpeg: it would wait forever on a FIFO and read /dev/zero without end.
+    if not os.path.lexists(path):
         raise MediaError(f"{path} does not exist.", hint="It may have been moved or deleted; relink it.")
-    if not path.is_file():
-        raise MediaError(f"{path} is not a file.")
-    if path.stat().st_size == 0:
+    if check_regular(path, what="media file").st_size == 0:
         raise MediaError(f"{path.name} is empty (0 bytes).", hint="The file was not written completely.")
 
 

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from .errors import MediaError, ProjectFileError
 from .migrations import migrate
 from .project import SCHEMA_VERSION, Project, Take
+from .safe_files import read_bytes
 
 PROJECT_SUFFIX = ".ltxproj"
 MAX_FILE_BYTES = 256 * 1024 * 1024  # far beyond any real project; refuses to slurp a wrong, huge file
@@ -108,17 +109,8 @@ def load_project(path: str | Path, *, recover: bool = False) -> LoadedProject:
 
 def _parse(source: Path) -> dict:
     name = source.name
-    try:
-        with open(source, "rb") as f:
-            if os.fstat(f.fileno()).st_size > MAX_FILE_BYTES:
-                raise ProjectFileError(f"{name} is too large to be a project file.")
-            raw = f.read()
-    except FileNotFoundError:
-        raise ProjectFileError(f"The project file {source} does not exist.") from None
-    except IsADirectoryError:
-        raise ProjectFileError(f"{source} is a folder, not a project file.") from None
-    except OSError as e:
-        raise ProjectFileError(f"Could not read {source}: {e.strerror or e}.") from e
+    # Only a regular file, checked on the open descriptor: a FIFO, /dev/zero or a folder is refused at once.
+    raw = read_bytes(source, what="project file", max_bytes=MAX_FILE_BYTES, error=ProjectFileError)
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
     try:

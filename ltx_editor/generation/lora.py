@@ -11,6 +11,7 @@ import struct
 from pathlib import Path
 from typing import Any
 
+from ltx_editor.core.safe_files import open_regular
 from ltx_editor.core.settings import LoraSpec
 
 from .errors import InvalidRequest
@@ -27,12 +28,12 @@ def check_lora_file(path: str | Path) -> Path:
     if path.suffix.lower() in PICKLE_SUFFIXES:
         raise InvalidRequest(f"{path.name} is a pickle file: pickles can run code on your computer when loaded, "
                              "so LTX Editor only loads LoRAs in .safetensors format.", hint=_PICKLE_HINT)
-    if not path.is_file():
+    if not path.exists():
         raise InvalidRequest(f"The LoRA {path} does not exist.", hint="Pick the LoRA file again.")
     if path.suffix.lower() != ".safetensors":
         raise InvalidRequest(f"{path.name} is not a .safetensors LoRA.", hint=_PICKLE_HINT)
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path, what="LoRA", error=InvalidRequest) as fh:
             (size,) = struct.unpack("<Q", fh.read(8))
             if not 2 <= size <= min(_MAX_HEADER, path.stat().st_size - 8):
                 raise ValueError("bad header size")

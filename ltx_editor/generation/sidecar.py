@@ -17,6 +17,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ltx_editor.core.safe_files import RECIPE_MAX_BYTES, read_text
+
 from .errors import InvalidRequest
 from .hashing import file_sha256
 from .request import GenerationRequest, GenerationResult
@@ -92,9 +94,11 @@ def write_sidecar(result: GenerationResult, request: GenerationRequest, path: st
 
 def read_sidecar(path: str | Path) -> dict[str, Any]:
     path = Path(path)
+    # Only a regular file of sane size: a FIFO or /dev/zero named as a recipe must not hang or fill memory.
+    text = read_text(path, what="recipe", max_bytes=RECIPE_MAX_BYTES, error=InvalidRequest)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(text)
+    except (RecursionError, ValueError) as exc:
         raise InvalidRequest(f"Cannot read the recipe {path.name}: {exc}",
                              hint="Pick the .json file written beside a generated clip.") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:

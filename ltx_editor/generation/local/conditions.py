@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from ltx_editor.core.safe_files import IMAGE_MAX_BYTES, check_regular, open_regular
+
 from ..errors import InvalidRequest
 from ..request import Condition
 
@@ -24,10 +26,9 @@ def aligned_length(count: int, temporal_ratio: int = 8) -> int:
 
 def load_image(path: str | Path) -> Image.Image:
     try:
-        with Image.open(path) as img:
+        with open_regular(path, what="image", max_bytes=IMAGE_MAX_BYTES, error=InvalidRequest) as f, \
+                Image.open(f) as img:
             return img.convert("RGB")
-    except FileNotFoundError:
-        raise InvalidRequest(f"The image {path} does not exist.", hint="Pick the image again.") from None
     except (UnidentifiedImageError, OSError) as exc:
         raise InvalidRequest(f"Cannot read the image {Path(path).name}: {exc}",
                              hint="Use a PNG, JPEG or WebP image.") from None
@@ -36,6 +37,7 @@ def load_image(path: str | Path) -> Image.Image:
 def count_frames(path: str | Path) -> int:
     from imageio_ffmpeg import count_frames_and_secs
 
+    check_regular(path, what="video", error=InvalidRequest)  # ffmpeg would wait forever on a FIFO
     try:
         return int(count_frames_and_secs(str(path))[0])
     except (OSError, RuntimeError) as exc:
@@ -47,8 +49,7 @@ def load_video_frames(path: str | Path, which: str = "all", count: int | None = 
     from imageio_ffmpeg import read_frames
 
     path = Path(path)
-    if not path.is_file():
-        raise InvalidRequest(f"The video {path} does not exist.", hint="Pick the clip again.")
+    check_regular(path, what="video", error=InvalidRequest)
     keep: deque[np.ndarray] = deque(maxlen=count if which == "last" else None)
     try:
         gen = read_frames(str(path))
