@@ -1,64 +1,25 @@
 """Placing generated clips: ripple or overwrite a range of a track, several timeline edits as one undo step.
 
 Built only from core/timeline's public edits, so every check (locked tracks, overlaps, media length) is
-theirs. `compose` runs steps in order; when one is refused it undoes the ones already applied, so the
-project is left exactly as it was.
+theirs. `compose` (core/edits) runs steps in order; when one is refused it undoes the ones already applied,
+so the project is left exactly as it was.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, Literal
 
 from . import timeline as tl
+from .edits import Group, combine, compose
 from .errors import EditRefused
 from .project import Project
+
+__all__ = ["CompositeEdit", "Placement", "clear_range", "combine", "compose", "place_clip"]
 
 Placement = Literal["ripple", "overwrite"]
 
 
-@dataclass
-class CompositeEdit:
-    """Several applied edits as one: undo in reverse order, redo in order."""
-
-    label: str
-    parts: list[Any]
-    created: list[str] = field(default_factory=list)
-    affected: list[str] = field(default_factory=list)
-    kinds: tuple[str, ...] = ("clips", "timeline")
-    primary: str | None = None  # the clip this edit is about (place_clip: the placed clip)
-
-    def undo(self, project: Project) -> None:
-        for part in reversed(self.parts):
-            part.undo(project)
-
-    def redo(self, project: Project) -> None:
-        for part in self.parts:
-            part.redo(project)
-
-
-def combine(label: str, parts: Iterable[Any]) -> CompositeEdit:
-    parts = [p for p in parts if p is not None]
-    return CompositeEdit(
-        label, parts,
-        created=list(dict.fromkeys(x for p in parts for x in getattr(p, "created", ()))),
-        affected=list(dict.fromkeys(x for p in parts for x in getattr(p, "affected", ()))),
-        kinds=tuple(dict.fromkeys(k for p in parts for k in getattr(p, "kinds", ("timeline",)))))
-
-
-def compose(project: Project, label: str, steps: Iterable[Callable[[], Any]]) -> CompositeEdit:
-    """Apply each step (a callable returning an Edit or None); all or nothing."""
-    done: list[Any] = []
-    try:
-        for step in steps:
-            edit = step()
-            if edit is not None:
-                done.append(edit)
-    except Exception:
-        for edit in reversed(done):
-            edit.undo(project)
-        raise
-    return combine(label, done)
+CompositeEdit = Group  # several edits as one undo step (core/edits)
 
 
 def clear_range(project: Project, track_id: str, start: int, end: int) -> CompositeEdit | None:

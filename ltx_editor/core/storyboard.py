@@ -1,16 +1,15 @@
 """Storyboard edits: add, reorder, duplicate, delete and change shots, each an undoable edit.
 
-Same shape as core/timeline's Edit (label, undo/redo, created/affected/kinds) so the UI pushes it onto the
-same undo stack. A shot edit snapshots the whole shot list before and after: lists are short (tens of
-shots) and a snapshot restores order and content exactly. Generation bookkeeping (status, result asset)
-goes through `set_shot_result`, which is deliberately not an undo step: undo must never lose a take.
+A core Edit (core/edits.Changes) like every timeline edit, so the UI pushes it onto the same undo stack. It
+snapshots only the shots it touched (per entity, with their positions). Generation bookkeeping (status,
+result asset) goes through `set_shot_result`, which is deliberately not an undo step, and restoring a shot
+keeps it: undo must never lose a take.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from pydantic import ValidationError
 
+from .edits import Changes, entity_changes
 from .errors import EditRefused
 from .ids import new_id
 from .project import Project, Shot
@@ -19,37 +18,16 @@ KINDS = ("shots",)
 EDITABLE = ("prompt", "duration_s", "start_image", "end_image", "enhanced_prompt")
 
 
-@dataclass
-class ShotsEdit:
-    label: str
-    before: tuple[Shot, ...]
-    after: tuple[Shot, ...]
-    created: list[str] = field(default_factory=list)
-    affected: list[str] = field(default_factory=list)
-    kinds: tuple[str, ...] = KINDS
-
-    def undo(self, project: Project) -> None:
-        _restore(project, self.before)
-
-    def redo(self, project: Project) -> None:
-        _restore(project, self.after)
-
-    def merged_with(self, later: ShotsEdit) -> ShotsEdit:
-        return ShotsEdit(self.label, self.before, later.after, list(dict.fromkeys(self.created + later.created)),
-                         list(dict.fromkeys(self.affected + later.affected)), self.kinds)
+ShotsEdit = Changes  # a storyboard edit is a core Edit of shot entities
 
 
-def _restore(project: Project, shots: tuple[Shot, ...]) -> None:
-    # Keep generation results that arrived after the snapshot: status and asset are not undone.
-    live = {s.id: s for s in project.shots}
-    project.shots = [s.model_copy(update={"status": live[s.id].status, "asset_id": live[s.id].asset_id})
-                     if s.id in live else s.model_copy() for s in shots]
-
-
-def _commit(project: Project, label: str, shots: list[Shot], created=(), affected=()) -> ShotsEdit:
-    before = tuple(s.model_copy() for s in project.shots)
+def _commit(project: Project, label: str, shots: list[Shot], created=(), affected=()) -> Changes:
+    """Swap in the new shot list; the edit keeps only the shots named in created/affected (per entity), and
+    restoring one keeps the generation bookkeeping (status, result asset) it has by then."""
+    changed = list(dict.fromkeys([*created, *affected]))
+    step = entity_changes("shots", project.shots, shots, changed)
     project.shots = shots
-    return ShotsEdit(label, before, tuple(s.model_copy() for s in shots), list(created), list(affected))
+    return Changes(label, [step], created=list(created), affected=list(affected), kinds=KINDS)
 
 
 def shot(project: Project, shot_id: str) -> Shot:
@@ -128,5 +106,7 @@ def set_shot_result(project: Project, shot_id: str, *, status: str, asset_id: st
     update: dict[str, object] = {"status": status}
     if asset_id is not None:
         update["asset_id"] = asset_id
-    project.shots[i] = project.shots[i].model_copy(update=update)
-    return project.shots[i]
+    shots = list(project.shots)  # a new list: snapshots and saves may share the old one
+    shots[i] = shots[i].model_copy(update=update)
+    project.shots = shots
+    return shots[i]

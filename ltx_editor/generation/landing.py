@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ltx_editor.core import timeline as tl
+from ltx_editor.core.edits import replace_asset
 from ltx_editor.core.errors import EditRefused
 from ltx_editor.core.extension import ExtensionPart
 from ltx_editor.core.ids import new_id
@@ -39,12 +40,12 @@ def add_result(project: Project, project_path: Path | str | None, result: Genera
     """A new generated asset, or (asset_id of an existing asset) a new take of it, made the active one."""
     take = take_from_result(result, project_path)
     existing = next((a for a in project.assets if a.id == asset_id), None) if asset_id else None
-    if existing is not None:
-        existing.takes.append(take)
-        existing.active_take_id = take.id
-        return existing, take
+    if existing is not None:  # a new version, not a change in place: undo snapshots share assets
+        updated = existing.model_copy(update={"takes": [*existing.takes, take], "active_take_id": take.id})
+        replace_asset(project, updated)
+        return updated, take
     asset = Asset(id=new_id("asset"), name=name[:200], kind="generated", takes=[take], active_take_id=take.id)
-    project.assets.append(asset)
+    project.assets = [*project.assets, asset]
     return asset, take
 
 
