@@ -18,6 +18,10 @@ class ProjectFileError(LtxEditorError):
     """A project file could not be read (corrupt, truncated, newer version, invalid). The file is untouched."""
 
 
+class ProjectReadOnly(ProjectFileError):
+    """The project file (or the open document) is read-only: saving over it is refused; Save As is offered."""
+
+
 class MediaError(LtxEditorError):
     """A media file is missing, unreadable or not what it claims to be."""
 

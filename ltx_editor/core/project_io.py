@@ -16,20 +16,31 @@ import posixpath
 import secrets
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic_core import PydanticSerializationError, to_json
 
-from .errors import MediaError, ProjectFileError
+from .errors import MediaError, ProjectFileError, ProjectReadOnly
 from .migrations import migrate
 from .project import SCHEMA_VERSION, Project, Take
+from .project_snapshot import ProjectSnapshot, take_snapshot
+
+try:
+    import fcntl
+except ImportError:  # Windows: writers of one process still take turns
+    fcntl = None
 from .safe_files import read_bytes
 
 PROJECT_SUFFIX = ".ltxproj"
 MAX_FILE_BYTES = 256 * 1024 * 1024  # far beyond any real project; refuses to slurp a wrong, huge file
 _SHOWN_ERRORS = 3
 _write_lock = threading.Lock()  # autosave may run on a worker thread while the user saves
+_SLICE = 1000  # items per Rust encoder call: the GIL is free between slices, so the GUI thread never waits long
+LOCK_WAIT_S = 30.0  # how long a save waits for another process's save in the same folder
+STALE_TEMP_S = 600.0  # without a cross-process lock, a temp file this old belongs to a dead writer
 
 
 @dataclass
@@ -211,19 +222,33 @@ def _mark_offline(project: Project, path: Path) -> list[str]:
 
 
 # --- saving --------------------------------------------------------------------------------------------
-def save_project(project: Project, path: str | Path) -> Path:
-    """Write the project atomically; the previous file becomes `<file>.bak`; a stale autosave is removed."""
+def save_project(project: Project | ProjectSnapshot, path: str | Path) -> Path:
+    """Write the project atomically; the previous file becomes `<file>.bak`; a stale autosave is removed.
+
+    Refuses (ProjectReadOnly) a project file that is read-only: its owner made it so on purpose."""
     path = Path(path)
-    _write_atomic(path, _serialize(project), backup=True, newer_than=autosave_path(path))
+    refuse_read_only(path)
+    _write_atomic(path, encode(project), backup=True, newer_than=autosave_path(path))
     discard_recovery(path)
     return path
 
 
-def autosave(project: Project, path: str | Path) -> Path:
+def autosave(project: Project | ProjectSnapshot, path: str | Path) -> Path:
     """Write the recovery copy `<file>.autosave` atomically; the project file itself is untouched."""
     auto = autosave_path(path)
-    _write_atomic(auto, _serialize(project), backup=False, newer_than=Path(path))
+    _write_atomic(auto, encode(project), backup=False, newer_than=Path(path))
     return auto
+
+
+def refuse_read_only(path: str | Path) -> None:
+    """ProjectReadOnly when `path` exists and is not writable (0444, or not ours to write)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return  # a new file: the folder decides
+    if not st.st_mode & 0o222 or not os.access(path, os.W_OK):
+        raise ProjectReadOnly(f"{Path(path).name} is read-only, so it was not replaced.",
+                              hint="Use Save As to keep your work in another file.")
 
 
 def recovery_available(path: str | Path) -> Path | None:
@@ -249,26 +274,39 @@ def discard_recovery(path: str | Path) -> None:
         raise ProjectFileError(f"Could not remove the recovery file: {e.strerror or e}.") from e
 
 
-def _serialize(project: Project) -> bytes:
-    try:  # every file we write must open again: an inconsistent project is refused before writing
-        data = project.model_dump(mode="json")
-        data["schema_version"] = SCHEMA_VERSION
-        Project.model_validate(data)
-        return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
-    except ValidationError as e:
-        problem = _describe(e)
-    except (ValueError, TypeError, RecursionError) as e:  # e.g. a job request nested beyond JSON's reach
-        problem = str(e) or type(e).__name__
-    raise ProjectFileError(f"The project was not saved because it is inconsistent: {problem}.",
-                           hint="This is a bug in LTX Editor; the previous file is unchanged.")
+def encode(project: Project | ProjectSnapshot) -> bytes:
+    """The file's bytes: pydantic's Rust JSON encoder, in slices so another thread gets the GIL between them.
+
+    Nothing is validated here: every edit is validated when it is made, and every file when it is opened."""
+    snap = project if isinstance(project, ProjectSnapshot) else take_snapshot(project)
+    try:
+        return _encode_value(snap.fields)
+    except (PydanticSerializationError, ValueError, TypeError, RecursionError) as e:
+        raise ProjectFileError(f"The project was not saved because it cannot be written: {e}.",
+                               hint="This is a bug in LTX Editor; the previous file is unchanged.") from None
+
+
+def _encode_value(value: object) -> bytes:
+    if type(value) is dict:
+        return b"{" + b",".join(to_json(k) + b":" + _encode_value(v) for k, v in value.items()) + b"}"
+    if type(value) is list:
+        if len(value) > _SLICE:
+            return b"[" + b",".join(to_json(value[i:i + _SLICE])[1:-1] for i in range(0, len(value), _SLICE)) + b"]"
+        if value and type(value[0]) is dict:  # a few tracks, each perhaps holding thousands of clips
+            return b"[" + b",".join(_encode_value(v) for v in value) + b"]"
+    return to_json(value)
 
 
 def _write_atomic(target: Path, data: bytes, *, backup: bool, newer_than: Path) -> None:
-    """Replace `target` with `data` so that a crash at any moment leaves either the old or the new file."""
+    """Replace `target` with `data` so that a crash at any moment leaves either the old or the new file.
+
+    Writers of one folder take turns (a thread lock, and an flock on the folder across processes), so a
+    temp file present while we hold the turn belongs to a writer that died: it is removed, and no writer
+    ever removes another's file in flight."""
     folder = target.parent if str(target.parent) else Path(".")
     prefix = f".{target.name}.tmp-"
-    with _write_lock:
-        _remove_stale(folder, prefix)
+    with _writers_turn(folder) as exclusive:
+        _remove_stale(folder, prefix, exclusive)
         tmp = os.path.join(folder, prefix + secrets.token_hex(6))
         try:
             # Not mkstemp: its 0600 mode would replace the file's permissions; this honours the umask.
@@ -284,7 +322,7 @@ def _write_atomic(target: Path, data: bytes, *, backup: bool, newer_than: Path) 
                 _stamp_after(f.fileno(), newer_than)
                 os.fsync(f.fileno())
             if backup and target.exists():
-                _keep_backup(target)
+                _keep_backup(target, exclusive)
             os.replace(tmp, target)
         except OSError as e:
             _unlink_quietly(tmp)
@@ -294,6 +332,40 @@ def _write_atomic(target: Path, data: bytes, *, backup: bool, newer_than: Path) 
             _unlink_quietly(tmp)
             raise
         _fsync_dir(folder)
+
+
+@contextlib.contextmanager
+def _writers_turn(folder: Path) -> Iterator[bool]:
+    """Hold this folder's write turn; yields True when it is exclusive across processes (flock held)."""
+    with _write_lock:
+        fd = _open_folder(folder) if fcntl is not None else None
+        try:
+            yield fd is not None and _flock(fd, folder)
+        finally:
+            if fd is not None:
+                os.close(fd)  # releases the flock
+
+
+def _open_folder(folder: Path) -> int | None:
+    try:
+        return os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return None
+
+
+def _flock(fd: int, folder: Path) -> bool:
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise ProjectFileError(f"Another program has been saving in {folder} for {LOCK_WAIT_S:.0f} s.",
+                                       hint="Try again in a moment.") from None
+            time.sleep(0.002)
+        except OSError:
+            return False  # e.g. a network file system without flock: only this process's writers take turns
 
 
 def _copy_mode(fd: int, target: Path) -> None:
@@ -315,32 +387,44 @@ def _stamp_after(fd: int, other: Path) -> None:
         os.utime(fd, ns=(now, now))
 
 
-def _keep_backup(target: Path) -> None:
+def _keep_backup(target: Path, exclusive: bool) -> None:
     # A hard link makes the current file also the .bak without copying; the target name stays valid all
     # along, and os.replace then swaps in the new content. Fall back to a copy where links are refused.
     bak = backup_path(target)
     prefix = f".{bak.name}.tmp-"
-    _remove_stale(target.parent, prefix)
-    tmp = os.path.join(target.parent, f"{prefix}{os.getpid()}")
-    _unlink_quietly(tmp)
+    _remove_stale(target.parent, prefix, exclusive)
+    tmp = os.path.join(target.parent, prefix + secrets.token_hex(6))
     try:
-        os.link(target, tmp)
-    except OSError:
-        with open(target, "rb") as src, open(tmp, "wb") as dst:
-            dst.write(src.read())
-            dst.flush()
-            os.fsync(dst.fileno())
-    os.replace(tmp, bak)
+        try:
+            os.link(target, tmp)
+        except OSError:
+            with open(target, "rb") as src, open(tmp, "xb") as dst:
+                dst.write(src.read())
+                dst.flush()
+                os.fsync(dst.fileno())
+        os.replace(tmp, bak)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
 
 
-def _remove_stale(folder: Path, prefix: str) -> None:
-    """Temp files of an earlier, interrupted write to the same target (one writer per project)."""
+def _remove_stale(folder: Path, prefix: str, exclusive: bool) -> None:
+    """Temp files of an earlier, interrupted write to the same target. Without the cross-process turn only
+    old ones go (a live writer elsewhere finishes within seconds)."""
     try:
         names = [n for n in os.listdir(folder) if n.startswith(prefix)]
     except OSError:
         return
+    oldest = time.time() - STALE_TEMP_S
     for n in names:
-        _unlink_quietly(os.path.join(folder, n))
+        full = os.path.join(folder, n)
+        if not exclusive:
+            try:
+                if os.stat(full).st_mtime > oldest:
+                    continue
+            except OSError:
+                continue
+        _unlink_quietly(full)
 
 
 def _unlink_quietly(path: str | os.PathLike) -> None:

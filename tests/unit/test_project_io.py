@@ -5,13 +5,15 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from ltx_editor.core import migrations, project_io
-from ltx_editor.core.errors import MediaError, ProjectFileError
+from ltx_editor.core import timeline as tl
+from ltx_editor.core.errors import MediaError, ProjectFileError, ProjectReadOnly
 from ltx_editor.core.project import SCHEMA_VERSION
 from ltx_editor.core.project_io import (
     autosave,
@@ -27,6 +29,7 @@ from ltx_editor.core.project_io import (
     save_project,
     store_path,
 )
+from ltx_editor.core.project_snapshot import take_snapshot
 from tests.fakes.projects import make_project
 
 
@@ -296,11 +299,114 @@ def test_load_is_fast_enough_to_measure(tmp_path):
     assert time.perf_counter() - start < 2.0  # generous: the real figure is in tests/bench
 
 
-def test_an_inconsistent_project_is_not_written(saved):
+def test_saving_does_not_revalidate_but_opening_refuses_an_inconsistent_file(saved):
+    # Edits are validated when they are made and files when they are opened; a save only encodes. A project
+    # broken behind the editor's back is written, and opening it says what is wrong, the .bak intact.
     project, path = saved
     before = path.read_bytes()
-    project.tracks[0].clips[1].start = 0  # overlaps the first clip: such a file could not be opened again
+    project.tracks[0].clips[1].start = 0  # overlaps the first clip
+    save_project(project, path)
+    with pytest.raises(ProjectFileError, match="overlap"):
+        load_project(path)
+    assert backup_path(path).read_bytes() == before
+
+
+def test_a_job_request_too_deep_to_encode_is_a_clear_error_and_writes_nothing(saved):
+    project, path = saved
+    before = path.read_bytes()
+    deep: object = 1
+    for _ in range(2000):
+        deep = {"a": deep}
+    project.jobs[0].__dict__["request"] = deep  # beyond what the encoder can nest (load refuses it earlier)
     for write in (save_project, autosave):
-        with pytest.raises(ProjectFileError, match="not saved because it is inconsistent: .*overlap"):
+        with pytest.raises(ProjectFileError, match="not saved because it cannot be written"):
             write(project, path)
     assert path.read_bytes() == before and not autosave_path(path).exists()
+    assert not [n for n in os.listdir(path.parent) if ".tmp-" in n]
+
+
+# --- encoding: pydantic's Rust encoder on a snapshot -----------------------------------------------------
+def test_encoding_is_exactly_pydantics_json(tmp_path):
+    project, _ = make_project(tmp_path, n_clips=2500, create_files=False)  # more items than one encoder slice
+    assert project_io.encode(project) == project.model_dump_json().encode()
+    assert project_io.encode(take_snapshot(project)) == project.model_dump_json().encode()
+
+
+def test_a_snapshot_does_not_see_later_edits(saved):
+    project, path = saved
+    snap = take_snapshot(project)
+    expected = project.model_dump_json().encode()
+    tl.move_clip(project, "c0", None, 4000)  # a committed edit replaces the track's clips
+    project.name = "renamed"
+    project.assets[0].takes.append(project.assets[0].takes[0].model_copy(update={"id": "extra"}))
+    project.assets[0].active_take_id = "extra"
+    project.markers.clear()
+    assert project_io.encode(snap) == expected
+    save_project(snap, path)
+    assert load_project(path).project.name == "demo"
+
+
+# --- read-only files ------------------------------------------------------------------------------------
+def test_a_read_only_project_file_is_not_replaced(saved):
+    project, path = saved
+    before = _snapshot(path)
+    path.chmod(0o444)
+    try:
+        project.name = "changed"
+        with pytest.raises(ProjectReadOnly, match=r"demo\.ltxproj is read-only") as info:
+            save_project(project, path)
+        assert "Save As" in info.value.hint
+        assert _snapshot(path) == before and oct(path.stat().st_mode & 0o777) == "0o444"
+        autosave(project, path)  # the recovery copy is another file: work is still kept
+        assert load_project(path, recover=True).project.name == "changed"
+        other = path.with_name("copy.ltxproj")
+        save_project(project, other)  # Save As
+        assert load_project(other).project.name == "changed"
+    finally:
+        path.chmod(0o644)
+
+
+# --- writers of one folder take turns --------------------------------------------------------------------
+def test_concurrent_saves_from_threads_and_processes_leave_no_temp_files(saved):
+    project, path = saved
+    code = ("import sys; sys.path.insert(0, sys.argv[2]);"
+            "from ltx_editor.core.project_io import load_project, save_project, autosave;"
+            "p = load_project(sys.argv[1]).project\n"
+            "for i in range(40):\n    p.name = f'child{i}'; save_project(p, sys.argv[1]); autosave(p, sys.argv[1])")
+    root = str(Path(__file__).resolve().parents[2])
+    children = [subprocess.Popen([sys.executable, "-c", code, str(path), root]) for _ in range(2)]
+    errors: list[Exception] = []
+
+    def save_loop():
+        try:
+            for i in range(40):
+                project.name = f"thread{i}"
+                save_project(project, path)
+        except Exception as e:  # noqa: BLE001 - collected and asserted below
+            errors.append(e)
+
+    threads = [threading.Thread(target=save_loop) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert [c.wait(120) for c in children] == [0, 0]
+    assert errors == []
+    assert not [n for n in os.listdir(path.parent) if ".tmp-" in n]
+    assert load_project(path).project.name.startswith(("child", "thread"))
+    assert load_project(backup_path(path)).project.name
+
+
+def test_a_temp_file_of_a_live_writer_elsewhere_is_left_alone_without_the_folder_lock(saved, monkeypatch):
+    project, path = saved
+    fresh = path.with_name(f".{path.name}.tmp-otherwriter")
+    fresh.write_bytes(b"{}")
+    old = path.with_name(f".{path.name}.tmp-deadwriter")
+    old.write_bytes(b"{}")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    monkeypatch.setattr(project_io, "_flock", lambda fd, folder: False)  # e.g. a network share without flock
+    save_project(project, path)
+    assert fresh.exists() and not old.exists()
+    monkeypatch.undo()
+    save_project(project, path)  # with the folder's turn held, any leftover is a dead writer's
+    assert not fresh.exists()
