@@ -50,7 +50,7 @@ def export_timeline(project: Project, project_path: str | Path, out: str | Path,
             # faststart (index first, for streaming) costs a second pass over the file: worth it after an
             # encode, not for a stream copy, which is otherwise little more than a file copy.
             faststart = [] if command.stream_copy else ["-movflags", "+faststart"]
-            ffmpeg.run_with_progress([*args, *faststart, "-f", "mp4", str(tmp)],
+            ffmpeg.run_with_progress([*args, *faststart, "-f", "mp4", ffmpeg.file_arg(tmp)],
                                      total_frames=plan.total_frames, progress=progress, cancel=cancel,
                                      what=f"the export to {out.name}")
     except OSError as exc:  # a full disk (or /tmp) before ffmpeg even starts: no temp folder, no list file

@@ -14,7 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from .export_plan import AudioPiece, ExportPlan, VideoPiece
-from .ffmpeg import fps_fraction
+from .ffmpeg import fps_fraction, input_args
 from .media import MediaInfo, seek_args
 
 COPY_CODECS = {"h264"}
@@ -164,9 +164,9 @@ def _encode_command(plan: ExportPlan, infos: dict[Path, MediaInfo], enc: Encodin
 def _video_input(piece: VideoPiece, info: MediaInfo, rate: Fraction) -> list[str]:
     if piece.still:
         return ["-loop", "1", "-framerate", str(rate), "-t", f"{float((piece.frames + 1) / rate):.6f}",
-                "-i", str(piece.path)]
+                *input_args(piece.path)]
     seek = seek_args(info, piece.source_frame)
-    return [*seek, "-t", f"{(piece.frames + 1) / info.fps:.6f}", "-i", str(piece.path)]
+    return [*seek, "-t", f"{(piece.frames + 1) / info.fps:.6f}", *input_args(piece.path)]
 
 
 def _conform(info: MediaInfo, plan: ExportPlan) -> str:
@@ -199,7 +199,7 @@ def _audio_graph(plan: ExportPlan, infos: dict[Path, MediaInfo], first_input: in
             skip = f"atrim=start_sample={round(lead * sr)},asetpts=PTS-STARTPTS," if lead else ""
         else:
             seek = ["-ss", f"{start_s:.6f}"] if start_s > 0 else []
-            n = inputs.add(*seek, "-t", f"{piece.frames / source_fps + 0.1:.6f}", "-i", str(piece.path))
+            n = inputs.add(*seek, "-t", f"{piece.frames / source_fps + 0.1:.6f}", *input_args(piece.path))
             skip = ""
         length = round(piece.frames / fps * sr)
         tempo = _tempo(float(fps) / source_fps)  # the sound follows the picture when the rates differ

@@ -39,6 +39,27 @@ def fps_fraction(fps: float) -> Fraction:
     return Fraction(fps).limit_denominator(1000)
 
 
+# Extensions ffmpeg's image2 demuxer claims; for those it reads a name holding `%d` as a numbered sequence.
+IMAGE2_SUFFIXES = frozenset({".bmp", ".dpx", ".exr", ".jls", ".jpeg", ".jpg", ".jxl", ".pam", ".pbm", ".pcx",
+                             ".pfm", ".pgm", ".png", ".ppm", ".sgi", ".tga", ".tif", ".tiff", ".qoi", ".xbm"})
+
+
+def file_arg(path: str | Path) -> str:
+    """`path` as ffmpeg must see it to open exactly that file: absolute, so a name like `-x.mp4` is not
+    taken for an option, nor `pipe:1.png` or `concat:a|b` for a protocol (ffmpeg only looks for a protocol
+    before the first `/`)."""
+    return os.path.abspath(path)
+
+
+def input_args(path: str | Path) -> list[str]:
+    """`-i FILE` for one input file, safely (file_arg); an image whose path holds `%` is read as itself,
+    not as the sequence of numbered files the pattern would name."""
+    name = file_arg(path)
+    if "%" in name and Path(name).suffix.lower() in IMAGE2_SUFFIXES:
+        return ["-f", "image2", "-pattern_type", "none", "-i", name]
+    return ["-i", name]
+
+
 def last_lines(text: str, n: int = 3) -> str:
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
     return " ".join(lines[-n:])

@@ -95,7 +95,7 @@ def probe(path: str | Path, *, count_frames: bool = True) -> MediaInfo:
     """What `path` holds; MediaError when it is missing, empty or not media ffmpeg can read."""
     path = Path(path)
     _check_file(path)
-    proc = ffmpeg.run_quiet(["-i", str(path)])
+    proc = ffmpeg.run_quiet(ffmpeg.input_args(path))
     infos = parse_inputs(proc, [path])
     if not infos:
         raise MediaError(f"{path.name} is not a video, image or sound file that can be read "
@@ -132,7 +132,7 @@ def _probe_with_ffmpeg(paths: list[Path]) -> list[MediaInfo]:
         return []
     args: list[str] = []
     for p in paths:
-        args += ["-i", str(p)]
+        args += ffmpeg.input_args(p)
     infos = parse_inputs(ffmpeg.run_quiet(args), paths)
     if len(infos) == len(paths) and all(_usable(i) for i in infos):
         return infos
@@ -145,7 +145,7 @@ def _usable(info: MediaInfo) -> bool:
 
 def count_video_frames(path: str | Path) -> int:
     """The video packets of the first video stream (= frames for every codec we meet); 0 if unknown."""
-    text = ffmpeg.run_quiet(["-i", str(path), "-map", "0:v:0", "-c", "copy", "-f", "null", "-"])
+    text = ffmpeg.run_quiet([*ffmpeg.input_args(path), "-map", "0:v:0", "-c", "copy", "-f", "null", "-"])
     counts = re.findall(r"frame=\s*(\d+)", text)
     return int(counts[-1]) if counts else 0
 
@@ -302,8 +302,8 @@ def extract_frame(src: str | Path, frame_index: int, out_png: str | Path) -> Pat
         raise MediaError(f"There is no frame {frame_index} in {src.name}.")
     with ffmpeg.atomic_output(out_png) as tmp:
         try:
-            ffmpeg.run([*seek_args(info, frame_index), "-i", str(src), "-map", "0:v:0", "-frames:v", "1",
-                        "-update", "1", "-c:v", "png", "-f", "image2", str(tmp)], what=src.name)
+            ffmpeg.run([*seek_args(info, frame_index), *ffmpeg.input_args(src), "-map", "0:v:0", "-frames:v", "1",
+                        "-update", "1", "-c:v", "png", "-f", "image2", ffmpeg.file_arg(tmp)], what=src.name)
         except MediaError:
             if frame_index == 0:
                 raise
@@ -328,8 +328,8 @@ def extract_segment(path: str | Path, which: Literal["first", "last"], count: in
     start = 0 if which == "first" else total - count
     rate = ffmpeg.fps_fraction(info.fps)
     with ffmpeg.atomic_output(out_mp4) as tmp:
-        ffmpeg.run([*seek_args(info, start), "-i", str(src), "-map", "0:v:0", "-an",
+        ffmpeg.run([*seek_args(info, start), *ffmpeg.input_args(src), "-map", "0:v:0", "-an",
                     "-vf", f"trim=end_frame={count},setpts=N/({rate}*TB),{EVEN_SIZE}", "-frames:v", str(count),
                     "-c:v", "libx264", "-preset", "fast", "-crf", "12", "-pix_fmt", "yuv420p", "-r", str(rate),
-                    "-f", "mp4", str(tmp)], what=src.name)
+                    "-f", "mp4", ffmpeg.file_arg(tmp)], what=src.name)
     return out_mp4

@@ -74,13 +74,13 @@ class ThumbnailCache:
         scale = ["-vf", f"scale={width}:-2:flags=bilinear", "-update", "1", "-q:v", "4", "-f", "image2"]
         with ffmpeg.atomic_output(out) as tmp:
             try:
-                ffmpeg.run(["-ss", f"{time_s:.3f}", "-i", str(path), "-map", "0:v:0", "-frames:v", "1", *scale,
-                            str(tmp)], what=path.name, hint="The file may be damaged or hold no picture.")
+                ffmpeg.run(["-ss", f"{time_s:.3f}", *ffmpeg.input_args(path), "-map", "0:v:0", "-frames:v", "1", *scale,
+                            ffmpeg.file_arg(tmp)], what=path.name, hint="The file may be damaged or hold no picture.")
             except MediaError:
                 if time_s == 0:
                     raise
             if not tmp.is_file() or tmp.stat().st_size == 0:  # past the end: show the last frame instead
-                ffmpeg.run(["-sseof", "-1", "-i", str(path), "-map", "0:v:0", *scale, str(tmp)],
+                ffmpeg.run(["-sseof", "-1", *ffmpeg.input_args(path), "-map", "0:v:0", *scale, ffmpeg.file_arg(tmp)],
                            what=path.name, hint="The file may be damaged or hold no picture.")
 
 
