@@ -108,8 +108,13 @@ class FakeHub(LoopbackServer):
             self.repos[repo_id] = repo
         return repo
 
+    def _count(self, h: BaseHTTPRequestHandler, n: int) -> None:
+        if h.command == "GET" and "/resolve/" in h.path:
+            with self._lock:
+                self._served.append(("/".join(h.path.split("/")[1:3]), n))
+
     def served_bytes(self, repo_id: str | None = None) -> int:
-        """Body bytes answered to file GETs so far (a resume must not fetch a file again)."""
+        """File body bytes written to sockets so far (a resume must not fetch a file again)."""
         with self._lock:
             return sum(n for rid, n in self._served if repo_id is None or rid == repo_id)
 
@@ -175,8 +180,6 @@ class FakeHub(LoopbackServer):
             status = 206
         else:
             body, status = data, 200
-        with self._lock:
-            self._served.append((repo.repo_id, len(body)))
         return Response(status, body, headers)
 
     # -- sending: HEAD has no body; file bodies may be throttled ----------------------------------------------
@@ -188,14 +191,17 @@ class FakeHub(LoopbackServer):
             h.send_header("Content-Length", str(resp.body.size))
             h.end_headers()
             return
-        if self.bytes_per_s and isinstance(resp.body, bytes) and len(resp.body) > 4096:
-            return self._send_slowly(h, resp, cut)
+        rate = self.bytes_per_s  # read once: a test may lift the throttle mid-stream
+        if rate and isinstance(resp.body, bytes) and len(resp.body) > 4096:
+            return self._send_slowly(h, resp, cut, rate)
         super()._send(h, resp, cut)
+        if isinstance(resp.body, bytes):
+            self._count(h, len(resp.body) if cut is None else int(len(resp.body) * cut))
 
-    def _send_slowly(self, h: BaseHTTPRequestHandler, resp: Response, cut: float | None) -> None:
+    def _send_slowly(self, h: BaseHTTPRequestHandler, resp: Response, cut: float | None, rate: float) -> None:
         body = resp.body
         stop = len(body) if cut is None else int(len(body) * cut)
-        step = max(1024, int(self.bytes_per_s / 20))
+        step = max(1024, int(rate / 20))
         try:
             h.send_response(resp.status)
             for k, v in resp.headers.items():
@@ -203,9 +209,11 @@ class FakeHub(LoopbackServer):
             h.send_header("Content-Length", str(len(body)))
             h.end_headers()
             for start in range(0, stop, step):
-                h.wfile.write(body[start:min(stop, start + step)])
+                piece = body[start:min(stop, start + step)]
+                h.wfile.write(piece)
                 h.wfile.flush()
-                time.sleep(step / self.bytes_per_s)
+                self._count(h, len(piece))
+                time.sleep(step / rate)
         except (BrokenPipeError, ConnectionResetError):
             h.close_connection = True
             return
