@@ -2,12 +2,12 @@ import QtQuick
 import QtQuick.Controls
 import LtxEditor 1.0
 
-// The bin card's context menu. Frame actions go through the WorkflowController when it exists (it
-// places keyframes and image inputs as workflows), else through the bin's own actions.
+// The bin card's context menu: the bin's own actions, frame grabs (FrameActions) and extension (SpanController).
 Menu {
     id: menu
     required property BinController actions
-    property QtObject workflows: null
+    required property FrameActions frames
+    required property SpanController spans
     property ProjectDocument document: null
     property string assetId: ""
     property int frameCount: 0
@@ -21,12 +21,10 @@ Menu {
     function lastFrame() { return Math.max(0, frameCount - 1) }
     function toKeyframe(frame) {
         const at = document ? document.playheadFrame : 0
-        if (workflows) workflows.assetFrameToKeyframe(assetId, frame, at)
-        else actions.useFrameAsKeyframe(assetId, frame)
+        frames.assetFrameToKeyframe(assetId, frame, at)
     }
     function toImageInput(frame) {
-        if (workflows) workflows.assetFrameToImageInput(assetId, frame)
-        else actions.useFrameAsImageInput(assetId, frame)
+        frames.assetFrameToImageInput(assetId, frame)
     }
 
     MenuItem { objectName: "menuAddToTimeline"; text: qsTr("Add to timeline"); onTriggered: menu.actions.addToTimeline(menu.assetId) }
@@ -39,7 +37,7 @@ Menu {
     MenuItem {
         text: qsTr("Extend…")
         enabled: menu.frameCount > 1
-        onTriggered: menu.workflows ? menu.workflows.extendAsset(menu.assetId) : menu.actions.extend(menu.assetId)
+        onTriggered: menu.spans.extendAsset(menu.assetId)
     }
     MenuItem {
         text: qsTr("Regenerate as a new take")

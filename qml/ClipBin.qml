@@ -10,7 +10,8 @@ Rectangle {
     id: bin
     required property BinModel model
     required property BinController actions
-    property QtObject workflows: null         // the WorkflowController when it exists
+    required property FrameActions frames
+    required property SpanController spans
     property ProjectDocument document: null
     property string selectedAssetId: ""
     signal assetActivated(string assetId)
@@ -134,7 +135,8 @@ Rectangle {
     BinMenu {
         id: assetMenu
         actions: bin.actions
-        workflows: bin.workflows
+        frames: bin.frames
+        spans: bin.spans
         document: bin.document
     }
 

@@ -106,7 +106,8 @@ Item {
                 SplitView.minimumWidth: 220
                 model: root.app.binModel
                 actions: root.app.binActions
-                workflows: root.app.workflows !== undefined ? root.app.workflows : null
+                frames: root.app.frames
+                spans: root.app.spans
                 document: root.app.document
                 onAssetActivated: function (assetId) { root.app.preview.showAsset(assetId, false) }
             }
@@ -138,7 +139,8 @@ Item {
             SplitView.minimumHeight: 160
             Component.onCompleted: setSource(Qt.resolvedUrl("timeline/Timeline.qml"), {
                 "document": root.app.document,
-                "actions": root.app.workflows !== undefined ? root.app.workflows : null
+                "spans": root.app.spans,
+                "frames": root.app.frames
             })
             Rectangle {
                 anchors.fill: parent

@@ -4,7 +4,7 @@ import QtQuick.Layouts
 import LtxEditor 1.0
 
 // One storyboard shot: number, prompt, duration, start/end keyframe images, status, takes, and its actions.
-// Every change goes through `workflows` (one undo step each); nothing is edited here.
+// Every change goes through `storyboard` (one undo step each); nothing is edited here.
 Rectangle {
     id: shot
     required property int index
@@ -19,7 +19,7 @@ Rectangle {
     required property int takeCount
     required property var takes
     required property string activeTakeId
-    property QtObject workflows: null
+    required property StoryboardController storyboard
     property int shotCount: 0
 
     signal chooseImage(string shotId, string which)  // which: "start" | "end"
@@ -62,7 +62,7 @@ Rectangle {
                 Layout.fillWidth: true
                 text: shot.prompt
                 placeholderText: qsTr("Describe the shot…")
-                onEditingFinished: if (text !== shot.prompt) shot.workflows.updateShot(shot.shotId, {"prompt": text})
+                onEditingFinished: if (text !== shot.prompt) shot.storyboard.updateShot(shot.shotId, {"prompt": text})
             }
             Label {
                 objectName: "enhancedLabel"
@@ -83,7 +83,7 @@ Rectangle {
                     to: 600
                     suffix: " s"
                     realValue: shot.durationS
-                    onRealModified: (v) => shot.workflows.updateShot(shot.shotId, {"durationS": v})
+                    onRealModified: (v) => shot.storyboard.updateShot(shot.shotId, {"durationS": v})
                 }
                 Repeater {
                     model: [{"which": "start", "url": shot.startImageUrl, "name": qsTr("Start")},
@@ -116,7 +116,7 @@ Rectangle {
                                 if (button === Qt.RightButton) {  // right-click clears the image
                                     const change = {}
                                     change[modelData.which + "Image"] = ""
-                                    shot.workflows.updateShot(shot.shotId, change)
+                                    shot.storyboard.updateShot(shot.shotId, change)
                                 } else {
                                     shot.chooseImage(shot.shotId, modelData.which)
                                 }
@@ -141,7 +141,7 @@ Rectangle {
                     textRole: "label"
                     valueRole: "takeId"
                     currentIndex: shot.takes.findIndex(t => t.takeId === shot.activeTakeId)
-                    onActivated: (i) => shot.workflows.setShotTake(shot.shotId, shot.takes[i].takeId)
+                    onActivated: (i) => shot.storyboard.setShotTake(shot.shotId, shot.takes[i].takeId)
                 }
                 Item { Layout.fillWidth: true }
             }
@@ -154,33 +154,33 @@ Rectangle {
             Layout.alignment: Qt.AlignTop
             ToolButton {
                 objectName: "upButton"; text: "▲"; enabled: shot.index > 0
-                onClicked: shot.workflows.moveShot(shot.shotId, shot.index - 1)
+                onClicked: shot.storyboard.moveShot(shot.shotId, shot.index - 1)
                 ToolTip.text: qsTr("Move up"); ToolTip.visible: hovered
             }
             ToolButton {
                 objectName: "duplicateButton"; text: "⧉"
-                onClicked: shot.workflows.duplicateShot(shot.shotId)
+                onClicked: shot.storyboard.duplicateShot(shot.shotId)
                 ToolTip.text: qsTr("Duplicate"); ToolTip.visible: hovered
             }
             ToolButton {
                 objectName: "enhanceButton"; text: "✎"; enabled: shot.prompt !== ""
-                onClicked: shot.workflows.enhanceShotPrompt(shot.shotId)
+                onClicked: shot.storyboard.enhanceShotPrompt(shot.shotId)
                 ToolTip.text: qsTr("Enhance the prompt"); ToolTip.visible: hovered
             }
             ToolButton {
                 objectName: "downButton"; text: "▼"; enabled: shot.index < shot.shotCount - 1
-                onClicked: shot.workflows.moveShot(shot.shotId, shot.index + 1)
+                onClicked: shot.storyboard.moveShot(shot.shotId, shot.index + 1)
                 ToolTip.text: qsTr("Move down"); ToolTip.visible: hovered
             }
             ToolButton {
                 objectName: "regenerateButton"; text: shot.takeCount > 0 ? "↻" : "▶"
-                onClicked: shot.workflows.generateShot(shot.shotId)
+                onClicked: shot.storyboard.generateShot(shot.shotId)
                 ToolTip.text: shot.takeCount > 0 ? qsTr("Regenerate (adds a take)") : qsTr("Generate this shot")
                 ToolTip.visible: hovered
             }
             ToolButton {
                 objectName: "deleteButton"; text: "✕"
-                onClicked: shot.workflows.removeShot(shot.shotId)
+                onClicked: shot.storyboard.removeShot(shot.shotId)
                 ToolTip.text: qsTr("Delete (its clips stay in the bin)"); ToolTip.visible: hovered
             }
         }

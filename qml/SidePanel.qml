@@ -43,9 +43,8 @@ Rectangle {
             Loader {
                 id: storyboardLoader
                 objectName: "storyboardLoader"
-                active: side.app.workflows !== undefined && side.app.workflows !== null
-                Component.onCompleted: if (active) setSource(Qt.resolvedUrl("StoryboardPanel.qml"),
-                                                             {"document": side.app.document, "workflows": side.app.workflows})
+                Component.onCompleted: setSource(Qt.resolvedUrl("StoryboardPanel.qml"),
+                                                 {"document": side.app.document, "storyboard": side.app.storyboard})
                 Label {
                     anchors.centerIn: parent
                     visible: storyboardLoader.status !== Loader.Ready

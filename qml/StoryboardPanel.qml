@@ -9,14 +9,14 @@ import LtxEditor 1.0
 Rectangle {
     id: panel
     required property ProjectDocument document
-    required property QtObject workflows
+    required property StoryboardController storyboard
 
     color: Theme.panel
     implicitWidth: 520
     implicitHeight: 400
 
     function askGenerateAll() {
-        const estimate = workflows.estimateAll()
+        const estimate = storyboard.estimateAll()
         if (estimate === "")
             return  // refused: the controller said why through its error signal
         confirmDialog.estimate = estimate
@@ -44,7 +44,7 @@ Rectangle {
             Button {
                 objectName: "addShotButton"
                 text: qsTr("Add shot")
-                onClicked: panel.workflows.addShot("", 5.0)
+                onClicked: panel.storyboard.addShot("", 5.0)
             }
             Button {
                 objectName: "generateAllButton"
@@ -62,10 +62,10 @@ Rectangle {
             Layout.fillHeight: true
             clip: true
             spacing: Theme.spacingSmall
-            model: panel.workflows ? panel.workflows.shots : null
+            model: panel.storyboard.shots
             delegate: ShotDelegate {
                 width: ListView.view.width
-                workflows: panel.workflows
+                storyboard: panel.storyboard
                 shotCount: shotList.count
                 onChooseImage: (shotId, which) => {
                     imageDialog.shotId = shotId
@@ -111,7 +111,7 @@ Rectangle {
                 DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
             }
         }
-        onAccepted: panel.workflows.generateAll()
+        onAccepted: panel.storyboard.generateAll()
     }
 
     FileDialog {
@@ -123,7 +123,7 @@ Rectangle {
         onAccepted: {
             const change = {}
             change[which + "Image"] = selectedFile.toString()
-            panel.workflows.updateShot(shotId, change)
+            panel.storyboard.updateShot(shotId, change)
         }
     }
 }

@@ -53,8 +53,18 @@ def cost_of(request: GenerationRequest, shape: Shape) -> float | None:
 
 @dataclass(frozen=True)
 class BatchEstimate:
+    """The summed cost of several jobs, shown before any is queued (a workflow's segments, every shot)."""
+
     total_usd: float  # sum of the known prices
     per_job: list[float | None] = field(default_factory=list)
+
+    @property
+    def usd(self) -> float:
+        return self.total_usd
+
+    @property
+    def count(self) -> int:
+        return len(self.per_job)
 
     @property
     def unknown(self) -> int:
@@ -62,8 +72,18 @@ class BatchEstimate:
         return sum(1 for usd in self.per_job if usd is None)
 
     def describe(self) -> str:
-        text = f"≈ ${self.total_usd:.2f} for {len(self.per_job)} job{'s' if len(self.per_job) != 1 else ''}"
+        text = f"≈ ${self.total_usd:.2f} for {self.count} job{'s' if self.count != 1 else ''}"
         return text + (f" (+ {self.unknown} billed by GPU time)" if self.unknown else "")
+
+    @property
+    def text(self) -> str:
+        """The workflow panels' wording: free locally, else the estimate and what has no published price."""
+        if self.count and self.total_usd == 0 and not self.unknown:
+            return f"{self.count} generation(s) · free (runs on this machine)"
+        known = f"≈ ${self.total_usd:.2f} (estimate)"
+        if self.unknown:
+            known += f", {self.unknown} with no published price"
+        return f"{self.count} generation(s) · {known}"
 
 
 def estimate_batch(requests: Iterable[GenerationRequest]) -> BatchEstimate:
@@ -72,44 +92,68 @@ def estimate_batch(requests: Iterable[GenerationRequest]) -> BatchEstimate:
 
 
 class BudgetGuard:
-    """The project's running total and optional cap (project.spent_usd / project.budget_usd).
+    """The one owner of the project's spending: its running total and optional cap (project.spent_usd /
+    project.budget_usd), and what the queue has promised on top of it.
 
-    `check` refuses a job whose estimate would take spent + reserved past the cap; `reserve` holds a
-    submitted job's estimate until `record` (actual cost) or `release` (failed/cancelled). Thread-safe.
+    A job's estimate is reserved when it is queued (`reserve`, which refuses past the cap) and stays reserved
+    while it waits or runs, so the cap holds across concurrent and queued jobs; a finished job's actual cost
+    replaces its reservation (`record`), a failed, cancelled or removed one gives it back (`release`).
+    `project` is the project or a callable giving the current one (the editor replaces it on open/new).
+    Thread-safe: jobs are queued from the GUI thread and settled from the queue's loop.
     """
 
     def __init__(self, project: Any) -> None:
-        self.project = project
+        self._project = project if callable(project) else (lambda: project)
         self._lock = threading.Lock()
         self._reserved: dict[str, float] = {}
+
+    @property
+    def project(self) -> Any:
+        return self._project()
 
     @property
     def reserved_usd(self) -> float:
         with self._lock:
             return sum(self._reserved.values())
 
+    def reserved_for(self, job_id: str) -> float | None:
+        with self._lock:
+            return self._reserved.get(job_id)
+
     @property
     def remaining_usd(self) -> float | None:
         cap = self.project.budget_usd
         return None if cap is None else cap - self.project.spent_usd - self.reserved_usd
 
-    def check(self, estimate_usd: float | None) -> None:
-        """Raise BudgetExceeded when the job would go past the cap. Unknown prices pass (none published)."""
-        cap = self.project.budget_usd
+    def _refuse_past_cap(self, estimate_usd: float | None, job_id: str | None) -> None:
+        """Raise BudgetExceeded when the job would go past the cap (caller holds the lock). A job's own earlier
+        reservation (a retry) does not count against it; unknown prices pass (none published)."""
+        project = self.project
+        cap = project.budget_usd
         if cap is None or not estimate_usd:
             return
-        with self._lock:
-            committed = self.project.spent_usd + sum(self._reserved.values())
+        queued = sum(usd for jid, usd in self._reserved.items() if jid != job_id)
+        committed = project.spent_usd + queued
         if committed + estimate_usd > cap + 1e-9:
             left = max(0.0, cap - committed)
             raise BudgetExceeded(
                 f"This job (≈ ${estimate_usd:.2f}) would go past the project budget of ${cap:.2f}: "
-                f"${self.project.spent_usd:.2f} spent, ${committed - self.project.spent_usd:.2f} in the queue, "
-                f"${left:.2f} left.",
+                f"${project.spent_usd:.2f} spent, ${queued:.2f} in the queue, ${left:.2f} left.",
                 hint="Raise the budget in the project settings, or make the clip shorter or smaller.")
 
+    def check(self, estimate_usd: float | None) -> None:
+        """Raise BudgetExceeded when a job of this estimate would go past the cap now (reserves nothing)."""
+        with self._lock:
+            self._refuse_past_cap(estimate_usd, None)
+
     def reserve(self, job_id: str, estimate_usd: float | None) -> None:
-        self.check(estimate_usd)
+        """Check and hold in one step, so two jobs queued at once cannot both take the last dollar."""
+        with self._lock:
+            self._refuse_past_cap(estimate_usd, job_id)
+            self._reserved[job_id] = estimate_usd or 0.0
+
+    def hold(self, job_id: str, estimate_usd: float | None) -> None:
+        """Reserve without refusing: a job accepted in an earlier session and restored queued still runs."""
         with self._lock:
             self._reserved[job_id] = estimate_usd or 0.0
 
@@ -117,13 +161,19 @@ class BudgetGuard:
         with self._lock:
             self._reserved.pop(job_id, None)
 
+    def release_all(self) -> None:
+        """The project was replaced: its jobs went with it."""
+        with self._lock:
+            self._reserved.clear()
+
     def record(self, actual_usd: float | None, job_id: str | None = None) -> None:
         """Add a finished job's cost to the project total and drop its reservation."""
         with self._lock:
             if job_id is not None:
                 self._reserved.pop(job_id, None)
             if actual_usd:
-                self.project.spent_usd = round(self.project.spent_usd + actual_usd, 6)
+                project = self.project
+                project.spent_usd = round(project.spent_usd + actual_usd, 6)
 
     def before_submit(self, job: Any) -> None:
         """JobQueue's before_submit hook: refuses (BudgetExceeded) or reserves the job's estimate."""

@@ -35,16 +35,24 @@ def take_from_result(result: GenerationResult, project_path: Path | str | None) 
                 created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
-def add_result(project: Project, project_path: Path | str | None, result: GenerationResult, name: str,
+def asset_name(prompt: str) -> str:
+    """A bin name for a generation that has no label: the prompt's first words."""
+    words = prompt.split()
+    return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+
+
+def add_result(project: Project, project_path: Path | str | None, result: GenerationResult, name: str = "",
                asset_id: str | None = None) -> tuple[Asset, Take]:
-    """A new generated asset, or (asset_id of an existing asset) a new take of it, made the active one."""
+    """A new generated asset, or (asset_id of an asset that still exists) a new take of it, made the active
+    one. Not an undo step: a result is never undone away. `name` defaults to the prompt's first words."""
     take = take_from_result(result, project_path)
     existing = next((a for a in project.assets if a.id == asset_id), None) if asset_id else None
     if existing is not None:  # a new version, not a change in place: undo snapshots share assets
         updated = existing.model_copy(update={"takes": [*existing.takes, take], "active_take_id": take.id})
         replace_asset(project, updated)
         return updated, take
-    asset = Asset(id=new_id("asset"), name=name[:200], kind="generated", takes=[take], active_take_id=take.id)
+    asset = Asset(id=new_id("asset"), name=(name or asset_name(result.prompt))[:200], kind="generated",
+                  takes=[take], active_take_id=take.id)
     project.assets = [*project.assets, asset]
     return asset, take
 

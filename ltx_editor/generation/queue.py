@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from uuid import uuid4
 
 from pydantic import ValidationError
@@ -77,16 +77,30 @@ class Job:
         return self.request.label or self.request.prompt[:60]
 
 
+class Budget(Protocol):
+    """What the queue needs of the cost owner (generation/cost.BudgetGuard)."""
+
+    def reserve(self, job_id: str, estimate_usd: float | None) -> None: ...  # may raise BudgetExceeded
+    def hold(self, job_id: str, estimate_usd: float | None) -> None: ...
+    def release(self, job_id: str) -> None: ...
+
+
 class JobQueue:
+    """`budget` (optional) gets every job's estimate reserved when it is queued or retried (refusing past the
+    cap: then nothing is queued) and released when the job fails, is cancelled or is removed. A finished
+    job's reservation stays until its consumer records the actual cost (BudgetGuard.record), so the money
+    is counted once, always."""
+
     def __init__(self, provider_for: Callable[[str], BaseLTXProvider], output_dir: Callable[[], Path],
                  on_change: Callable[[Job], None], concurrency: dict[str, int] | None = None,
                  before_submit: Callable[[Job], None] | None = None, *,
-                 on_remove: Callable[[str], None] | None = None) -> None:
+                 on_remove: Callable[[str], None] | None = None, budget: Budget | None = None) -> None:
         self._provider_for = provider_for
         self._output_dir = output_dir
         self._on_change = on_change
         self._on_remove = on_remove
         self._before_submit = before_submit
+        self._budget = budget
         self._limits = {**DEFAULT_CONCURRENCY, **(concurrency or {})}
         self._jobs: dict[str, Job] = {}
         self._lock = threading.RLock()
@@ -122,6 +136,8 @@ class JobQueue:
                   cost_estimate=self._estimate(request))
         if self._before_submit is not None:
             self._before_submit(job)
+        if self._budget is not None:
+            self._budget.reserve(job.id, job.cost_estimate)
         with self._lock:
             self._jobs[job.id] = job
             moved = self._refresh_positions()
@@ -141,6 +157,7 @@ class JobQueue:
             if job.state == "queued":
                 job.state, job.finished, job.queue_position = "cancelled", _now(), None
                 moved = self._refresh_positions()
+                self._release(job_id)
             else:
                 job.progress = ProgressEvent(stage=job.progress.stage if job.progress else Stage.GENERATING,
                                              message="cancelling")
@@ -155,6 +172,8 @@ class JobQueue:
                 raise ValueError(f"cannot retry a {job.state} job")
         if self._before_submit is not None:
             self._before_submit(job)
+        if self._budget is not None:
+            self._budget.reserve(job.id, job.cost_estimate)
         with self._lock:
             job.state, job.error, job.result, job.progress = "queued", None, None, None
             job.started = job.finished = None
@@ -228,6 +247,8 @@ class JobQueue:
                 if job.id in self._jobs:
                     continue
                 self._jobs[job.id] = job
+            if job.state == "queued" and self._budget is not None:  # accepted earlier: it runs, and counts
+                self._budget.hold(job.id, job.cost_estimate)
             restored.append(job)
         with self._lock:
             moved = self._refresh_positions()
@@ -313,6 +334,8 @@ class JobQueue:
             if drop:
                 self._remove_when_done.discard(job.id)
                 self._jobs.pop(job.id, None)
+        if state != "finished":  # nothing was made: the money it held goes back
+            self._release(job.id)
         if drop:
             self._removed(job.id)
         else:
@@ -347,7 +370,12 @@ class JobQueue:
         for job in dict.fromkeys(jobs):  # each job once, in order
             self._dispatch(self._on_change, job)
 
+    def _release(self, job_id: str) -> None:
+        if self._budget is not None:
+            self._budget.release(job_id)
+
     def _removed(self, job_id: str) -> None:
+        self._release(job_id)
         if self._on_remove is not None:
             self._dispatch(self._on_remove, job_id)
 

@@ -19,6 +19,7 @@ from ltx_editor.core.project import Project, Shot
 from ltx_editor.core.project_io import resolve_media
 from ltx_editor.core.settings import GenerationMode, GenerationSettings, frames_for
 
+from .cost import BatchEstimate, estimate_batch
 from .request import Condition, GenerationRequest
 
 M = GenerationMode
@@ -155,26 +156,24 @@ def shot_request(shot: Shot, project: Project, project_path: Path | str, recipe:
                           label=label or f"Shot: {prompt or DEFAULT_PROMPT}")
 
 
-# --- cost -----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class BatchEstimate:
-    usd: float  # the sum of the known estimates
-    unknown: int  # requests whose price is not published (billed by GPU time)
-    count: int
+# --- checks and cost -----------------------------------------------------------------------------------
+def check_supported(requests: Sequence[GenerationRequest]) -> None:
+    """Refuse before queueing anything the chosen model/backend cannot run."""
+    for r in requests:
+        model = get_model(r.settings.model_id)
+        if not model.supports(r.backend, r.mode):
+            raise WorkflowError(f"{model.name} cannot do {r.mode.value.replace('-', ' ')} on {r.backend}.",
+                                hint="Choose another model or backend in the generate panel.")
 
-    @property
-    def text(self) -> str:
-        if self.count and self.usd == 0 and not self.unknown:
-            return f"{self.count} generation(s) · free (runs on this machine)"
-        known = f"≈ ${self.usd:.2f} (estimate)"
-        if self.unknown:
-            known += f", {self.unknown} with no published price"
-        return f"{self.count} generation(s) · {known}"
+
+def check_images(project_path: Path | str, images: Sequence[str]) -> None:
+    """Refuse when an image a workflow conditions on (a pinned keyframe, a shot's start/end) is missing."""
+    for stored in images:
+        if not resolve_media(project_path, stored).is_file():
+            raise WorkflowError(f"The image {Path(stored).name} is missing.",
+                                hint="Pin the image again, or put the file back.")
 
 
 def estimate_requests(requests: Sequence[GenerationRequest]) -> BatchEstimate:
     """Summed cost of a batch (generation/cost.py's prices), before anything is queued; local is free."""
-    from .cost import estimate_batch
-
-    batch = estimate_batch(requests)
-    return BatchEstimate(usd=batch.total_usd, unknown=batch.unknown, count=len(batch.per_job))
+    return estimate_batch(requests)

@@ -1,5 +1,6 @@
-"""The application: owns the document, the models and controllers, the generation worker, and the project
-lifecycle (new/open/recover/save/save as/autosave). QML gets it as Main.qml's one required property."""
+"""The application: owns the document, the models and controllers, the generation worker, the budget and the
+job intake, and the project lifecycle (new/open/recover/save/save as/autosave). QML gets it as Main.qml's
+one required property."""
 from __future__ import annotations
 
 import logging
@@ -11,19 +12,23 @@ from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ltx_editor.core.errors import LtxEditorError
 from ltx_editor.core.project import JobRecord
+from ltx_editor.generation.cost import BudgetGuard
 from ltx_editor.generation.queue import Job
 
 from .bin_controller import BinController, local_path
 from .bin_model import BinModel
 from .document import ProjectDocument, blank_project
 from .export_controller import ExportController
+from .frame_actions import FrameActions
 from .generate_controller import GenerateController
+from .job_intake import JobIntake
 from .jobs_model import JobsModel
 from .media_place import adopt_media
 from .preferences import Preferences
 from .preview_controller import PreviewController
+from .span_controller import SpanController
+from .storyboard_controller import StoryboardController
 from .worker import GenerationWorker
-from .workflow_controller import WorkflowController
 
 QML_IMPORT_NAME = "LtxEditor"
 QML_IMPORT_MAJOR_VERSION = 1
@@ -57,15 +62,20 @@ class AppController(QObject):
         super().__init__(parent)
         self._prefs = preferences or Preferences(self)
         self._doc = ProjectDocument(self)
+        # The one cost owner: every job reserves its estimate when queued, so the cap holds across them all.
+        self._budget = BudgetGuard(lambda: self._doc.project)
         self._worker = GenerationWorker(lambda backend: provider_options(backend, self._prefs),
-                                        self._doc.output_dir, self._before_submit, parent=self)
+                                        self._doc.output_dir, parent=self, budget=self._budget)
+        self._intake = JobIntake(self._doc, self._worker.queue, self._budget, self)
         self._jobs = JobsModel(self)
         self._generate = GenerateController(self._prefs, self._worker.queue.submit, self)
-        self._bin_actions = BinController(self._doc, self._generate, self._worker.queue.submit,
-                                          self._worker.queue.set_result_asset, self)
+        self._bin_actions = BinController(self._doc, self._generate, self._intake, self)
         self._bin = BinModel(self, self._doc)
-        self._workflows = WorkflowController(self._doc, self._generate, self._worker.queue, self._bin_actions, self,
-                                             enhancer=lambda: provider_options("local", self._prefs).get("enhancer"))
+        self._frames = FrameActions(self._doc, self._generate, self)
+        self._spans = SpanController(self._doc, self._generate, self._intake, self)
+        self._storyboard = StoryboardController(
+            self._doc, self._generate, self._intake, self,
+            enhancer=lambda: provider_options("local", self._prefs).get("enhancer"))
         self._preview = PreviewController(self, self._doc)
         self._export = ExportController(self._doc, self)
         self._offers: dict[str, Any] = {}  # failed local job id -> CloudOffer waiting for an answer
@@ -78,9 +88,11 @@ class AppController(QObject):
         self._worker.jobChanged.connect(self._jobs.on_job_changed)
         self._worker.jobRemoved.connect(self._jobs.on_job_removed)
         self._worker.jobChanged.connect(self._on_job_changed)
-        self._bin_actions.resultArrived.connect(lambda asset_id: self._preview.showAsset(asset_id, True))
-        for source in (self._generate, self._bin_actions, self._workflows):
+        self._intake.resultArrived.connect(lambda asset_id: self._preview.showAsset(asset_id, True))
+        for source in (self._generate, self._bin_actions, self._intake, self._frames, self._spans, self._storyboard):
             source.error.connect(self.errorOccurred)
+        for source in (self._intake, self._spans, self._storyboard):
+            source.notice.connect(self.noticeOccurred)
         self._export.failed.connect(self.errorOccurred)
         self._export.finished.connect(lambda path: self.noticeOccurred.emit(f"Exported {Path(path).name}"))
         self._prefs.error.connect(lambda msg: self.errorOccurred.emit(msg, ""))
@@ -100,27 +112,12 @@ class AppController(QObject):
         self._worker.stop()
 
     # -- jobs ----------------------------------------------------------------------------------------------
-    def _before_submit(self, job: Job) -> None:
-        from ltx_editor.generation.cost import BudgetGuard
-
-        BudgetGuard(self._doc.project).check(job.cost_estimate)
-
     def _on_job_changed(self, job: Job) -> None:
-        if self._workflows.on_job_changed(job):  # a workflow's job: it brought the result in and placed it
-            self._record_cost(job)
-            self._jobs.on_job_changed(job)
-        elif (job.state == "finished" and job.result is not None and not job.result_asset_id
-              and self._bin_actions.take_in(job)):
-            self._record_cost(job)
+        if self._intake.on_job_changed(job):  # its result came into the project just now
             self._jobs.on_job_changed(job)  # shows "open result" now that the asset exists
         # `finished` is set only when it failed in this session (a restored failed job has none).
         if job.state == "failed" and job.error is not None and job.finished and not self._offer_cloud(job):
             self.errorOccurred.emit(f"Generation failed: {job.error.message}", self._failure_hint(job))
-
-    def _record_cost(self, job: Job) -> None:
-        usd = job.result.cost_usd if job.result else None
-        if usd:
-            self._doc.project.spent_usd = round(self._doc.project.spent_usd + usd, 4)
 
     # -- cloud fallback: a local job that could not run, offered in the cloud with its cost first ---------
     def _cloud_fixable(self, job: Job) -> Exception | None:
@@ -322,9 +319,19 @@ class AppController(QObject):
     generate = Property(QObject, lambda self: self._generate, constant=True)
     preview = Property(QObject, lambda self: self._preview, constant=True)
     exporter = Property(QObject, lambda self: self._export, constant=True)
-    workflows = Property(QObject, lambda self: self._workflows, constant=True)
+    frames = Property(FrameActions, lambda self: self._frames, constant=True)
+    spans = Property(SpanController, lambda self: self._spans, constant=True)
+    storyboard = Property(StoryboardController, lambda self: self._storyboard, constant=True)
     recentFiles = Property(list, lambda self: list(self._prefs.values.recent_files), notify=recentChanged)
 
     @property
     def worker(self) -> GenerationWorker:
         return self._worker
+
+    @property
+    def budget(self) -> BudgetGuard:
+        return self._budget
+
+    @property
+    def intake(self) -> JobIntake:
+        return self._intake

@@ -1,12 +1,10 @@
-"""The clip bin's actions (import, delete, takes, add to timeline, grab a frame, extend, regenerate, recipe,
-reveal) and the intake that turns each finished job into a bin asset or a new take."""
+"""The clip bin's actions: import, delete, takes, add to timeline, regenerate (the JobIntake takes the new
+take in), recipe, reveal. Frame actions are FrameActions'; extension is the SpanController's."""
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
@@ -14,12 +12,11 @@ from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ltx_editor.core import timeline as tl
 from ltx_editor.core.errors import LtxEditorError
-from ltx_editor.core.settings import GenerationMode
-from ltx_editor.generation.queue import Job
 
 from . import bin_edits
 from .document import ProjectDocument
 from .generate_controller import GenerateController
+from .job_intake import JobIntake
 
 QML_IMPORT_NAME = "LtxEditor"
 QML_IMPORT_MAJOR_VERSION = 1
@@ -35,18 +32,14 @@ def local_path(url_or_path: str) -> str:
 @QmlUncreatable("BinController is made by the app controller.")
 class BinController(QObject):
     error = Signal(str, str)  # message, hint
-    resultArrived = Signal(str)  # asset id of a generation that just finished
     recipeReady = Signal(str, str)  # title, pretty JSON
 
-    def __init__(self, document: ProjectDocument, generate: GenerateController,
-                 submit: Callable[[Any], Job], set_result_asset: Callable[[str, str], None],
+    def __init__(self, document: ProjectDocument, generate: GenerateController, intake: JobIntake,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._doc = document
         self._generate = generate
-        self._submit = submit
-        self._set_result_asset = set_result_asset
-        self._regenerate_into: dict[str, str] = {}  # job id -> asset that gets the new take
+        self._intake = intake
 
     def _fail(self, exc: Exception) -> None:
         if isinstance(exc, LtxEditorError):
@@ -114,41 +107,6 @@ class BinController(QObject):
         self._doc.apply_edit(edit)
         return edit.created[0]
 
-    def _grab(self, asset_id: str, source_frame: int) -> Path | None:
-        from ltx_editor.core import frame_grab
-
-        try:
-            ref = frame_grab.frame_of_asset(self._doc.project, asset_id, source_frame)
-            return frame_grab.grab(self._doc.project, self._doc.working_path, ref)
-        except LtxEditorError as exc:
-            self._fail(exc)
-            return None
-
-    @Slot(str, int)
-    def useFrameAsKeyframe(self, asset_id: str, source_frame: int) -> None:
-        """Pin a frame of the asset (-1 = its last) on the keyframe lane at the playhead."""
-        from ltx_editor.core import frame_grab
-
-        try:
-            ref = frame_grab.frame_of_asset(self._doc.project, asset_id, source_frame)
-            edit = frame_grab.frame_to_keyframe(self._doc.project, self._doc.working_path, ref,
-                                                self._doc.playheadFrame)
-        except LtxEditorError as exc:
-            self._fail(exc)
-            return
-        self._doc.apply_edit(edit)
-
-    @Slot(str, int)
-    def useFrameAsImageInput(self, asset_id: str, source_frame: int) -> None:
-        png = self._grab(asset_id, source_frame)
-        if png is not None:
-            self._generate.use_source_image(str(png))
-
-    @Slot(str)
-    def extend(self, asset_id: str) -> None:
-        self._generate.use_source_video(str(self._doc.media_path(self._doc.project.asset(asset_id).active_take.path)),
-                                        GenerationMode.EXTEND_FORWARD)
-
     # -- recipes ------------------------------------------------------------------------------------------
     def _sidecar(self, asset_id: str) -> Path | None:
         take = self._doc.project.asset(asset_id).active_take
@@ -168,11 +126,10 @@ class BinController(QObject):
             if not self._generate.seedLocked:  # a new take should differ; a locked seed reproduces it
                 request = request.model_copy(update={"settings": request.settings.model_copy(
                     update={"seed": None})})
-            job = self._submit(request)
+            job = self._intake.submit(request, takes_to=asset_id)
         except LtxEditorError as exc:
             self._fail(exc)
             return ""
-        self._regenerate_into[job.id] = asset_id
         return job.id
 
     @Slot(str)
@@ -196,24 +153,3 @@ class BinController(QObject):
     def reveal(self, asset_id: str) -> None:
         path = self._doc.media_path(self._doc.project.asset(asset_id).active_take.path)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
-
-    # -- generation results ------------------------------------------------------------------------------
-    def take_in(self, job: Job) -> str | None:
-        """A finished job's clip becomes an asset (or a new take); saved with the project from now on."""
-        if job.result is None or job.result_asset_id:
-            return None
-        from ltx_editor.generation.sidecar import move_clip
-
-        result = job.result
-        folder = self._doc.output_dir()
-        if not Path(result.video_path).resolve().is_relative_to(folder.resolve()):
-            # Started before the project was saved somewhere else: generated media live inside the project.
-            result = move_clip(result, folder / Path(result.video_path).name)
-        target = self._regenerate_into.pop(job.id, None)
-        asset_id = bin_edits.add_result(self._doc.project, self._doc.working_path, result,
-                                        job.request.label, target)
-        job.result_asset_id = asset_id
-        self._set_result_asset(job.id, asset_id)
-        self._doc.mark_dirty("bin", asset_id, "jobs")
-        self.resultArrived.emit(asset_id)
-        return asset_id

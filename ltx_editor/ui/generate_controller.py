@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Property, QObject, QUrl, Signal, Slot
@@ -12,6 +13,7 @@ from ltx_editor.core.catalog import get_model
 from ltx_editor.core.errors import LtxEditorError
 from ltx_editor.core.settings import GenerationMode
 from ltx_editor.generation.request import GenerationRequest
+from ltx_editor.generation.workflows import Recipe, WorkflowError
 
 from . import backends as readiness
 from .catalog_models import LoraModel, ModelsModel
@@ -174,13 +176,27 @@ class GenerateController(QObject):
     costText = Property(str, _cost, notify=changed)
 
     # -- actions ---------------------------------------------------------------------------------------------
+    def _machine_options(self) -> dict:
+        """What the preferences and the LoRA list add to the form: the local model path, memory, LoRAs."""
+        v = self._prefs.values
+        return {"model_path": v.local_model_path or None,
+                "local_memory": {"fp8": v.fp8, "vae_tiling": v.vae_tiling, "cpu_offload": v.cpu_offload},
+                "loras": self._loras.specs()}
+
     def _request(self, prompt_required: bool = True) -> GenerationRequest:
         form = self.form
         if not prompt_required and not form.prompt.strip():
-            form = Form(**{**form.__dict__, "prompt": "estimate"})
-        v = self._prefs.values
-        memory = {"fp8": v.fp8, "vae_tiling": v.vae_tiling, "cpu_offload": v.cpu_offload}
-        return form.request(model_path=v.local_model_path or None, local_memory=memory, loras=self._loras.specs())
+            form = replace(form, prompt="estimate")
+        return form.request(**self._machine_options())
+
+    def recipe(self) -> Recipe:
+        """The panel's settings as a workflow recipe (pure: the form is not touched). Raises WorkflowError
+        when the chosen backend is not ready, SettingsError when a field is out of range."""
+        status = self._status(self.form.backend)
+        if not status.ready:
+            raise WorkflowError(f"{status.name} is not ready: {status.reason}.",
+                                hint="Pick a ready backend in the generate panel, or fix it in Preferences.")
+        return self.form.recipe(**self._machine_options())
 
     @Slot(result=str)
     def generate(self) -> str:

@@ -1,7 +1,7 @@
 """What the generate panel's fields hold, and how they become a validated GenerationRequest. No Qt."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pydantic import ValidationError
 
@@ -17,6 +17,7 @@ from ltx_editor.core.settings import (
     describe_validation_error,
 )
 from ltx_editor.generation.request import Condition, GenerationRequest
+from ltx_editor.generation.workflows import Recipe
 
 MODE_NAMES = {
     GenerationMode.TEXT_TO_VIDEO: "Text to video",
@@ -109,6 +110,16 @@ class Form:
                                      model_path=model_path if self.backend == "local" and model_path else None)
         except ValidationError as exc:  # pydantic's own text ends in a URL, not in words a person can act on
             raise SettingsError(describe_validation_error(exc), hint="Fix the setting and try again.") from None
+
+
+    def recipe(self, *, model_path: str | None = None, local_memory: dict | None = None,
+               loras: list[LoraSpec] | None = None) -> Recipe:
+        """The form's backend, model, size, quality, memory options and LoRAs as a workflow recipe. Pure: the
+        form is not changed. The mode and source media do not apply (a workflow brings its own conditions),
+        so the settings are checked as text-to-video; the prompt becomes the base prompt (may be empty)."""
+        as_t2v = replace(self, mode=GenerationMode.TEXT_TO_VIDEO.value, prompt=self.prompt.strip() or "workflow")
+        request = as_t2v.request(model_path=model_path, local_memory=local_memory, loras=loras)
+        return Recipe(request.backend, request.settings, request.model_path, self.prompt.strip())
 
 
 def aspect_ratios() -> list[str]:

@@ -21,7 +21,9 @@ TYPE_MODULES = (
     "ltx_editor.ui.tracks_model",
     "ltx_editor.ui.keyframes_model",
     "ltx_editor.ui.markers_model",
-    "ltx_editor.ui.workflow_controller",
+    "ltx_editor.ui.frame_actions",
+    "ltx_editor.ui.span_controller",
+    "ltx_editor.ui.storyboard_controller",
     "ltx_editor.ui.storyboard_model",
     "ltx_editor.ui.timeline_controller",
 )

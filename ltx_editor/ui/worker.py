@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal
 
 from ltx_editor.generation.provider import BaseLTXProvider
-from ltx_editor.generation.queue import Job, JobQueue
+from ltx_editor.generation.queue import Budget, Job, JobQueue
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class GenerationWorker(QObject):
 
     def __init__(self, options_for: Callable[[str], dict[str, Any]], output_dir: Callable[[], Path],
                  before_submit: Callable[[Job], None] | None = None, parent: QObject | None = None,
-                 create: Callable[..., BaseLTXProvider] | None = None) -> None:
+                 create: Callable[..., BaseLTXProvider] | None = None, budget: Budget | None = None) -> None:
         super().__init__(parent)
         from ltx_editor.generation.factory import LTXVideoProviderFactory
 
@@ -59,7 +59,7 @@ class GenerationWorker(QObject):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
         self.queue = JobQueue(self._provider_for, output_dir, self._on_change, before_submit=before_submit,
-                              on_remove=self.jobRemoved.emit)
+                              on_remove=self.jobRemoved.emit, budget=budget)
         self._thread = _LoopThread(self)
 
     # -- lifecycle --------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import LtxEditor 1.0
 Popup {
     id: popup
     objectName: "extendPopup"
-    property QtObject actions: null
+    property QtObject spans: null  // the SpanController
     property string clipId
 
     modal: true
@@ -16,8 +16,8 @@ Popup {
     background: Rectangle { color: Theme.raised; border.color: Theme.border; radius: Theme.radius }
 
     function submit() {
-        if (actions)
-            actions.extendClip(clipId, direction.currentValue, seconds.value, conditioning.value,
+        if (spans)
+            spans.extendClip(clipId, direction.currentValue, seconds.value, conditioning.value,
                                strength.value, placement.currentValue)
         close()
     }
@@ -64,7 +64,7 @@ Popup {
             Layout.fillWidth: true
             Item { Layout.fillWidth: true }
             Button { text: qsTr("Cancel"); onClicked: popup.close() }
-            Button { objectName: "extendSubmit"; text: qsTr("Extend"); highlighted: true; enabled: popup.actions !== null; onClicked: popup.submit() }
+            Button { objectName: "extendSubmit"; text: qsTr("Extend"); highlighted: true; enabled: popup.spans !== null; onClicked: popup.submit() }
         }
     }
 }

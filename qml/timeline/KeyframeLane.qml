@@ -62,13 +62,13 @@ Rectangle {
         color: Theme.keyframe
     }
 
-    // An image asset becomes a keyframe; a video asset's first frame goes through the workflow's frame grab.
+    // An image asset becomes a keyframe; a video asset's first frame goes through FrameActions' frame grab.
     function dropAsset(assetId, frame) {
         const kind = ctl.assetKind(assetId)
         if (kind === "image")
             ctl.addKeyframeFromAsset(assetId, frame)
-        else if (kind !== "" && kind !== "audio" && view.actions)
-            view.actions.assetFrameToKeyframe(assetId, 0, frame)
+        else if (kind !== "" && kind !== "audio" && view.frames)
+            view.frames.assetFrameToKeyframe(assetId, 0, frame)
     }
 
     Repeater {

@@ -10,7 +10,8 @@ FocusScope {
     objectName: "timeline"
 
     required property ProjectDocument document
-    property QtObject actions: null  // the WorkflowController; generation items hide while it is null
+    property QtObject spans: null  // the SpanController (generate span, extend); its items hide while null
+    property QtObject frames: null  // FrameActions (use a frame as keyframe/input); its items hide while null
 
     readonly property var selectedClipIds: controller ? controller.selectedClipIds : []
     signal clipActivated(string clipId)
@@ -114,8 +115,8 @@ FocusScope {
         }
     }
     function generateSpan() {
-        if (actions && controller.hasRange && controller.keyframesInRange >= 2)
-            actions.generateSpan(controller.rangeStart, controller.rangeEnd + 1)  // end exclusive
+        if (spans && controller.hasRange && controller.keyframesInRange >= 2)
+            spans.generateSpan(controller.rangeStart, controller.rangeEnd + 1)  // end exclusive
     }
 
     onScrollXChanged: syncViewport()
@@ -289,7 +290,7 @@ FocusScope {
     }
     ExtendPopup {
         id: extendPopup
-        actions: root.actions
+        spans: root.spans
         anchors.centerIn: parent
     }
 

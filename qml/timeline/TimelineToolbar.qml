@@ -71,10 +71,10 @@ Rectangle {
         BarButton { objectName: "zoomOut"; text: "\u2212"; tip: qsTr("Zoom out (-, Ctrl+wheel)"); onClicked: bar.view.zoomBy(0.8, bar.view.lanesWidth / 2) }
         BarButton { objectName: "zoomIn"; text: "+"; tip: qsTr("Zoom in (+, Ctrl+wheel)"); onClicked: bar.view.zoomBy(1.25, bar.view.lanesWidth / 2) }
         BarButton { objectName: "zoomFit"; text: qsTr("Fit"); tip: qsTr("Zoom to fit (Shift+Z)"); onClicked: bar.view.zoomToFit() }
-        Separator { visible: bar.view.actions !== null }
+        Separator { visible: bar.view.spans !== null }
         BarButton {
             objectName: "generateSpan"
-            visible: bar.view.actions !== null
+            visible: bar.view.spans !== null
             enabled: bar.live && bar.ctl.hasRange && bar.ctl.keyframesInRange >= 2
             text: qsTr("Generate span")
             tip: !bar.live ? "" : bar.ctl.hasRange

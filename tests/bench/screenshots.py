@@ -112,8 +112,7 @@ def run(out: Path, readme: bool) -> int:
     ctl.binActions.addToTimeline(ids[4])  # the music, on A1
     doc.apply_edit(tl.add_marker(project, 72, "Title card"))
     doc.playheadFrame = 40
-    if hasattr(ctl, "workflows"):
-        ctl.workflows.assetFrameToKeyframe(ids[1], 30, 100)
+    ctl.frames.assetFrameToKeyframe(ids[1], 30, 100)
     doc.mark_dirty("bin")
     gen = ctl.generate
     gen.prompt = ("A slow aerial shot over a snowy fjord at dusk, green aurora rippling above the mountains, "

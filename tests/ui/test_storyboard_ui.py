@@ -39,7 +39,7 @@ def _prompts(app):
 
 
 def _panel(load_qml, app):
-    loaded = load_qml("StoryboardPanel.qml", size=(720, 520), document=app.document, workflows=app.workflows)
+    loaded = load_qml("StoryboardPanel.qml", size=(720, 520), document=app.document, storyboard=app.storyboard)
     own = [w for w in loaded.warnings if "Storyboard" in w or "ShotDelegate" in w]
     assert not own, own  # the panel loads alone, cleanly
     return loaded.window, loaded.root
@@ -74,7 +74,7 @@ def test_add_type_reorder_duplicate_delete_by_clicking(qtbot, load_qml, app):
 
 
 def test_generate_all_estimates_first_then_lands_in_order_and_regenerates_a_take(qtbot, load_qml, app, tmp_path):
-    doc, wf = app.document, app.workflows
+    doc, wf = app.document, app.storyboard
     Image.new("RGB", (32, 32), (200, 40, 40)).save(tmp_path / "start.png")
     Image.new("RGB", (32, 32), (40, 40, 200)).save(tmp_path / "end.png")
     for prompt, seconds in (("a red kite", 0.4), ("the kite dives", 0.7), ("it lands in the sea", 0.4)):
@@ -137,7 +137,7 @@ def board_clips(doc):
 
 
 def test_generate_all_refusals_queue_nothing(qtbot, app, tmp_path):
-    wf = app.workflows
+    wf = app.storyboard
     assert wf.estimateAll() == "" and not wf.generateAll()  # no shots
     assert wf.addShot("too long", 30.0)  # 720 frames: more than the model makes
     assert wf.estimateAll() == ""
@@ -152,7 +152,7 @@ def test_enhance_shot_prompt_through_the_endpoint(qtbot, load_qml, app):
     with FakeChatServer(reply=reply) as server:
         app.preferences.values.enhance_endpoint = server.base_url
         app.preferences.values.enhance_model = "tiny-chat"
-        wf, doc = app.workflows, app.document
+        wf, doc = app.storyboard, app.document
         assert wf.addShot("a red kite", 1.0)
         shot_id = doc.project.shots[0].id
         view, root = _panel(load_qml, app)
@@ -177,17 +177,17 @@ def test_enhancement_failure_keeps_the_prompt(qtbot, app):
         app.preferences.values.enhance_endpoint = server.base_url
         app.preferences.values.enhance_model = "tiny-chat"
         notes = []
-        app.workflows.notice.connect(notes.append)
-        assert app.workflows.addShot("a red kite", 1.0)
-        with qtbot.waitSignal(app.workflows.shotEnhanced, timeout=30_000) as done:
-            assert app.workflows.enhanceShotPrompt(app.document.project.shots[0].id)
+        app.storyboard.notice.connect(notes.append)
+        assert app.storyboard.addShot("a red kite", 1.0)
+        with qtbot.waitSignal(app.storyboard.shotEnhanced, timeout=30_000) as done:
+            assert app.storyboard.enhanceShotPrompt(app.document.project.shots[0].id)
     assert done.args[1] is False and app.document.project.shots[0].enhanced_prompt is None
     assert "HTTP 500" in notes[-1] and app.document.undoText == "Add shot"
 
 
 def test_enhance_refused_when_off(qtbot, app):
-    assert app.workflows.addShot("a red kite", 1.0)
-    assert not app.workflows.enhanceShotPrompt(app.document.project.shots[0].id)
+    assert app.storyboard.addShot("a red kite", 1.0)
+    assert not app.storyboard.enhanceShotPrompt(app.document.project.shots[0].id)
     assert app.errors == [("Prompt enhancement is off.",
                            "Set an OpenAI-compatible endpoint and model in Preferences.")]
 
@@ -197,7 +197,7 @@ def test_cloud_estimate_sums_every_shot_before_queueing(qtbot, app, tmp_path, mo
     from ltx_editor.generation.workflows import Recipe, shot_request
 
     monkeypatch.setenv("FAL_KEY", "test-key")  # the backend is ready; nothing is sent anywhere
-    gen, wf, doc = app.generate, app.workflows, app.document
+    gen, wf, doc = app.generate, app.storyboard, app.document
     gen.refreshBackends()
     gen.backend = "fal"
     gen.modelId = TINY_LTX_MODEL_ID  # on fal: the 13B distilled endpoints (text, image, multiconditioning)

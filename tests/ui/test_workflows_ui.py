@@ -37,14 +37,14 @@ def _landed_clips(app):
                          ids=["one-conditioned-generation", "chained-segments"])
 def test_generate_span_lands_back_to_back_then_one_undo_removes_it(qtbot, app, frames, segments):
     _pin_keyframes(app, frames)
-    wf, doc = app.workflows, app.document
+    wf, doc = app.spans, app.document
     plan = plan_keyframes(doc.project.keyframes, ModelLimits(max_frames=MAX_FRAMES), span=(0, frames[-1] + 1))
     assert len(plan.segments) == segments
     preview = wf.spanPreview(0, frames[-1] + 1)
     assert preview["ok"] and [s["frames"] for s in preview["segments"]] == [s.num_frames for s in plan.segments]
     assert "free" in preview["estimate"]
 
-    with qtbot.waitSignal(wf.landed, timeout=240_000):
+    with qtbot.waitSignal(app.intake.landed, timeout=240_000):
         assert wf.generateSpan(0, frames[-1] + 1)  # end exclusive: the last keyframe is in the span
     jobs = wait_jobs_done(qtbot, app, segments)
     assert len(jobs) == segments and not app.errors
@@ -71,7 +71,7 @@ def test_generate_span_lands_back_to_back_then_one_undo_removes_it(qtbot, app, f
 
 
 def test_generate_span_refusals_change_nothing(qtbot, app):
-    wf, doc = app.workflows, app.document
+    wf, doc = app.spans, app.document
     assert not wf.generateSpan(0, 100)  # no keyframes
     _pin_keyframes(app, (0, 3))  # closer than the model's 8-frame grid
     assert not wf.generateSpan(0, 10)
@@ -103,8 +103,8 @@ def _spans(app):
 
 def test_extend_forward_ripple_and_undo(qtbot, app, three_clips):
     before, src, after = three_clips
-    wf, doc = app.workflows, app.document
-    with qtbot.waitSignal(wf.landed, timeout=240_000):
+    wf, doc = app.spans, app.document
+    with qtbot.waitSignal(app.intake.landed, timeout=240_000):
         assert wf.extendClip(src, "forward", 0.5, 9, 0.9, "ripple")
     (job,) = wait_jobs_done(qtbot, app, 1)
     assert job.request.mode is GenerationMode.EXTEND_FORWARD
@@ -122,8 +122,8 @@ def test_extend_forward_ripple_and_undo(qtbot, app, three_clips):
 
 def test_extend_backward_overwrite(qtbot, app, three_clips):
     before, src, after = three_clips
-    wf, doc = app.workflows, app.document
-    with qtbot.waitSignal(wf.landed, timeout=240_000):
+    wf, doc = app.spans, app.document
+    with qtbot.waitSignal(app.intake.landed, timeout=240_000):
         assert wf.extendClip(src, "backward", 0.5, 9, 1.0, "overwrite")
     (job,) = wait_jobs_done(qtbot, app, 1)
     assert job.request.mode is GenerationMode.EXTEND_BACKWARD
@@ -138,7 +138,7 @@ def test_extend_backward_overwrite(qtbot, app, three_clips):
 
 def test_extend_refusals(qtbot, app, three_clips):
     _, src, _ = three_clips
-    wf = app.workflows
+    wf = app.spans
     assert not wf.extendClip(src, "sideways", 1.0, 9, 1.0, "ripple")
     assert not wf.extendClip(src, "forward", 1.0, 9, 1.0, "shove")
     assert not wf.extendClip("clip_gone", "forward", 1.0, 9, 1.0, "ripple")
@@ -149,7 +149,7 @@ def test_extend_refusals(qtbot, app, three_clips):
 
 
 def test_extend_asset_makes_a_new_asset_in_the_bin(qtbot, app, source_video):
-    wf, doc = app.workflows, app.document
+    wf, doc = app.spans, app.document
     asset = add_source_asset(app, source_video)
     assert wf.extendAsset(asset)
     (job,) = wait_jobs_done(qtbot, app, 1)
@@ -162,7 +162,7 @@ def test_extend_asset_makes_a_new_asset_in_the_bin(qtbot, app, source_video):
 
 def test_use_this_frame(qtbot, app, three_clips):
     before, src, _ = three_clips
-    wf, doc, gen = app.workflows, app.document, app.generate
+    wf, doc, gen = app.frames, app.document, app.generate
     assert wf.frameToKeyframe("", 30)  # the topmost clip at frame 30: the source clip's frame 6
     (kf,) = doc.project.keyframes
     png = resolve_media(doc.working_path, kf.image)
@@ -187,10 +187,10 @@ def test_use_this_frame(qtbot, app, three_clips):
     assert len(app.errors) == 2 and len(doc.project.keyframes) == 1
 
 
-# -- through the timeline's own QML (qml/timeline/), with this controller as its actions ----------------------
+# -- through the timeline's own QML (qml/timeline/), with the span controller and frame actions ----------------------
 def _timeline(qtbot, load_qml, app):
     """The timeline QML, returned once every clip's delegate is laid out (not after a fixed pause)."""
-    tl = load_qml("timeline/Timeline.qml", document=app.document, actions=app.workflows)
+    tl = load_qml("timeline/Timeline.qml", document=app.document, spans=app.spans, frames=app.frames)
     clip_ids = [c.id for t in app.document.project.tracks for c in t.clips]
 
     def laid_out():
@@ -209,7 +209,7 @@ def test_timeline_range_on_the_keyframe_lane_generates_a_span(qtbot, load_qml, a
     drag(tl.window, scene_point(ruler, 0, 10), scene_point(ruler, 80 * px, 10),
          modifiers=Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: button.property("visible") and button.property("enabled"))
-    with qtbot.waitSignal(app.workflows.landed, timeout=240_000):
+    with qtbot.waitSignal(app.intake.landed, timeout=240_000):
         tl_click(tl.window, center(button))
     (job,) = wait_jobs_done(qtbot, app, 1)
     assert job.request.mode is GenerationMode.KEYFRAMES and len(job.request.conditions) == 3
@@ -244,7 +244,7 @@ def test_timeline_clip_menu_extends_a_clip_and_pins_a_frame(qtbot, load_qml, app
     _pick_from_clip_menu(qtbot, tl, item, "extendItem")
     qtbot.waitUntil(lambda: tl.find("extendPopup").property("visible"))
     tl.find("extendSeconds").setProperty("value", 1)  # forward, 9 conditioning frames, ripple: the defaults
-    with qtbot.waitSignal(app.workflows.landed, timeout=240_000):
+    with qtbot.waitSignal(app.intake.landed, timeout=240_000):
         tl_click(tl.window, center(tl.find("extendSubmit")))
     (job,) = wait_jobs_done(qtbot, app, 1)
     assert job.request.mode is GenerationMode.EXTEND_FORWARD and probe(job.result.video_path).frames == 33
@@ -270,7 +270,7 @@ def test_dropping_a_video_asset_on_the_keyframe_lane_pins_its_first_frame(qtbot,
 def test_extension_of_a_clip_deleted_meanwhile_stays_in_the_bin_once(qtbot, app, three_clips):
     before, src, after = three_clips
     doc = app.document
-    assert app.workflows.extendClip(src, "forward", 0.5, 9, 1.0, "ripple")
+    assert app.spans.extendClip(src, "forward", 0.5, 9, 1.0, "ripple")
     doc.apply_edit(tl.delete_clips(doc.project, [src]))  # before the job can finish (updates arrive later)
     steps = doc.undo_stack.count()
     (job,) = wait_jobs_done(qtbot, app, 1)

@@ -58,8 +58,8 @@ def clip_of(project, clip_id: str):
 
 
 class RecordingActions(QObject):
-    """Stands in for the WorkflowController's slots (same names and argument order) and records calls:
-    the contract between the timeline and the generation workflows."""
+    """Stands in for the SpanController's and FrameActions' slots (same names and argument order) and records
+    calls: the contract between the timeline and the generation workflows."""
 
     def __init__(self) -> None:
         super().__init__()

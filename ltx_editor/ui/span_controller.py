@@ -1,0 +1,152 @@
+"""Keyframe spans and extensions: generate clip(s) through the keyframes of a timeline range, extend a
+timeline clip or a bin asset.
+
+Planning and request building are core/generation code (keyframe_plan, extension, workflows); the
+JobIntake's WorkflowRunner queues the generations and lands them when they finish. This controller takes the
+generate panel's recipe (backend, model, size, quality) and starts them. Every slot returns False and emits
+`error` when it refuses, leaving the project as it was.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtQml import QmlElement, QmlUncreatable
+
+from ltx_editor.core.catalog import get_model
+from ltx_editor.core.extension import ExtensionError, ExtensionPart, aligned_down, ceil_to, plan_extension
+from ltx_editor.core.keyframe_plan import KeyframePlan, ModelLimits, plan_keyframes
+from ltx_editor.core.settings import GenerationMode
+from ltx_editor.generation.workflows import (
+    Recipe,
+    WorkflowError,
+    check_images,
+    check_supported,
+    cut_condition_video,
+    estimate_requests,
+    extension_request,
+    plan_requests,
+)
+
+from .document import ProjectDocument
+from .generate_controller import GenerateController
+from .job_intake import JobIntake
+from .refusals import Refusal, refuse
+
+QML_IMPORT_NAME = "LtxEditor"
+QML_IMPORT_MAJOR_VERSION = 1
+ASSET_EXTENSION_S = 2.0  # extendAsset: how much a bin asset grows by
+ASSET_CONDITION_FRAMES = 9
+
+
+@QmlElement
+@QmlUncreatable("SpanController is made by the app controller.")
+class SpanController(QObject):
+    error = Signal(str, str)  # message, hint
+    notice = Signal(str)  # a non-blocking note (queued...)
+    queued = Signal(list)  # job ids just queued
+
+    def __init__(self, document: ProjectDocument, generate: GenerateController, intake: JobIntake,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._doc, self._generate, self._intake = document, generate, intake
+
+    # -- keyframe animation ----------------------------------------------------------------------------------
+    def _span_plan(self, start: int, end: int, recipe: Recipe) -> KeyframePlan:
+        """[start, end): end is exclusive, as everywhere on the timeline (the lane passes its range's last
+        frame + 1, so a range drawn from one keyframe to another spans both)."""
+        return plan_keyframes(self._doc.project.keyframes, ModelLimits(max_frames=recipe.max_frames),
+                              span=(start, end), prompt=recipe.prompt)
+
+    @Slot(int, int, result="QVariantMap")
+    def spanPreview(self, startFrame: int, endFrame: int) -> dict:
+        """What generateSpan would do, for the lane: segments, where each keyframe lands, the cost."""
+        try:
+            recipe = self._generate.recipe()
+            plan = self._span_plan(startFrame, endFrame, recipe)
+            estimate = estimate_requests(plan_requests(plan, self._doc.project, self._doc.working_path, recipe))
+        except Refusal as exc:
+            return {"ok": False, "problem": getattr(exc, "message", str(exc)), "segments": [], "landings": []}
+        return {"ok": True, "problem": "", "estimate": estimate.text,
+                "segments": [{"start": s.timeline_start, "end": s.timeline_end, "frames": s.num_frames}
+                             for s in plan.segments],
+                "landings": [{"keyframeId": lnd.keyframe_id, "requested": lnd.requested, "landed": lnd.landed}
+                             for lnd in plan.landings]}
+
+    @Slot(int, int, result=bool)
+    def generateSpan(self, startFrame: int, endFrame: int) -> bool:
+        """Generate clip(s) through the keyframes in [startFrame, endFrame): one conditioned generation when the
+        span fits the model, else chained segments; they land back to back over the span as one undo step."""
+        project, path = self._doc.project, self._doc.working_path
+        try:
+            recipe = self._generate.recipe()
+            plan = self._span_plan(startFrame, endFrame, recipe)
+            check_images(path, [c.image for s in plan.segments for c in s.conditions])
+            check_supported(plan_requests(plan, project, path, recipe))
+            run = self._intake.runner.start_span(plan, recipe)
+        except Refusal as exc:
+            return refuse(self.error, exc)
+        n = len(plan.segments)
+        self.queued.emit(list(run.job_ids))
+        self.notice.emit(f"Queued the keyframe span ({n} segment{'s' if n > 1 else ''}"
+                         f"{', each after the one before' if n > 1 else ''}).")
+        return True
+
+    # -- extension -------------------------------------------------------------------------------------------
+    @Slot(str, str, float, int, float, str, result=bool)
+    def extendClip(self, clipId: str, direction: str, seconds: float, conditioningFrames: int, strength: float,
+                   placement: str) -> bool:
+        """Extend a timeline clip forward/backward/both by `seconds`, conditioned on its own end frames; the
+        result lands next to it (ripple pushes later clips, overwrite covers them)."""
+        try:
+            if direction not in ("forward", "backward", "both"):
+                raise ExtensionError(f"Unknown direction {direction!r}.", hint="Use forward, backward or both.")
+            if placement not in ("ripple", "overwrite"):
+                raise ExtensionError(f"Unknown placement {placement!r}.", hint="Use ripple or overwrite.")
+            recipe = self._generate.recipe()
+            plan = plan_extension(self._doc.project, clipId, direction, seconds, condition_frames=conditioningFrames,
+                                  strength=strength, placement=placement, max_frames=recipe.max_frames)
+            _check_extend_modes(recipe, plan.parts)
+            runs = self._intake.runner.start_extension(plan, recipe, prompt=recipe.prompt)
+        except Refusal as exc:
+            return refuse(self.error, exc)
+        self.queued.emit([r.job_id for r in runs])
+        return True
+
+    @Slot(str, result=bool)
+    def extendAsset(self, assetId: str) -> bool:
+        """Extend a bin asset forward by ASSET_EXTENSION_S into a new asset (the intake takes the result in)."""
+        project = self._doc.project
+        try:
+            recipe = self._generate.recipe()
+            part = self._asset_part(assetId, recipe.max_frames)
+            _check_extend_modes(recipe, (part,))
+            cond = cut_condition_video(part, self._doc.working_path, self._intake.conditions_dir())
+            request = extension_request(part, project, recipe, cond, prompt=recipe.prompt)
+            name = project.asset(assetId).name or "clip"
+            job = self._intake.submit(request.model_copy(update={"label": f"{name} (extended)"[:80]}))
+        except Refusal as exc:
+            return refuse(self.error, exc)
+        self.queued.emit([job.id])
+        return True
+
+    def _asset_part(self, asset_id: str, max_frames: int) -> ExtensionPart:
+        project = self._doc.project
+        asset = project.asset(asset_id)
+        if asset.kind in ("image", "audio"):
+            raise ExtensionError(f"{asset.name or 'This asset'} is {'a still image' if asset.kind == 'image' else 'audio'}"
+                                 "; only video can be extended.", hint="Generate a clip from it instead.")
+        take = asset.active_take
+        n = aligned_down(min(ASSET_CONDITION_FRAMES, take.frame_count))
+        new = ceil_to(round(ASSET_EXTENSION_S * project.settings.fps))
+        new = min(new, aligned_down(max_frames) - n)  # stay within the model's length
+        return ExtensionPart(direction="forward", clip_id=f"asset-{asset.id}", asset_id=asset.id, take_id=take.id,
+                             source_path=take.path, source_start=take.frame_count - n, condition_frames=n,
+                             strength=1.0, new_frames=new, num_frames=n + new, placement="ripple")
+
+
+def _check_extend_modes(recipe: Recipe, parts: tuple[ExtensionPart, ...]) -> None:
+    model = get_model(recipe.settings.model_id)
+    for p in parts:
+        mode = GenerationMode.EXTEND_FORWARD if p.direction == "forward" else GenerationMode.EXTEND_BACKWARD
+        if not model.supports(recipe.backend, mode):
+            raise WorkflowError(f"{model.name} cannot extend {p.direction} on {recipe.backend}.",
+                                hint="Choose another model or backend in the generate panel.")
