@@ -2,17 +2,14 @@
 
 Each edit snapshots only the assets it touched (core/edits.EntityChanges), so undoing an import leaves an
 asset a job delivered in the meantime where it is, and restoring an asset keeps every take it gained since
-(undo never loses generated work). Finished jobs come in through generation/landing.add_result, which is
-not an undo step.
+(undo never loses generated work). Finished jobs come in through ui/job_intake.JobIntake (generation/landing.add_result),
+which is not an undo step.
 """
 from __future__ import annotations
-
-from pathlib import Path
 
 from ltx_editor.core.edits import Changes, EntityChanges, entity_changes, replace_asset
 from ltx_editor.core.errors import EditRefused
 from ltx_editor.core.project import Asset, Project
-from ltx_editor.generation.request import GenerationResult
 
 KINDS = ("bin",)
 
@@ -66,12 +63,3 @@ def set_active_take(project: Project, asset_id: str, take_id: str) -> Changes:
     asset = project.asset(asset_id)
     asset.take(take_id)  # KeyError for a take the asset does not have
     return _one(project, "Switch take", asset_id, asset.model_copy(update={"active_take_id": take_id}))
-
-
-def add_result(project: Project, project_path: Path, result: GenerationResult, label: str,
-               target_asset_id: str | None = None) -> str:
-    """Put a finished generation in the bin (see generation/landing.add_result); returns the asset id."""
-    from ltx_editor.generation.landing import add_result as land
-
-    asset, _take = land(project, project_path, result, label, target_asset_id)
-    return asset.id
