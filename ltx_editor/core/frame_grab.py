@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import timeline as tl
 from .errors import MediaError
-from .project import Project
+from .project import Clip, Project
 from .project_io import media_dir, resolve_media, store_path
 
 
@@ -38,6 +38,18 @@ def frame_of_asset(project: Project, asset_id: str, source_frame: int = 0, take_
     return FrameRef(asset.id, take.id, frame)
 
 
+def topmost_clip(project: Project, frame: int) -> Clip | None:
+    """The clip shown at `frame`: the topmost visible video clip covering it (later video tracks cover
+    earlier ones, as in the export)."""
+    for track in reversed(project.tracks_of_kind("video")):
+        if track.hidden:
+            continue
+        clip = next((c for c in track.clips if c.start <= frame < c.end), None)
+        if clip is not None:
+            return clip
+    return None
+
+
 def frame_at(project: Project, timeline_frame: int, clip_id: str | None = None) -> FrameRef:
     """The frame shown at `timeline_frame`: of `clip_id`, else of the topmost visible video clip there
     (later video tracks cover earlier ones, as in the export)."""
@@ -46,13 +58,10 @@ def frame_at(project: Project, timeline_frame: int, clip_id: str | None = None) 
             _, clip = project.find_clip(clip_id)
         except KeyError:
             raise MediaError("That clip is no longer on the timeline.") from None
-        candidates = [clip]
     else:
-        candidates = [c for t in reversed(project.tracks_of_kind("video")) if not t.hidden for c in t.clips
-                      if c.start <= timeline_frame < c.end]
-    if not candidates:
+        clip = topmost_clip(project, timeline_frame)
+    if clip is None:
         raise MediaError(f"No video clip at frame {timeline_frame}.", hint="Move the playhead over a clip.")
-    clip = candidates[0]
     if not clip.start <= timeline_frame < clip.end:
         raise MediaError(f"The playhead (frame {timeline_frame}) is not over that clip.")
     return frame_of_asset(project, clip.asset_id, clip.in_frame + timeline_frame - clip.start, clip.take_id)

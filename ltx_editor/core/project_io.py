@@ -111,7 +111,15 @@ def load_project(path: str | Path, *, recover: bool = False) -> LoadedProject:
         auto = recovery_available(path)
         if auto is not None:
             source, recovered_from = auto, str(auto)
-    data = _parse(source)
+    try:
+        data = _parse(source)
+    except ProjectFileError:
+        if source == path or os.path.exists(source):
+            raise
+        # The autosave went between the look and the read (a save elsewhere discarded it): it was older
+        # than that save, so the project file is the newest version.
+        source, recovered_from = path, None
+        data = _parse(source)
     project = _validate(data, source)
     _check_generated_paths(project, source)
     missing = _mark_offline(project, path)
@@ -307,6 +315,8 @@ def _write_atomic(target: Path, data: bytes, *, backup: bool, newer_than: Path) 
     prefix = f".{target.name}.tmp-"
     with _writers_turn(folder) as exclusive:
         _remove_stale(folder, prefix, exclusive)
+        if backup:  # a real save also clears what a dead writer left of the autosave
+            _remove_stale(folder, f".{autosave_path(target).name}.tmp-", exclusive)
         tmp = os.path.join(folder, prefix + secrets.token_hex(6))
         try:
             # Not mkstemp: its 0600 mode would replace the file's permissions; this honours the umask.

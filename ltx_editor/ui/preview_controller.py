@@ -8,21 +8,13 @@ from PySide6.QtCore import Property, QObject, QTimer, QUrl, Signal, Slot
 from PySide6.QtQml import QmlElement
 
 from ltx_editor.core.project import Clip, Project, Take
+from ltx_editor.core.timecode import ms_timecode as timecode  # a position in ms, as the player reports it
 
 from .document import ProjectDocument
 
 QML_IMPORT_NAME = "LtxEditor"
 QML_IMPORT_MAJOR_VERSION = 1
 MAX_SHUTTLE = 8.0
-
-
-def timecode(ms: float, fps: float) -> str:
-    """HH:MM:SS:FF of a position (frames counted at `fps`)."""
-    fps = fps if fps > 0 else 24.0
-    frame = int(round(ms * fps / 1000.0))
-    per_s = int(round(fps))
-    s, f = divmod(frame, per_s)
-    return f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}:{f:02d}"
 
 
 @dataclass

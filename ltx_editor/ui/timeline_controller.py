@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Property, QObject, QUrl, Signal, Slot
+from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtQml import QmlElement
 
 from ltx_editor.core import timeline as tl
@@ -19,11 +19,13 @@ from ltx_editor.core.errors import EditRefused, LtxEditorError
 from ltx_editor.core.project import Project
 from ltx_editor.core.project_io import store_path
 from ltx_editor.core.snapping import nearest, snap_points
+from ltx_editor.core.timecode import timecode
 
 from .document import ProjectDocument
 from .keyframes_model import KeyframesModel
 from .markers_model import MarkersModel
 from .tracks_model import TracksModel
+from .urls import local_path
 
 QML_IMPORT_NAME = "LtxEditor"
 QML_IMPORT_MAJOR_VERSION = 1
@@ -32,19 +34,6 @@ MIN_PPF, MAX_PPF, DEFAULT_PPF = 0.01, 40.0, 4.0  # pixels per frame
 SNAP_PIXELS = 8
 VIEWPORT_MARGIN_PX = 48  # clips this close to the screen's edges are held too
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
-
-
-def timecode(frame: int, fps: float) -> str:
-    """HH:MM:SS:FF at the project's fps (frames counted from 0)."""
-    frame = max(0, int(frame))
-    per_second = max(1, round(fps))
-    seconds, ff = divmod(frame, per_second)
-    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}:{ff:02d}"
-
-
-def local_path(url_or_path: str) -> str:
-    url = QUrl(url_or_path)
-    return url.toLocalFile() if url.isLocalFile() else url_or_path
 
 
 @QmlElement
