@@ -15,7 +15,7 @@ from ltx_editor.core.project import JobRecord
 from ltx_editor.generation.cost import BudgetGuard
 from ltx_editor.generation.queue import Job
 
-from .bin_controller import BinController, local_path
+from .bin_controller import BinController
 from .bin_model import BinModel
 from .document import ProjectDocument, blank_project
 from .export_controller import ExportController
@@ -28,6 +28,7 @@ from .preferences import Preferences
 from .preview_controller import PreviewController
 from .span_controller import SpanController
 from .storyboard_controller import StoryboardController
+from .urls import local_path
 from .worker import GenerationWorker
 
 QML_IMPORT_NAME = "LtxEditor"

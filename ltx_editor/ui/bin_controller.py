@@ -11,21 +11,18 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ltx_editor.core import timeline as tl
+from ltx_editor.core.edits import group
 from ltx_editor.core.errors import LtxEditorError
 
 from . import bin_edits
 from .document import ProjectDocument
 from .generate_controller import GenerateController
 from .job_intake import JobIntake
+from .urls import local_path
 
 QML_IMPORT_NAME = "LtxEditor"
 QML_IMPORT_MAJOR_VERSION = 1
 log = logging.getLogger(__name__)
-
-
-def local_path(url_or_path: str) -> str:
-    url = QUrl(url_or_path)
-    return url.toLocalFile() if url.isLocalFile() else url_or_path
 
 
 @QmlElement
@@ -54,7 +51,7 @@ class BinController(QObject):
         from ltx_editor.core.media import import_media
 
         project, path = self._doc.project, self._doc.working_path
-        before = [a.model_copy(deep=True) for a in project.assets]
+        before = list(project.assets)  # the edit keeps only the assets that came in (per entity)
         added, problems = [], []
         for url in urls:
             file = local_path(str(url.toString() if isinstance(url, QUrl) else url))
@@ -67,9 +64,8 @@ class BinController(QObject):
                 project.assets.append(asset)
             added.append(asset.id)
         if added:
-            edit = bin_edits.AssetsEdit(f"Import {len(added)} file(s)", before,
-                                        [a.model_copy(deep=True) for a in project.assets], affected=added,
-                                        created=added)
+            edit = bin_edits.AssetsEdit(f"Import {len(added)} file(s)", before, list(project.assets),
+                                        affected=added, created=added)
             self._doc.apply_edit(edit)
         if problems:
             self.error.emit("Some files could not be imported.", "\n".join(problems))
@@ -97,15 +93,15 @@ class BinController(QObject):
         try:
             kind = "audio" if project.asset(asset_id).kind == "audio" else "video"
             track = next((t for t in project.tracks_of_kind(kind) if not t.locked), None)
-            if track is None:
-                self._doc.apply_edit(tl.add_track(project, kind))
-                track = project.tracks_of_kind(kind)[-1]
-            edit = tl.append_clip(project, track.id, asset_id)
+            with group(project, "Add to timeline") as g:  # a new track and the clip: one undo step
+                if track is None:
+                    track = project.track(g.add(tl.add_track(project, kind)).created[0])
+                clip_id = g.add(tl.append_clip(project, track.id, asset_id)).created[0]
         except (LtxEditorError, KeyError) as exc:
             self._fail(exc)
             return ""
-        self._doc.apply_edit(edit)
-        return edit.created[0]
+        self._doc.apply_edit(g.edit)
+        return clip_id
 
     # -- recipes ------------------------------------------------------------------------------------------
     def _sidecar(self, asset_id: str) -> Path | None:

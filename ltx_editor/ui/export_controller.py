@@ -9,8 +9,8 @@ from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ltx_editor.core.errors import ExportCancelled, LtxEditorError
 
-from .bin_controller import local_path
 from .document import ProjectDocument
+from .urls import local_path
 
 QML_IMPORT_NAME = "LtxEditor"
 QML_IMPORT_MAJOR_VERSION = 1

@@ -31,12 +31,12 @@ from ltx_editor.generation.workflows import (
 )
 
 from . import bin_edits
-from .bin_controller import local_path
 from .document import ProjectDocument
 from .generate_controller import GenerateController
 from .job_intake import JobIntake
 from .refusals import Refusal, refuse
 from .storyboard_model import ShotsModel
+from .urls import local_path
 
 QML_IMPORT_NAME = "LtxEditor"
 QML_IMPORT_MAJOR_VERSION = 1
