@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .local_registry import LOCAL_WEIGHTS, LocalWeights
+from .recipes import RECIPES
 from .settings import GenerationMode
 
 Backend = Literal["local", "fal", "replicate"]
@@ -67,6 +69,7 @@ class ModelInfo(BaseModel):
     max_resolution: str = "720p"
     fps_options: tuple[float, ...] = (24.0,)
     vram_gb: float = 0.0  # what the local backend needs at 768x512x121 with our default preset
+    local: LocalWeights | None = None  # the verified hub weights (local_registry.py); set below from LOCAL_WEIGHTS
     fal: dict[GenerationMode, CloudEndpoint] = Field(default_factory=dict)
     replicate: dict[GenerationMode, CloudEndpoint] = Field(default_factory=dict)
 
@@ -199,9 +202,46 @@ CATALOG: dict[str, ModelInfo] = {m.id: m for m in [
     ),
 ]}
 
-# Local models by VRAM need, best first: the automatic choice takes the first that fits.
-LOCAL_PREFERENCE = ("ltxv-13b-0.9.7-distilled", "ltxv-2b-0.9.5", "ltxv-2b-0.9.8-distilled")
+_LOCAL_ONLY = [  # local checkpoints no cloud service hosts under this exact name
+    ModelInfo(id="ltxv-13b-0.9.8-dev", name="LTXV 13B 0.9.8", family="ltx-video", params="13B",
+              description="LTX-Video 0.9.8 13B full model: best LTX-Video quality, long clips.", max_frames=257),
+    ModelInfo(id="ltxv-13b-0.9.8-distilled", name="LTXV 13B 0.9.8 Distilled", family="ltx-video", params="13B",
+              description="LTX-Video 0.9.8 13B distilled: 8 steps, long clips, tone-mapped upscale.",
+              distilled=True, max_frames=257),
+    ModelInfo(id="ltx-2.3-22b-dev", name="LTX-2.3 22B", family="ltx-2", params="22B",
+              description="LTX-2.3 full model with audio; 30 guided steps.", audio=True, max_frames=481,
+              max_resolution="1080p", fps_options=(24.0, 25.0, 50.0)),
+    ModelInfo(id="ltx-2.3-22b-distilled", name="LTX-2.3 22B Distilled", family="ltx-2", params="22B",
+              description="LTX-2.3 distilled with audio: 8 steps, CFG 1.", audio=True, distilled=True,
+              max_frames=481, max_resolution="1080p", fps_options=(24.0, 25.0, 50.0)),
+    ModelInfo(id="ltx-2.3-22b-dev-fp8", name="LTX-2.3 22B (fp8 file)", family="ltx-2", params="22B",
+              description="LTX-2.3 full model, fp8 weights file (~29 GB).", audio=True, max_frames=481,
+              max_resolution="1080p", fps_options=(24.0, 25.0, 50.0)),
+    ModelInfo(id="ltx-2.3-22b-distilled-fp8", name="LTX-2.3 22B Distilled (fp8 file)", family="ltx-2",
+              params="22B", description="LTX-2.3 distilled, fp8 weights file (~29 GB): 8 steps.", audio=True,
+              distilled=True, max_frames=481, max_resolution="1080p", fps_options=(24.0, 25.0, 50.0)),
+    ModelInfo(id="ltx-2.5-22b-distilled", name="LTX-2.5 22B Distilled", family="ltx-2", params="22B",
+              description="LTX-2.5 (Gemma 4 text encoder), 8 steps with audio; gated on the hub.", audio=True,
+              distilled=True, max_frames=481, max_resolution="1080p", fps_options=(24.0, 25.0, 50.0)),
+    ModelInfo(id="ltx-2.5-22b-dev", name="LTX-2.5 22B", family="ltx-2", params="22B",
+              description="LTX-2.5 full (SFT) model with audio, 30 guided steps; gated on the hub.", audio=True,
+              max_frames=481, max_resolution="1080p", fps_options=(24.0, 25.0, 50.0)),
+]
 
+
+def _with_local(model: ModelInfo) -> ModelInfo:
+    """Local fields come from the registry and the recipes, never from hand-typed defaults."""
+    weights, recipe = LOCAL_WEIGHTS.get(model.id), RECIPES.get(model.id)
+    if weights is None or recipe is None:
+        return model.model_copy(update={"hub_id": None, "upsampler_hub_id": None})
+    return model.model_copy(update={
+        "local": weights, "hub_id": weights.weights.ref,
+        "upsampler_hub_id": weights.upsampler.ref if weights.upsampler else None,
+        "distilled": recipe.distilled, "default_steps": recipe.steps, "default_guidance": recipe.guidance,
+        "vram_gb": weights.vram_gb(weights.stored_precision, guided=not recipe.distilled)})
+
+
+CATALOG = {m.id: _with_local(m) for m in [*CATALOG.values(), *_LOCAL_ONLY]}
 
 def get_model(model_id: str) -> ModelInfo:
     try:
@@ -216,15 +256,15 @@ def models_for(backend: Backend) -> list[ModelInfo]:
 
 
 def choose_local_model(vram_gb: float) -> ModelInfo | None:
-    """The best local model whose VRAM need fits (the plan's table); None when none fits."""
-    for model_id in LOCAL_PREFERENCE:
-        if CATALOG[model_id].vram_gb <= vram_gb:
-            return CATALOG[model_id]
-    return None
+    """The model the automatic choice takes for this much VRAM (see auto_model.AUTO_TABLE); None below it."""
+    from .auto_model import choose_auto
+
+    choice = choose_auto(vram_gb)
+    return CATALOG[choice.model_id] if choice.on_gpu else None
 
 
 def smaller_local_model(model_id: str) -> ModelInfo | None:
-    """The next model down the VRAM ladder, for the out-of-memory fallback chain."""
+    """The next model down the VRAM ladder (same family), for the out-of-memory fallback chain."""
     ladder = sorted((m for m in CATALOG.values() if m.hub_id and m.family == get_model(model_id).family),
                     key=lambda m: m.vram_gb, reverse=True)
     need = get_model(model_id).vram_gb

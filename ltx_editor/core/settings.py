@@ -85,6 +85,9 @@ class GenerationSettings(BaseModel):
     upscale: bool = False  # multi-scale: latent upsampler pass (the high-quality option)
     generate_audio: bool = True  # LTX-2 only
     loras: list[LoraSpec] = Field(default_factory=list, max_length=8)
+    # Speed preset that filled these settings (core/presets.py; draft also turns on First Block Cache locally).
+    preset: Literal["draft", "standard", "final"] | None = None
+    auto_choice: str | None = Field(None, max_length=500)  # why the "Auto" model choice picked model_id
 
     @model_validator(mode="after")
     def _check_frames(self) -> GenerationSettings:

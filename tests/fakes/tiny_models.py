@@ -114,7 +114,7 @@ def build_tiny_ltx2(path: str | Path) -> Path:
     )
 
     path = Path(path)
-    if _ready(path, "ltx2"):
+    if _ready(path, "ltx2+upsampler"):
         return path
     path.mkdir(parents=True, exist_ok=True)
 
@@ -175,7 +175,13 @@ def build_tiny_ltx2(path: str | Path) -> Path:
                         scheduler=FlowMatchEulerDiscreteScheduler(), text_encoder=text_encoder,
                         tokenizer=tokenizer, connectors=connectors, vocoder=vocoder)
     pipe.save_pretrained(path)
-    return _mark_ready(path, "ltx2")
+    # A tiny 2x latent upsampler in the folder LTX-2 repos ship it in (Lightricks/LTX-2 latent_upsampler/).
+    from diffusers.pipelines.ltx2.latent_upsampler import LTX2LatentUpsamplerModel
+
+    torch.manual_seed(1)
+    LTX2LatentUpsamplerModel(in_channels=vae.config.latent_channels, mid_channels=32,
+                             num_blocks_per_stage=1).save_pretrained(path / "latent_upsampler")
+    return _mark_ready(path, "ltx2+upsampler")
 
 
 def build_tiny_lora(model_dir: str | Path, out_file: str | Path, *, seed: int = 0, rank: int = 4) -> Path:

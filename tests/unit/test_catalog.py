@@ -49,9 +49,10 @@ def test_backend_filters_and_capabilities():
 
 
 def test_vram_ladder():
-    assert choose_local_model(80).id == "ltxv-13b-0.9.7-distilled"
+    # The automatic choice follows auto_model.AUTO_TABLE (was: 0.9.7 13B at 80 GB, ignoring LTX-2.x).
+    assert choose_local_model(80).id == "ltx-2.3-22b-distilled"
     assert choose_local_model(8).id == "ltxv-2b-0.9.8-distilled"
-    assert choose_local_model(4) is None
+    assert choose_local_model(3) is None
     smaller = smaller_local_model("ltxv-13b-0.9.7-distilled")
     assert smaller is not None and smaller.vram_gb < 20
     assert smaller_local_model("ltxv-2b-0.9.8-distilled") is None

@@ -8,7 +8,7 @@ from PIL import Image
 
 from ltx_editor.core.settings import GenerationMode
 from ltx_editor.generation.local.conditions import extend_condition
-from ltx_editor.generation.local.modes import latent_index
+from ltx_editor.generation.local.modes import landed_frame, latent_index
 from ltx_editor.generation.local.provider import LocalLTXProvider
 from ltx_editor.generation.output import write_video
 from ltx_editor.generation.request import CancelToken, Condition
@@ -100,15 +100,41 @@ def test_ltx2_modes_end_to_end(provider, tiny_ltx2_dir, tmp_path, media, mode):
         assert name == "i2v" and kwargs["image_crf"] == 0  # we did the H.264 round trip ourselves
     else:
         ratio = provider.loaded.pipes["t2v"].vae_temporal_compression_ratio
-        want = [latent_index(c.frame_index, ratio) for c in _conditions(mode, media)]
+        want = [latent_index(c.frame_index, ratio, frames) for c in _conditions(mode, media)]
         assert name == "cond" and [c.index for c in kwargs["conditions"]] == want
 
 
 def test_latent_index_mapping():
-    assert [latent_index(f, 8) for f in (0, 1, 8, 9, 16, 17, 120)] == [0, 1, 1, 2, 2, 3, 15]
+    # LTX2ConditionPipeline puts latent k >= 1 at pixel (k - 1) * 8 + 1. The old mapping ((f - 1) // 8 + 1)
+    # sent frame 8 to latent 1 = pixel 1, seven frames early; now each frame takes the nearest latent.
+    assert [latent_index(f, 8) for f in (0, 1, 8, 9, 16, 17, 120)] == [0, 1, 2, 2, 3, 3, 16]
+    assert [landed_frame(latent_index(f, 8), 8) for f in (0, 1, 9, 17, 121)] == [0, 1, 9, 17, 121]
+    assert latent_index(120, 8, num_frames=121) == 15  # stays inside a 121-frame clip (16 latents)
 
 
-def test_upscale_is_noted_for_ltx2(provider, tiny_ltx2_dir, tmp_path):
-    result = generate(provider, tiny_request(tiny_ltx2_dir, upscale=True), tmp_path)
-    assert any("upsampler" in n for n in result.notes)
-    assert probe(result.video_path).frames == 9
+def test_ltx2_multiscale_follows_the_distilled_two_stage_recipe(provider, tiny_ltx2_dir, tmp_path):
+    """Was a no-op ("available for LTX-Video only"); now diffusers ltx2.md "Distilled checkpoint generation":
+    stage 1 at half size (latents + audio latents out), LTX2LatentUpsamplePipeline, stage 2 on
+    STAGE_2_DISTILLED_SIGMA_VALUES re-noised at its first sigma, CFG 1, audio latents carried over."""
+    from diffusers.pipelines.ltx2.utils import STAGE_2_DISTILLED_SIGMA_VALUES
+
+    calls = []
+    provider.before_pipeline_call = lambda name, kwargs: calls.append((name, dict(kwargs)))
+    try:
+        result = generate(provider, tiny_request(tiny_ltx2_dir, model_id="ltx-2-19b-distilled", upscale=True,
+                                                 width_override=64, height_override=64, steps=8), tmp_path)
+    finally:
+        provider.before_pipeline_call = None
+    assert type(provider.loaded.upsampler).__name__ == "LTX2LatentUpsamplePipeline"
+    (n1, first), (n2, second) = calls
+    assert (n1, first["width"], first["output_type"]) == ("t2v", 32, "latent")
+    assert (n2, second["width"], second["height"]) == ("t2v", 64, 64)
+    assert second["sigmas"] == list(STAGE_2_DISTILLED_SIGMA_VALUES)
+    assert second["noise_scale"] == STAGE_2_DISTILLED_SIGMA_VALUES[0] and second["guidance_scale"] == 1.0
+    ratio = provider.loaded.base.vae_spatial_compression_ratio
+    assert second["audio_latents"] is not None and second["latents"].shape[-1] == 2 * first["width"] // ratio
+    p = probe(result.video_path)
+    assert (p.frames, p.width, p.height, p.audio_codec) == (9, 64, 64, "aac")
+    sidecar = json.loads(result.sidecar_path.read_text())
+    assert sidecar["model"]["recipe"]["multiscale"] is True
+

@@ -58,12 +58,17 @@ def test_chain_walks_tiling_offload_then_smaller_model(provider, tiny_ltx_dir, t
     assert result.notes == [
         "Out of memory: turned on VAE tiling and tried again.",
         "Out of memory: CPU offload cannot help when running on the CPU; skipped.",
-        "Out of memory: switched from LTXV 2B 0.9.5 to the smaller LTXV 2B Distilled.",
+        "Out of memory: switched from LTXV 2B 0.9.5 to the smaller LTXV 2B Distilled with its own recipe "
+        "(8 steps, CFG 1 + multi-scale (diffusers ltx_video.md, LTX-Video 0.9.8 distilled example)).",
     ]
     assert result.model_id == "ltxv-2b-0.9.8-distilled" and provider.loaded.model_id == result.model_id
     recipe = json.loads(result.sidecar_path.read_text())
     assert recipe["model"]["id"] == "ltxv-2b-0.9.8-distilled"
     assert recipe["request"]["settings"]["model_id"] == "ltxv-2b-0.9.8-distilled"
+    # The switch takes the new model's recipe (was: the 0.9.5 job's steps/CFG kept on the distilled model).
+    settings = recipe["request"]["settings"]
+    assert (settings["steps"], settings["guidance_scale"]) == (8, 1.0)
+    assert recipe["model"]["recipe"]["overrides"] == {}
     assert probe(result.video_path).frames == 9
 
 

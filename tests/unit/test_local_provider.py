@@ -104,12 +104,13 @@ def test_conditioned_modes_make_playable_clips(provider, tiny_ltx_dir, tmp_path,
     p = probe(result.video_path)
     assert (p.frames, p.width, p.height) == (9, 32, 32)
     name, kwargs = calls[-1]
-    assert name == ("i2v" if mode is M.IMAGE_TO_VIDEO else "cond")
-    if name == "cond":
-        conds = kwargs["conditions"]
-        assert [c.frame_index for c in conds] == [c.frame_index for c in _conditions(mode, media)]
-        if mode is not M.KEYFRAMES:
-            assert len(conds[0].video) == 9  # 8k+1 frames of the source clip
+    # The 0.9.8 distilled recipe runs every mode through LTXConditionPipeline (diffusers ltx_video.md; its
+    # timesteps are refused by the text/image-to-video pipelines), so image-to-video is a frame-0 condition.
+    assert name == "cond"
+    conds = kwargs["conditions"]
+    assert [c.frame_index for c in conds] == [c.frame_index for c in _conditions(mode, media)]
+    if mode not in (M.KEYFRAMES, M.IMAGE_TO_VIDEO):
+        assert len(conds[0].video) == 9  # 8k+1 frames of the source clip
     recipe = json.loads(result.sidecar_path.read_text())
     assert recipe["mode"] == mode.value and all(c["sha256"] for c in recipe["conditions"])
 
@@ -196,7 +197,9 @@ def test_upscale_runs_half_size_then_upsampler_then_refine(provider, tiny_ltx_di
         provider.before_pipeline_call = None
     assert provider.loaded.upsampler is not None
     assert [(n, k["width"], k["height"]) for n, k in calls] == [("cond", 32, 32), ("cond", 64, 64)]
-    assert calls[0][1]["output_type"] == "latent" and calls[1][1]["denoise_strength"] == 0.4
+    # The 0.9.8 distilled refine pass: timesteps [1000, 909, 725, 421, 0] at denoise_strength 0.999 (ltx_video.md).
+    assert calls[0][1]["output_type"] == "latent" and calls[1][1]["denoise_strength"] == 0.999
+    assert calls[1][1]["timesteps"] == [1000, 909, 725, 421, 0]
     assert calls[1][1]["latents"].shape[-2:] == (16, 16)  # 2x the first pass's 8x8 latents
     p = probe(result.video_path)
     assert (p.frames, p.width, p.height) == (9, 64, 64)

@@ -10,6 +10,7 @@ from time import perf_counter
 from typing import Any
 
 from ltx_editor.core.catalog import choose_local_model, get_model, smaller_local_model
+from ltx_editor.core.recipes import overrides, recipe_for
 
 from ..errors import InvalidRequest
 from ..lora import apply_loras, resolve_loras
@@ -21,6 +22,7 @@ from .models import MemoryPlan, ModelCache, describe_source, model_name
 from .modes import PipeFacts, build_call
 from .oom import FallbackStep, StepOutcome, run_with_fallback
 from .runner import PipelineOutput, StepReporter, refine_steps, run_call, run_multiscale
+from .speed import first_block_cache, refine_lora_for
 
 Emit = Callable[[ProgressEvent], None]
 Hook = Callable[[str, dict], None]
@@ -48,10 +50,26 @@ class _Run:
         self.plan = plan
         self.emit = emit
         self.notes: list[str] = []
+        self.used: dict[str, Any] = {}  # the pipeline class and passes actually run (for the sidecar)
 
     def note(self, text: str) -> None:
-        self.notes.append(text)
-        self.emit(ProgressEvent(stage=Stage.LOADING, message=text))
+        if text not in self.notes:
+            self.notes.append(text)
+            self.emit(ProgressEvent(stage=Stage.LOADING, message=text))
+
+    def switch_model(self, model_id: str, why: str | None = None) -> None:
+        """Run another model with its own reference recipe (steps, guidance, schedule): the person's overrides
+        were made for the old model, so they are dropped, and the note says what the new recipe is."""
+        recipe = recipe_for(model_id)
+        update: dict[str, Any] = {"model_id": model_id}
+        text = f"{why}: using {get_model(model_id).name}"
+        if recipe is not None:
+            update.update(steps=recipe.steps, guidance_scale=recipe.guidance)
+            text += f" with its own recipe ({recipe.summary()})"
+        self.model_id = model_id
+        self.request = self.request.model_copy(update={"settings": self.request.settings.model_copy(update=update)})
+        if why is not None:
+            self.note(text + ".")
 
 
 class LocalEngine:
@@ -82,9 +100,8 @@ class LocalEngine:
             info = get_model(run.model_id)
             choice = choose_local_model(vram)
             if info.vram_gb > vram and choice is not None and choice.family == info.family:
-                run.model_id = choice.id
-                run.note(f"{info.name} needs about {info.vram_gb:g} GB and this GPU has {vram:.0f} GB: "
-                         f"using {choice.name}.")
+                run.switch_model(choice.id, f"{info.name} needs about {info.vram_gb:g} GB and this GPU has "
+                                            f"{vram:.0f} GB")
 
     def _fallback_steps(self, run: _Run) -> list[FallbackStep]:
         def tiling() -> StepOutcome | None:
@@ -111,9 +128,12 @@ class LocalEngine:
             if down is None:
                 return None
             old = run.model_id
-            run.model_id, run.override = down.id, None
+            run.override = None
+            run.switch_model(down.id)  # the chain's own note below says so
             self.cache.unload()
-            return StepOutcome(f"Out of memory: switched from {model_name(old)} to the smaller {down.name}.")
+            recipe = recipe_for(down.id)
+            own = f" with its own recipe ({recipe.summary()})" if recipe else ""
+            return StepOutcome(f"Out of memory: switched from {model_name(old)} to the smaller {down.name}{own}.")
 
         return [FallbackStep("vae tiling", tiling), FallbackStep("cpu offload", offload),
                 FallbackStep("smaller model", smaller, repeat=True)]
@@ -131,22 +151,31 @@ class LocalEngine:
         cancel.raise_if_cancelled()
         facts = pipe_facts(loaded)
         apply_loras(loaded.base, s.loras)
-        call = build_call(run.request, prompt, facts, self.max_sequence_length)
+        recipe = recipe_for(run.model_id)
+        call_notes: list[str] = []
+        call = build_call(run.request, prompt, facts, self.max_sequence_length, recipe, call_notes)
+        for text in call_notes:
+            run.note(text)
 
         def generator() -> Any:
             return torch.Generator("cpu").manual_seed(s.seed)  # CPU noise: the same on every device
 
         call.kwargs["generator"] = generator()
-        multiscale = s.upscale and loaded.upsampler is not None
-        total = s.steps + (refine_steps(s.steps) if multiscale else 0)
+        multiscale = bool(s.upscale and loaded.upsampler is not None and recipe and recipe.multiscale)
+        run.used = {"pipeline": type(loaded.pipe(call.pipe)).__name__, "multiscale": multiscale}
+        total = s.steps + (refine_steps(s.steps, recipe) if multiscale else 0)
         reporter = StepReporter(run.emit, cancel, total)
         run.emit(ProgressEvent(stage=Stage.ENCODING_PROMPT, message="encoding prompt"))
         t = perf_counter()
-        if multiscale:
-            spatial = int(loaded.base.vae_spatial_compression_ratio)
-            out = run_multiscale(loaded, call, facts, reporter, generator, spatial, self.before_pipeline_call)
-        else:
-            out = run_call(loaded, call, reporter, self.before_pipeline_call)
+        with first_block_cache(loaded.base, s.preset == "draft", run.note):
+            if multiscale:
+                # Both passes need sizes divisible by 32 (the pipelines' check) and by the VAE's ratio.
+                spatial = max(32, int(loaded.base.vae_spatial_compression_ratio))
+                lora = refine_lora_for(run, loaded, recipe, self.cache)
+                out = run_multiscale(loaded, call, facts, reporter, generator, spatial, recipe,
+                                     self.before_pipeline_call, lora)
+            else:
+                out = run_call(loaded, call, reporter, self.before_pipeline_call)
         timings["generate"] = perf_counter() - t
         return out
 
@@ -166,15 +195,13 @@ class LocalEngine:
         run = _Run(request, MemoryPlan(settings.vae_tiling, settings.cpu_offload, settings.fp8), emit)
         run.notes.extend(notes or [])
         self._plan(run)
-        if settings.upscale and info.family != "ltx-video":
-            run.note("The latent upsampler pass is available for LTX-Video models only; generated at full size.")
         prompt = enhanced_prompt or request.prompt
         out = run_with_fallback(
             lambda: self._attempt(run, prompt, cancel, timings), self._fallback_steps(run),
             is_oom=is_out_of_memory, on_note=run.note, cleanup=free_memory,
             describe=f"{settings.width}x{settings.height}, {settings.num_frames} frames on {self.device}")
         loaded = self.cache.loaded
-        if settings.upscale and loaded.family == "ltx-video" and loaded.upsampler is None:
+        if settings.upscale and loaded.upsampler is None:
             run.note("No latent upsampler is available for this model; generated at full size directly.")
         cancel.raise_if_cancelled()
         return self._save(run, out, output_dir, enhanced_prompt, timings, t0)
@@ -199,14 +226,26 @@ class LocalEngine:
             enhanced_prompt=enhanced_prompt, timings=timings, cost_usd=0.0, notes=run.notes)
         if self.write_sidecars:
             try:
-                sidecar = write_sidecar(result, request, model=describe_source(loaded, get_model(run.model_id)),
-                                        environment=_environment(self.device))
+                model = describe_source(loaded, get_model(run.model_id))
+                model["recipe"] = recipe_record(run.model_id, settings, run.used)
+                sidecar = write_sidecar(result, request, model=model, environment=_environment(self.device))
             except BaseException:
                 path.unlink(missing_ok=True)  # a clip without its recipe is not reproducible: keep neither
                 raise
             result = result.model_copy(update={"sidecar_path": sidecar})
         emit(ProgressEvent(stage=Stage.DONE, fraction=1.0, message="done"))
         return result
+
+
+def recipe_record(model_id: str, settings: Any, used: dict[str, Any]) -> dict[str, Any] | None:
+    """The reference recipe this clip followed and what the person changed from it (sidecar `model.recipe`)."""
+    recipe = recipe_for(model_id)
+    if recipe is None:
+        return None
+    return {"id": recipe.id, "source": recipe.source, "steps": recipe.steps, "guidance_scale": recipe.guidance,
+            "schedule": recipe.schedule, "kwargs": recipe.kwargs, **used,
+            "multiscale_recipe": recipe.multiscale.source if recipe.multiscale else None,
+            "overrides": overrides(recipe, steps=settings.steps, guidance_scale=settings.guidance_scale)}
 
 
 def _environment(device: str) -> dict[str, Any]:

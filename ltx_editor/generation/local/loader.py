@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from struct import error as struct_error
 from typing import Any
 
 from ..errors import BackendUnavailable, InvalidRequest
@@ -22,6 +23,43 @@ PIPELINES = {
     "ltx-2": {"t2v": "LTX2Pipeline", "i2v": "LTX2ImageToVideoPipeline", "cond": "LTX2ConditionPipeline"},
 }
 UPSAMPLER_FOLDER = "latent_upsampler"
+_TRANSFORMERS = {"ltx-video": "LTXVideoTransformer3DModel", "ltx-2": "LTX2VideoTransformer3DModel"}
+# Header keys that tell the two families apart in a single file (diffusers single_file_utils CHECKPOINT_KEY_NAMES:
+# LTX-2 checkpoints carry audio-video cross-attention and an audio VAE; LTX-Video ones do not).
+_LTX2_KEY_MARKS = ("av_ca_a2v_gate_adaln_single", "audio_vae.", "audio_attn1")
+
+
+def single_file_family(path: Path) -> str | None:
+    """'ltx-2' / 'ltx-video' from a .safetensors header (reads only the JSON header); None if not LTX."""
+    import struct
+
+    with open(path, "rb") as fh:
+        size = struct.unpack("<Q", fh.read(8))[0]
+        if size > 200_000_000:
+            raise InvalidRequest(f"{path.name} is not a valid .safetensors file (header of {size} bytes).")
+        header = json.loads(fh.read(size))
+    keys = [k for k in header if k != "__metadata__"]
+    if any(mark in k for k in keys for mark in _LTX2_KEY_MARKS):
+        return "ltx-2"
+    if any(("patchify_proj" in k or "scale_shift_table" in k or k.startswith("vae.")) for k in keys):
+        return "ltx-video"
+    return None
+
+
+def check_single_file(path: Path, info: Any) -> None:
+    """Refuse a single file of the wrong family before loading gigabytes (and before fetching a config repo)."""
+    try:
+        family = single_file_family(path)
+    except (OSError, ValueError, struct_error) as exc:
+        raise InvalidRequest(f"Cannot read {path.name} as a .safetensors checkpoint: {exc}") from None
+    names = {"ltx-2": "an LTX-2", "ltx-video": "an LTX-Video"}
+    if family is None:
+        raise InvalidRequest(f"{path.name} is not an LTX checkpoint (no LTX-Video or LTX-2 weights inside).",
+                             hint="Pick a Lightricks .safetensors file, or a diffusers model folder.")
+    if family != info.family:
+        raise InvalidRequest(f"{path.name} is {names[family]} checkpoint, but {info.name} is "
+                             f"{names[info.family]} model.",
+                             hint=f"Pick an {'LTX-2' if family == 'ltx-2' else 'LTX-Video'} model for this file.")
 
 
 def detect_family(resolved: ResolvedModel, hint: str) -> str:
@@ -95,15 +133,23 @@ def _diffusers_class(name: str) -> Any:
 
 def load_model(model_id: str, resolved: ResolvedModel, *, family_hint: str, device: str, dtype: Any,
                offload: str = "none", fp8: bool = False, single_file_config: str | None = None,
-               upsampler: ResolvedModel | None = None) -> LoadedModel:
-    """Load the weights once, derive the other modes' pipelines, then place them per the memory options."""
+               upsampler: ResolvedModel | None = None, recipe: Any | None = None) -> LoadedModel:
+    """Load the weights once, derive the other modes' pipelines, then place them per the memory options.
+
+    recipe (core.recipes.Recipe): its transformer subfolder (LTX-2.5's transformer_full/) and scheduler config
+    overrides (fixed sigmas for distilled LTX-2.x, dynamic shifting for the 2.5 SFT DiT) are applied at load."""
     family = detect_family(resolved, family_hint)
     names = PIPELINES[family]
     base_cls = _diffusers_class(names["t2v"])
     _quiet_loading()
     freeze_imported()  # the heavy imports are done and no model exists yet (see memory.freeze_imported)
+    subfolder = recipe.transformer_subfolder if recipe is not None else "transformer"
     try:
-        if resolved.path.is_dir():
+        if resolved.path.is_dir() and subfolder != "transformer" and (resolved.path / subfolder).is_dir():
+            transformer_cls = _diffusers_class(_TRANSFORMERS[family])
+            transformer = transformer_cls.from_pretrained(resolved.path, subfolder=subfolder, dtype=dtype)
+            base = base_cls.from_pretrained(resolved.path, transformer=transformer, dtype=dtype)
+        elif resolved.path.is_dir():
             base = base_cls.from_pretrained(resolved.path, dtype=dtype)
         else:
             if single_file_config is None:
@@ -114,6 +160,8 @@ def load_model(model_id: str, resolved: ResolvedModel, *, family_hint: str, devi
                 "configs) too." if resolved.path.is_file() else "Is this a diffusers LTX folder?")
         raise BackendUnavailable(f"Could not load {resolved.path.name}: {exc}", hint=hint) from None
     base.set_progress_bar_config(disable=True)
+    if recipe is not None and recipe.scheduler:  # before from_pipe: every mode's pipeline shares this scheduler
+        base.scheduler = type(base.scheduler).from_config(base.scheduler.config, **recipe.scheduler)
     pipes = {"t2v": base}
     for key in ("i2v", "cond"):
         # dtype passed explicitly: from_pipe otherwise casts the shared modules to float32.
@@ -122,7 +170,7 @@ def load_model(model_id: str, resolved: ResolvedModel, *, family_hint: str, devi
         pipes[key].set_progress_bar_config(disable=True)
     loaded = LoadedModel(model_id=model_id, family=family, resolved=resolved, device=device, dtype=dtype,
                          pipes=pipes)
-    if upsampler is not None and family == "ltx-video":
+    if upsampler is not None:
         loaded.upsampler = load_upsampler(upsampler, base, dtype)
     if fp8:
         enable_fp8_storage(base.transformer)
@@ -145,14 +193,22 @@ def find_upsampler(resolved: ResolvedModel) -> ResolvedModel | None:
 
 
 def load_upsampler(resolved: ResolvedModel, base: Any, dtype: Any) -> Any:
-    from diffusers import LTXLatentUpsamplePipeline
-    from diffusers.pipelines.ltx.modeling_latent_upsampler import LTXLatentUpsamplerModel
-
+    """The 2x spatial latent upsampler as an upsample pipeline sharing the base model's VAE (either family)."""
     folder = resolved.path
     if not (folder / "config.json").is_file() and (folder / UPSAMPLER_FOLDER / "config.json").is_file():
         folder = folder / UPSAMPLER_FOLDER  # a hub upsampler repo in pipeline layout
-    model = LTXLatentUpsamplerModel.from_pretrained(Path(folder), dtype=dtype)
-    pipe = LTXLatentUpsamplePipeline(vae=base.vae, latent_upsampler=model)
+    if type(base).__name__.startswith("LTX2"):
+        from diffusers.pipelines.ltx2 import LTX2LatentUpsamplePipeline
+        from diffusers.pipelines.ltx2.latent_upsampler import LTX2LatentUpsamplerModel
+
+        model_cls, pipe_cls = LTX2LatentUpsamplerModel, LTX2LatentUpsamplePipeline
+    else:
+        from diffusers import LTXLatentUpsamplePipeline
+        from diffusers.pipelines.ltx.modeling_latent_upsampler import LTXLatentUpsamplerModel
+
+        model_cls, pipe_cls = LTXLatentUpsamplerModel, LTXLatentUpsamplePipeline
+    model = model_cls.from_pretrained(Path(folder), dtype=dtype)
+    pipe = pipe_cls(vae=base.vae, latent_upsampler=model)
     pipe.set_progress_bar_config(disable=True)
     return pipe
 

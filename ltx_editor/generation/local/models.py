@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from ltx_editor.core.catalog import ModelInfo, get_model
+from ltx_editor.core.local_registry import SINGLE_FILE_CONFIGS
+from ltx_editor.core.recipes import recipe_for
 
-from ..errors import GenerationError
+from ..errors import GenerationError, InvalidRequest
 from ..request import ProgressEvent, Stage
-from .loader import LoadedModel, find_upsampler, load_model, load_upsampler
+from .loader import LoadedModel, check_single_file, find_upsampler, load_model, load_upsampler
 from .memory import free_memory, set_vae_tiling
 from .source import ResolvedModel, parse_source, resolve
 
@@ -62,7 +64,9 @@ class ModelCache:
     def ensure(self, model_id: str, source: str, plan: MemoryPlan, emit: Emit, *,
                want_upsampler: bool = False) -> LoadedModel:
         opts = self.options
-        key = (source, opts.device, str(opts.dtype), plan.fp8)
+        recipe = recipe_for(model_id)
+        load_opts = (recipe.transformer_subfolder, tuple(sorted(recipe.scheduler.items()))) if recipe else None
+        key = (source, opts.device, str(opts.dtype), plan.fp8, load_opts)
         loaded = self.loaded
         if loaded is not None and self._key == key:
             try:
@@ -75,18 +79,26 @@ class ModelCache:
             self.unload()  # free the old weights before loading new ones: never two models at once
             info = get_model(model_id)
             emit(ProgressEvent(stage=Stage.LOADING, message=f"loading {info.name}"))
-            resolved = self._resolve(source, emit)
+            extra = (recipe.transformer_subfolder,) if recipe and recipe.transformer_subfolder != "transformer" else ()
+            resolved = self._resolve(source, emit, extra_folders=extra,
+                                     without_weights=("transformer",) if extra else ())
             config = None
             if resolved.path.is_file():  # a single checkpoint: text encoder and configs from a diffusers folder
-                ref = opts.single_file_config or info.hub_id
-                config = str(self._resolve(ref, emit).path) if ref else None
+                check_single_file(resolved.path, info)
+                ref = opts.single_file_config or single_file_config_for(info)
+                if not ref:
+                    raise InvalidRequest(f"{resolved.path.name} is a single-file checkpoint and {info.name} names no "
+                                         "diffusers config repo for its text encoder and configs.",
+                                         hint="Pass --single-file-config with a diffusers folder or hub id.")
+                # The file brings the transformer: the config repo's own transformer weights are never fetched.
+                config = str(self._resolve(ref, emit, without_weights=("transformer",)).path)
             upsampler = self._upsampler_source(model_id, resolved, emit) if want_upsampler else None
             loaded = load_model(model_id, resolved, family_hint=info.family, device=opts.device,
                                 dtype=opts.dtype, offload=plan.offload, fp8=plan.fp8,
-                                single_file_config=config, upsampler=upsampler)
+                                single_file_config=config, upsampler=upsampler, recipe=recipe)
             self.loaded, self._key = loaded, key
         loaded.model_id = model_id
-        if want_upsampler and loaded.upsampler is None and loaded.family == "ltx-video":
+        if want_upsampler and loaded.upsampler is None:
             upsampler = self._upsampler_source(model_id, loaded.resolved, emit)
             if upsampler is not None:
                 loaded.upsampler = load_upsampler(upsampler, loaded.base, opts.dtype)
@@ -97,7 +109,7 @@ class ModelCache:
         set_vae_tiling(loaded.base, plan.vae_tiling)
         return loaded
 
-    def _resolve(self, source: str, emit: Emit) -> ResolvedModel:
+    def _resolve(self, source: str, emit: Emit, **options: Any) -> ResolvedModel:
         parsed = parse_source(source)
 
         def downloaded(done: int, total: int | None) -> None:
@@ -107,7 +119,7 @@ class ModelCache:
                                        + (f" / {total / 1e9:.2f} GB" if total else " GB")))
 
         return resolve(parsed, cache_dir=self.options.cache_dir, offline=self.options.offline,
-                       progress=downloaded)
+                       progress=downloaded, **options)
 
     def _upsampler_source(self, model_id: str, resolved: ResolvedModel, emit: Emit) -> ResolvedModel | None:
         inside = find_upsampler(resolved)
@@ -132,3 +144,12 @@ def model_name(model_id: str) -> str:
 def describe_source(loaded: LoadedModel, info: ModelInfo) -> dict[str, Any]:
     return {**loaded.resolved.describe(), "name": info.name, "family": loaded.family,
             "path": str(Path(loaded.resolved.path))}
+
+
+def single_file_config_for(info: ModelInfo) -> str | None:
+    """The diffusers repo a single file of this model takes its text encoder and configs from."""
+    if info.local is not None and info.local.config_repo:
+        return info.local.config_repo
+    if info.local is not None and info.local.layout == "diffusers":
+        return info.local.weights.repo  # the model's own diffusers repo, minus its transformer weights
+    return SINGLE_FILE_CONFIGS.get((info.family, info.params))

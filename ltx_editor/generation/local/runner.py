@@ -1,11 +1,14 @@
-"""Run one pipeline call: per-step progress, cancel within a step, and the multi-scale (upsampler) pass."""
+"""Run one pipeline call: per-step progress, cancel within a step, and the recipe's multi-scale (upsampler) pass."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from ltx_editor.core.recipes import Recipe
 
 from ..errors import Cancelled
 from ..request import CancelToken, ProgressEvent, Stage
@@ -13,7 +16,6 @@ from .loader import LoadedModel
 from .modes import PipeFacts, PipelineCall, as_conditions
 
 Emit = Callable[[ProgressEvent], None]
-REFINE_STRENGTH = 0.4  # how much of the upsampled video the refine pass re-noises (diffusers' 0.9.7 recipe)
 
 
 class _StopNow(Exception):
@@ -74,44 +76,89 @@ def run_call(loaded: LoadedModel, call: PipelineCall, reporter: StepReporter,
     return PipelineOutput(frames=np.asarray(out.frames[0]), audio=_audio(out, pipe))
 
 
-def refine_steps(steps: int) -> int:
-    return max(1, round(steps * REFINE_STRENGTH))
+def refine_steps(steps: int, recipe: Recipe | None = None) -> int:
+    """Steps the refine pass runs: its schedule's length times denoise_strength (how diffusers' condition
+    pipeline cuts the schedule), or the whole stage-2 schedule for LTX-2."""
+    if recipe is None or recipe.multiscale is None:
+        return max(1, round(steps * 0.4))
+    refine = recipe.multiscale.refine_kwargs
+    n = len(refine.get("timesteps") or refine.get("sigmas") or ()) or int(refine.get("num_inference_steps", steps))
+    strength = refine.get("denoise_strength", 1.0)
+    return max(1, min(n, int(n * strength)))
+
+
+def first_pass_size(width: int, height: int, scale: float, multiple: int) -> tuple[int, int]:
+    """The first pass's size: `scale` of the target, snapped down to the VAE's grid (at least one latent)."""
+    def snap(v: int) -> int:
+        return max(multiple, int(v * scale) // multiple * multiple)
+    return snap(width), snap(height)
 
 
 def half_size(width: int, height: int, multiple: int) -> tuple[int, int]:
-    """The first pass's size: half of the target, on the VAE's grid (at least one latent)."""
-    def half(v: int) -> int:
-        return max(multiple, (v // 2) // multiple * multiple)
-    return half(width), half(height)
+    return first_pass_size(width, height, 0.5, multiple)
+
+
+def _resize(frames: np.ndarray, width: int, height: int) -> np.ndarray:
+    from PIL import Image
+
+    if frames.shape[1:3] == (height, width):
+        return frames
+    return np.stack([np.asarray(Image.fromarray((f * 255).round().astype(np.uint8)).resize(
+        (width, height), Image.LANCZOS)) for f in frames]).astype(np.float32) / 255.0
+
+
+_SCHEDULE_KEYS = ("num_inference_steps", "timesteps", "sigmas", "denoise_strength", "noise_scale")
 
 
 def run_multiscale(loaded: LoadedModel, call: PipelineCall, facts: PipeFacts, reporter: StepReporter,
-                   generator_factory: Callable[[], Any], spatial_ratio: int,
-                   hook: Callable[[str, dict], None] | None = None) -> PipelineOutput:
-    """Generate at half size, upsample the latents 2x, refine at full size with the condition pipeline
-    (re-noising REFINE_STRENGTH of it), then resize to the exact requested size if the grid forced a
-    slightly different one."""
-    from PIL import Image
+                   generator_factory: Callable[[], Any], spatial_ratio: int, recipe: Recipe,
+                   hook: Callable[[str, dict], None] | None = None,
+                   refine_lora: Callable[[Any], Any] | None = None) -> PipelineOutput:
+    """The recipe's multi-scale pass: first pass at `first_pass_scale` of the size (latents out), the 2x latent
+    upsampler, a refine pass at the upsampled size with the recipe's refine schedule, then a resize to the exact
+    requested size when the VAE grid forced another one (as the makers' examples do).
 
+    LTX-Video refines with the condition pipeline (it takes `latents` + `denoise_strength` and returns unpacked
+    latents); LTX-2.x runs both stages on the mode's own pipeline, carrying the audio latents into stage 2
+    (ltx2.md "Two-stages Generation"). `refine_lora` wraps stage 2 (dev checkpoints: the distilled LoRA)."""
+    ms = recipe.multiscale
+    assert ms is not None
     width, height = call.kwargs["width"], call.kwargs["height"]
-    w1, h1 = half_size(width, height, spatial_ratio)
-    # Both passes use the condition pipeline: it covers every mode and returns unpacked latents
-    # (the text/image-to-video pipelines return packed ones).
-    base = {k: v for k, v in call.kwargs.items() if k not in ("image", "image_crf", "conditions")}
-    base["conditions"] = as_conditions(call, facts) or None
+    w1, h1 = first_pass_size(width, height, ms.first_pass_scale, spatial_ratio)
+    if facts.family == "ltx-video":
+        name = "cond"
+        base = {k: v for k, v in call.kwargs.items() if k not in ("image", "image_crf", "conditions")}
+        base["conditions"] = as_conditions(call, facts) or None
+    else:
+        name, base = call.pipe, dict(call.kwargs)
+    pipe = loaded.pipe(name)
     first = dict(base, width=w1, height=h1, output_type="latent", generator=generator_factory())
-    pipe = loaded.pipe("cond")
     if hook is not None:
-        hook("cond", first)
-    latents = _call(pipe, first, reporter).frames
-    upsampled = loaded.upsampler(latents=latents, adain_factor=1.0, output_type="latent",
-                                 generator=generator_factory()).frames
-    refine = dict(base, width=w1 * 2, height=h1 * 2, latents=upsampled, denoise_strength=REFINE_STRENGTH,
-                  generator=generator_factory())
+        hook(name, first)
+    out1 = _call(pipe, first, reporter)
+    upsampled = loaded.upsampler(latents=out1.frames, output_type="latent", **ms.upsampler_kwargs).frames
+    refine = {k: v for k, v in base.items() if k not in _SCHEDULE_KEYS}
+    refine.update(ms.refine_kwargs, width=w1 * 2, height=h1 * 2, latents=upsampled, generator=generator_factory())
+    if facts.family == "ltx-2":
+        refine.pop("conditions", None)  # ltx2.md: stage 2 refines the upsampled latents without conditions
+        refine["audio_latents"] = getattr(out1, "audio", None)
     if hook is not None:
-        hook("cond", refine)
-    frames = np.asarray(_call(pipe, refine, reporter).frames[0])
-    if frames.shape[1:3] != (height, width):
-        frames = np.stack([np.asarray(Image.fromarray((f * 255).round().astype(np.uint8)).resize(
-            (width, height), Image.LANCZOS)) for f in frames]).astype(np.float32) / 255.0
-    return PipelineOutput(frames=frames, audio=None)
+        hook(name, refine)
+    with _refine_scheduler(pipe, ms.refine_scheduler), (refine_lora(pipe) if refine_lora else nullcontext()):
+        out2 = _call(pipe, refine, reporter)
+    return PipelineOutput(frames=_resize(np.asarray(out2.frames[0]), width, height), audio=_audio(out2, pipe))
+
+
+@contextmanager
+def _refine_scheduler(pipe: Any, overrides: dict[str, Any]) -> Iterator[None]:
+    """Stage 2 uses the distilled sigmas as given (no dynamic shifting); the first pass's scheduler comes back
+    afterwards. Every mode's pipeline shares one scheduler object, so all of them are switched together."""
+    if not overrides or all(pipe.scheduler.config.get(k) == v for k, v in overrides.items()):
+        yield
+        return
+    old = pipe.scheduler
+    pipe.scheduler = type(old).from_config(old.config, **overrides)
+    try:
+        yield
+    finally:
+        pipe.scheduler = old

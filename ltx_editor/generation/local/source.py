@@ -14,7 +14,9 @@ from typing import Literal
 from ..errors import BackendUnavailable, BadCredentials, DownloadError, InvalidRequest
 
 PICKLE_SUFFIXES = frozenset({".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle"})
-_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+(@[\w./-]+)?$")
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+(@[\w.-]+)?(#[\w.-]+)?$")
+# One file inside a hub repo (a Lightricks single-file checkpoint): org/name[@revision]/file.safetensors
+_HUB_FILE = re.compile(r"^(?P<repo>[A-Za-z0-9][\w.-]*/[\w.-]+)(@(?P<rev>[\w.-]+))?/(?P<file>[\w./-]+\.safetensors)$")
 # Weights we never fetch: pickles can run code when loaded, and flax/onnx are useless to torch.
 _IGNORE = ["*.bin", "*.pt", "*.pth", "*.ckpt", "*.msgpack", "*.h5", "*.onnx", "*.onnx_data", "*.gguf"]
 
@@ -23,9 +25,11 @@ DownloadProgress = Callable[[int, int | None], None]  # (bytes done, bytes total
 
 @dataclass(frozen=True)
 class ModelSource:
-    kind: Literal["hub", "folder", "file"]
+    kind: Literal["hub", "hub_file", "folder", "file"]
     ref: str  # repo id, folder or file path
     revision: str | None = None  # hub only: branch, tag or commit
+    filename: str | None = None  # hub_file: the file inside the repo
+    subfolder: str | None = None  # hub: fetch only this component folder (e.g. latent_upsampler)
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,10 @@ class ResolvedModel:
     revision: str | None  # the hub commit actually used (None for local weights)
 
     def describe(self) -> dict:
-        return {"kind": self.source.kind, "source": self.source.ref, "revision": self.revision}
+        out = {"kind": self.source.kind, "source": self.source.ref, "revision": self.revision}
+        if self.source.filename:
+            out["file"] = self.source.filename
+        return out
 
 
 def parse_source(value: str) -> ModelSource:
@@ -50,9 +57,13 @@ def parse_source(value: str) -> ModelSource:
         if path.suffix.lower() not in (".safetensors", ".sft"):
             raise InvalidRequest(f"{path.name} is not a .safetensors checkpoint or a diffusers model folder.")
         return ModelSource("file", str(path.resolve()))
+    hub_file = _HUB_FILE.match(value)
+    if hub_file and not value.startswith((".", "/", "~")):
+        return ModelSource("hub_file", hub_file["repo"], hub_file["rev"], filename=hub_file["file"])
     if _HUB_ID.match(value) and not value.startswith((".", "/", "~")):
+        value, _, subfolder = value.partition("#")
         repo, _, revision = value.partition("@")
-        return ModelSource("hub", repo, revision or None)
+        return ModelSource("hub", repo, revision or None, subfolder=subfolder or None)
     raise InvalidRequest(f"The model {value!r} is neither a folder, a .safetensors file nor a hub id.",
                          hint="Check the path, or use a hub id like Lightricks/LTX-Video.")
 
@@ -94,8 +105,13 @@ def _components(index_file: str) -> list[str]:
 
 
 def resolve(source: ModelSource, *, cache_dir: str | Path | None = None, offline: bool = False,
-            progress: DownloadProgress | None = None) -> ResolvedModel:
-    """A local path for `source`, downloading hub repos (resuming partial files) into the HF cache."""
+            progress: DownloadProgress | None = None, without_weights: tuple[str, ...] = (),
+            extra_folders: tuple[str, ...] = ()) -> ResolvedModel:
+    """A local path for `source`, downloading hub repos (resuming partial files) into the HF cache.
+
+    without_weights: components fetched as configs only (a single-file checkpoint brings their weights, so the
+    config repo's copy is never downloaded). extra_folders: folders outside model_index.json to fetch too
+    (LTX-2.5's transformer_full/)."""
     if source.kind != "hub":
         path = Path(source.ref)
         if not path.exists():
@@ -103,6 +119,7 @@ def resolve(source: ModelSource, *, cache_dir: str | Path | None = None, offline
         return ResolvedModel(source, path, None)
     from huggingface_hub import hf_hub_download, snapshot_download
     from huggingface_hub.errors import (
+        EntryNotFoundError,
         GatedRepoError,
         HfHubHTTPError,
         LocalEntryNotFoundError,
@@ -113,10 +130,19 @@ def resolve(source: ModelSource, *, cache_dir: str | Path | None = None, offline
 
     repo = source.ref
     try:
-        index = hf_hub_download(repo, "model_index.json", revision=source.revision, cache_dir=cache_dir,
-                                local_files_only=offline)
-        # Only the folders the pipeline uses: hub repos also hold multi-GB single-file checkpoints.
-        patterns = ["model_index.json", *[f"{c}/*" for c in _components(index)]]
+        if source.kind == "hub_file":
+            file = hf_hub_download(repo, source.filename, revision=source.revision, cache_dir=cache_dir,
+                                   local_files_only=offline, tqdm_class=progress_tqdm(progress) if progress else None)
+            path = Path(file)
+            return ResolvedModel(source, path, path.parent.name)
+        if source.subfolder:
+            patterns = [f"{source.subfolder}/*"]
+        else:
+            index = hf_hub_download(repo, "model_index.json", revision=source.revision, cache_dir=cache_dir,
+                                    local_files_only=offline)
+            # Only the folders the pipeline uses: hub repos also hold multi-GB single-file checkpoints.
+            patterns = ["model_index.json", *[f"{c}/*.json" if c in without_weights else f"{c}/*"
+                                              for c in _components(index)], *[f"{f}/*" for f in extra_folders]]
         folder = snapshot_download(repo, revision=source.revision, cache_dir=cache_dir, local_files_only=offline,
                                    allow_patterns=patterns, ignore_patterns=_IGNORE,
                                    tqdm_class=progress_tqdm(progress) if progress else None)
@@ -127,10 +153,18 @@ def resolve(source: ModelSource, *, cache_dir: str | Path | None = None, offline
         raise InvalidRequest(f"{repo}{'@' + source.revision if source.revision else ''} was not found on the hub.",
                              hint="Check the model id.") from None
     except (LocalEntryNotFoundError, OfflineModeIsEnabled):
-        raise BackendUnavailable(f"{repo} is not downloaded yet and the hub cannot be reached (offline).",
-                                 hint="Connect to the internet once to download it, or pick a local folder.") from None
+        what = f"{repo}/{source.filename}" if source.filename else repo
+        raise BackendUnavailable(f"{what} is not downloaded yet and the hub cannot be reached (offline), so it "
+                                 "cannot be checked or fetched.",
+                                 hint="Connect to the internet once to download it, or pick a local folder or "
+                                      ".safetensors file you already have.") from None
+    except EntryNotFoundError:  # after LocalEntryNotFoundError, which subclasses it
+        raise InvalidRequest(f"{source.filename or 'model_index.json'} is not in {repo} on the hub.",
+                             hint="Check the file name against the repo's Files tab.") from None
     except (HfHubHTTPError, OSError) as exc:
         raise DownloadError(f"Downloading {repo} failed: {exc}",
                             hint="Retry: finished files are kept and partial ones resume.") from None
     path = Path(folder)
+    if source.subfolder:
+        return ResolvedModel(source, path / source.subfolder, path.name)
     return ResolvedModel(source, path, path.name)  # snapshot folders are named by commit hash
