@@ -3,7 +3,7 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import LtxEditor 1.0
 
-// Preferences: API keys (keychain only), folders, default backend, local memory options, prompt
+// Preferences: API keys (keychain, this session, or a private file), folders, default backend, local memory options, prompt
 // enhancement, autosave. Fields apply as they are edited; closing the dialog writes the file.
 Dialog {
     id: dialog
@@ -47,9 +47,7 @@ Dialog {
                 color: dialog.preferences.keychainAvailable ? Theme.textDim : Theme.warning
                 text: dialog.preferences.keychainAvailable
                       ? qsTr("Keys are stored in the system keychain (%1), never in project files.").arg(dialog.preferences.keychainStatus)
-                      : (dialog.preferences.keychainStatus.indexOf("FAL_KEY") >= 0
-                         ? dialog.preferences.keychainStatus
-                         : qsTr("No keychain is available on this system: set the environment variables FAL_KEY and REPLICATE_API_TOKEN instead."))
+                      : dialog.preferences.keychainStatus
             }
             Repeater {
                 model: [{ "service": "fal", "name": "fal.ai", "env": "FAL_KEY" },

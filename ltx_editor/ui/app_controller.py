@@ -11,6 +11,7 @@ from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ltx_editor.core.errors import LtxEditorError
+from ltx_editor.core.media_place import adopt_media
 from ltx_editor.core.project import JobRecord
 from ltx_editor.generation.cost import BudgetGuard
 from ltx_editor.generation.queue import Job
@@ -23,7 +24,6 @@ from .frame_actions import FrameActions
 from .generate_controller import GenerateController
 from .job_intake import JobIntake
 from .jobs_model import JobsModel
-from .media_place import adopt_media
 from .preferences import Preferences
 from .preview_controller import PreviewController
 from .span_controller import SpanController

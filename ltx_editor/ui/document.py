@@ -84,7 +84,7 @@ class ProjectDocument(QObject):
     def working_path(self) -> Path:
         """The project file, or for an unsaved project a stand-in inside this session's scratch folder, so
         media paths resolve and media folders exist the same way before and after the first save."""
-        from .media_place import scratch_project_path
+        from ltx_editor.core.media_place import scratch_project_path
 
         return self._path or scratch_project_path()
 

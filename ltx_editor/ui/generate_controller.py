@@ -12,12 +12,12 @@ from PySide6.QtQml import QmlElement, QmlUncreatable
 from ltx_editor.core.catalog import get_model
 from ltx_editor.core.errors import LtxEditorError
 from ltx_editor.core.settings import GenerationMode
+from ltx_editor.generation import backends as readiness
+from ltx_editor.generation.generate_form import MODE_NAMES, Form, aspect_ratios
 from ltx_editor.generation.request import GenerationRequest
 from ltx_editor.generation.workflows import Recipe, WorkflowError
 
-from . import backends as readiness
 from .catalog_models import LoraModel, ModelsModel
-from .generate_form import MODE_NAMES, Form, aspect_ratios
 from .preferences import Preferences
 
 QML_IMPORT_NAME = "LtxEditor"

@@ -1,4 +1,4 @@
-"""Editor preferences: a JSON file in the platform's config folder (never API keys — those go to the keychain).
+"""Editor preferences: a JSON file in the platform's config folder (never API keys: see generation/secrets.py).
 
 QML edits the Properties (one per field); `save()` writes the file atomically.
 """
@@ -108,18 +108,44 @@ class Preferences(QObject):
 
     @Slot(str, str, result=str)
     def setApiKey(self, service: str, key: str) -> str:
-        """Store (or with an empty key, delete) a key; returns "" on success or what went wrong, in words."""
+        """Use (or with an empty key, forget) a key; returns "" on success or what went wrong, in words.
+        Without a keychain the key is held in memory until the editor closes."""
+        return self._set_key(service, key, save_to_file=False)
+
+    @Slot(str, str, result=str)
+    def saveApiKeyToFile(self, service: str, key: str) -> str:
+        """Use a key and save it in the private 0600 key file (after the dialog showed keyFileWarning)."""
+        return self._set_key(service, key, save_to_file=True)
+
+    def _set_key(self, service: str, key: str, *, save_to_file: bool) -> str:
         from ltx_editor.generation import secrets
 
         try:
             if key.strip():
-                secrets.set_api_key(service, key.strip())
+                secrets.set_api_key(service, key.strip(), save_to_file=save_to_file)
             else:
                 secrets.delete_api_key(service)
-        except Exception as exc:  # keychain errors carry no key material (secrets.py guarantees it)
+        except Exception as exc:  # key errors carry no key material (secrets.py guarantees it)
+            self.keysChanged.emit()  # a refused store may still have taken the key for this session
             return str(exc)
         self.keysChanged.emit()
         return ""
+
+    @Slot(str, result=str)
+    def apiKeySource(self, service: str) -> str:
+        """Where the key in use comes from, in words ("" without one); never the key."""
+        from ltx_editor.generation import secrets
+
+        where = secrets.key_source(service)[0]
+        return {"environment": f"from {secrets.ENV_VARS[service]} (the environment wins)",
+                "session": "until LTX Editor closes (not saved)", "keychain": "saved in the system keychain",
+                "file": "saved in the private key file", None: ""}[where]
+
+    @Property(str, constant=True)
+    def keyFileWarning(self) -> str:
+        from ltx_editor.generation import secrets
+
+        return secrets.FILE_WARNING.format(path=secrets.key_file_path())
 
     def _keychain(self) -> tuple[bool, str]:
         from ltx_editor.generation import secrets

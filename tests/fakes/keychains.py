@@ -30,12 +30,21 @@ class MemoryKeyring(KeyringBackend):
         del self.store[(service, username)]
 
 
+def _forget_typed_keys() -> None:
+    """Keys typed in a session live in the process's memory: one test's must not reach the next."""
+    from ltx_editor.generation.secrets import forget_session_keys
+
+    forget_session_keys()
+
+
 @pytest.fixture
 def memory_keyring():
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
+    _forget_typed_keys()
     yield backend
+    _forget_typed_keys()
     keyring.set_keyring(previous)
 
 
@@ -43,5 +52,7 @@ def memory_keyring():
 def no_keyring():
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
+    _forget_typed_keys()
     yield
+    _forget_typed_keys()
     keyring.set_keyring(previous)

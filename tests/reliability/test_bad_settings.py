@@ -22,8 +22,8 @@ from ltx_editor.core.settings import (
     frames_for,
     size_for,
 )
+from ltx_editor.generation.generate_form import Form
 from ltx_editor.generation.request import Condition, GenerationRequest
-from ltx_editor.ui.generate_form import Form
 from tests.reliability.record import record
 
 # field: (lowest accepted, highest accepted, just below, just above, words the message must hold)

@@ -24,33 +24,44 @@ FAL_KEY = "0a1b2c3d-1111-2222-3333-444455556666:0123456789abcdef0123456789abcdef
 REPLICATE_KEY = "r8_AbCdEfGhIjKlMnOpQrStUvWxYz012345"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_session():
+    secrets.forget_session_keys()
+    yield
+    secrets.forget_session_keys()
+
+
 def test_headless_machine_falls_back_to_environment(no_keyring, monkeypatch):
     available, reason = keychain_status()
     assert not available and "FAL_KEY" in reason and "REPLICATE_API_TOKEN" in reason
+    assert "until the editor closes" in reason
     assert get_api_key("fal") is None
     monkeypatch.setenv("FAL_KEY", FAL_KEY)
     assert get_api_key("fal") == FAL_KEY
 
 
-def test_set_without_keychain_names_the_variable_and_not_the_key(no_keyring):
-    with pytest.raises(KeychainError) as err:
-        set_api_key("replicate", REPLICATE_KEY)
-    assert "REPLICATE_API_TOKEN" in str(err.value)
-    assert REPLICATE_KEY not in str(err.value) and REPLICATE_KEY not in repr(err.value)
+def test_set_without_keychain_keeps_the_key_for_the_session(no_keyring):
+    assert set_api_key("replicate", REPLICATE_KEY) == "session"
+    assert get_api_key("replicate") == REPLICATE_KEY
+    assert not secrets.key_file_path().exists()  # nothing written without being asked
+    delete_api_key("replicate")
+    assert get_api_key("replicate") is None
     delete_api_key("replicate")  # nothing to delete, no error
 
 
-def test_keychain_round_trip_and_priority_over_environment(memory_keyring, monkeypatch):
+def test_keychain_round_trip_and_the_environment_wins(memory_keyring, monkeypatch):
     assert keychain_status()[0]
-    monkeypatch.setenv("REPLICATE_API_TOKEN", "r8_fromtheenvironment000000")
-    set_api_key("replicate", f"  {REPLICATE_KEY}\n")
+    assert set_api_key("replicate", f"  {REPLICATE_KEY}\n") == "keychain"
     assert memory_keyring.store[(KEYRING_SERVICE, "replicate")] == REPLICATE_KEY
     assert get_api_key("replicate") == REPLICATE_KEY
     set_api_key("replicate", "r8_changedkey111111111111111")  # a changed key is read at once
     assert get_api_key("replicate") == "r8_changedkey111111111111111"
+    monkeypatch.setenv("REPLICATE_API_TOKEN", "r8_fromtheenvironment000000")
+    assert secrets.key_source("replicate") == ("environment", "r8_fromtheenvironment000000")
+    monkeypatch.delenv("REPLICATE_API_TOKEN")
     delete_api_key("replicate")
     delete_api_key("replicate")  # already gone: fine
-    assert get_api_key("replicate") == "r8_fromtheenvironment000000"
+    assert get_api_key("replicate") is None and (KEYRING_SERVICE, "replicate") not in memory_keyring.store
 
 
 def test_broken_keychain_read_falls_back(memory_keyring, monkeypatch, caplog):
@@ -64,7 +75,7 @@ def test_broken_keychain_read_falls_back(memory_keyring, monkeypatch, caplog):
     assert FAL_KEY not in caplog.text
 
 
-def test_refusing_keychain_gives_a_keyless_error(memory_keyring, monkeypatch):
+def test_refusing_keychain_gives_a_keyless_error_and_keeps_the_key_for_now(memory_keyring, monkeypatch):
     def refuse(*_):
         raise keyring.errors.PasswordSetError(f"cannot store {FAL_KEY}")
 
@@ -72,6 +83,7 @@ def test_refusing_keychain_gives_a_keyless_error(memory_keyring, monkeypatch):
     with pytest.raises(KeychainError) as err:
         set_api_key("fal", FAL_KEY)
     assert FAL_KEY not in str(err.value) and err.value.__cause__ is None
+    assert get_api_key("fal") == FAL_KEY  # usable until the editor closes
 
 
 def test_empty_key_and_unknown_service():
