@@ -182,6 +182,17 @@ def _provider(args: argparse.Namespace, backend: str) -> Any:
                                           max_sequence_length=args.max_sequence_length)
 
 
+def _check_outputs(out: Path, request: Any, recipe: str | None) -> None:
+    """The clip and its recipe must not replace a file this generation reads (condition, LoRA, model, the
+    recipe being replayed): OutputOverwritesInput, before any work starts."""
+    from ltx_editor.core.output_guard import check_output
+
+    inputs = [c.path for c in request.conditions] + [lora.path for lora in request.settings.loras]
+    inputs += [p for p in (request.model_path, recipe) if p and os.path.exists(p)]
+    for target, what in ((out, "clip"), (out.with_suffix(".json"), "clip's recipe")):
+        check_output(target, inputs, what=what)
+
+
 async def _run(provider: Any, request: Any, out: Path, progress: Any) -> Any:
     from ltx_editor.generation.request import CancelToken
     from ltx_editor.generation.sidecar import move_clip
@@ -217,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             request = regeneration_request(args.from_sidecar)
         else:
             request = build_request(args, parser)
+        _check_outputs(out, request, args.from_sidecar)
         result = asyncio.run(_run(_provider(args, request.backend), request, out, bar))
     except ValidationError as exc:
         print(f"error: {describe_validation_error(exc)}", file=sys.stderr)

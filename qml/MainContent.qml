@@ -172,6 +172,11 @@ Item {
         onCancelChosen: root.pendingAction = null
     }
     ExportDialog { id: exportDialog; objectName: "exportDialog"; exporter: root.app.exporter }
+    ExportConfirmDialog {
+        objectName: "exportConfirmDialog"
+        exporter: root.app.exporter
+        onExportStarted: exportDialog.open()
+    }
     PreferencesDialog { id: preferencesDialog; objectName: "preferencesDialog"; preferences: root.app.preferences }
     // Cloud fallback (issue 4 item 6): a local job that could not run is offered in the cloud, cost first.
     FallbackDialog {

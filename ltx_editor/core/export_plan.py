@@ -15,6 +15,7 @@ from pathlib import Path
 from .errors import MediaError
 from .project import Clip, Project, Track
 from .project_io import resolve_media
+from .safe_files import describe
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,10 @@ def _media_paths(project: Project, project_path: str | Path) -> dict[str, Path]:
     for track, clip in used:
         asset = project.asset(clip.asset_id)
         path = resolve_media(project_path, asset.take(clip.take_id).path)
-        if not path.is_file():
+        if not path.is_file():  # missing, or a FIFO/device/folder that ffmpeg must never be handed
             label = f"{clip.name or asset.name or asset.id!r} ({clip.id}, at frame {clip.start})"
-            raise MediaError(f"Clip {label} on track {track.name or track.id!r} uses {path}, which is missing.",
+            raise MediaError(f"Clip {label} on track {track.name or track.id!r} uses {path}, which is "
+                             f"{describe(path)}.",
                              hint="Relink the media in the bin, or remove the clip, then export again.")
         paths[clip.id] = path
     return paths

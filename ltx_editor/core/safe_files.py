@@ -22,7 +22,6 @@ from typing import BinaryIO
 from .errors import LtxEditorError, MediaError
 
 MiB = 1024 * 1024
-PROJECT_MAX_BYTES = 256 * MiB  # far beyond any real project; refuses to slurp a wrong, huge file
 RECIPE_MAX_BYTES = 16 * MiB  # a sidecar is a few KB
 IMAGE_MAX_BYTES = 512 * MiB
 JSON_CONFIG_MAX_BYTES = 16 * MiB  # model_index.json and friends
@@ -44,6 +43,17 @@ def kind_of(mode: int) -> str:
     if stat.S_ISSOCK(mode):
         return "a socket"
     return "not a regular file"
+
+
+def describe(path: str | Path) -> str:
+    """What `path` is when it is not a readable regular file ("missing", "a named pipe (FIFO)" ...)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "missing" + (" (a link to nowhere)" if os.path.islink(path) else "")
+    except OSError as exc:
+        return f"unreadable ({exc.strerror or exc})"
+    return "a regular file" if stat.S_ISREG(st.st_mode) else kind_of(st.st_mode)
 
 
 def _refuse(path: Path, what: str, st: os.stat_result, error: type[LtxEditorError]) -> LtxEditorError:

@@ -22,6 +22,8 @@ class ExportController(QObject):
     changed = Signal()
     finished = Signal(str)  # the written file
     failed = Signal(str, str)  # message, hint
+    # The export is past a sanity limit (limits.export_question): ask, then call startConfirmed(target).
+    confirmationNeeded = Signal(str, str)  # question, the target to pass to startConfirmed
     cancelled = Signal()
     _progress = Signal(float)  # from the export thread; delivered queued on the GUI thread
     _done = Signal(str, str, str)  # outcome ("ok" | "cancelled" | "failed"), path or message, hint
@@ -39,6 +41,17 @@ class ExportController(QObject):
 
     @Slot(str, result=bool)
     def start(self, url_or_path: str) -> bool:
+        return self._start(url_or_path, confirmed=False)
+
+    @Slot(str, result=bool)
+    def startConfirmed(self, url_or_path: str) -> bool:  # noqa: N802 (a QML slot)
+        """Start an export the person confirmed after confirmationNeeded."""
+        return self._start(url_or_path, confirmed=True)
+
+    def _start(self, url_or_path: str, *, confirmed: bool) -> bool:
+        from ltx_editor.core.limits import export_question
+        from ltx_editor.core.output_guard import check_export_target
+
         if self._running:
             return False
         project = self._doc.project
@@ -48,6 +61,15 @@ class ExportController(QObject):
         out = Path(local_path(url_or_path))
         if out.suffix.lower() not in (".mp4", ".mov", ".mkv"):
             out = out.with_suffix(".mp4")
+        try:  # refused before anything starts: the target is one of the project's own files
+            check_export_target(project, self._doc.working_path, out)
+        except LtxEditorError as exc:
+            self.failed.emit(exc.message, exc.hint)
+            return False
+        question = None if confirmed else export_question(project)
+        if question is not None:
+            self.confirmationNeeded.emit(question, str(out))
+            return False
         # The export reads a copy, so editing during a long export cannot change what is being written.
         snapshot, project_path = project.model_copy(deep=True), self._doc.working_path
         self._cancel = threading.Event()
