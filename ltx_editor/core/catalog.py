@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .cloud_catalog import CloudEndpoint, PriceRule, with_cloud_endpoints  # noqa: F401 (PriceRule: re-exported)
 from .local_registry import LOCAL_WEIGHTS, LocalWeights
 from .recipes import RECIPES
 from .settings import GenerationMode
@@ -19,35 +20,6 @@ BACKENDS: tuple[Backend, ...] = ("local", "fal", "replicate")
 M = GenerationMode
 ALL_LTXV_MODES = frozenset({M.TEXT_TO_VIDEO, M.IMAGE_TO_VIDEO, M.KEYFRAMES, M.EXTEND_FORWARD,
                             M.EXTEND_BACKWARD, M.VIDEO_TO_VIDEO})
-
-
-class PriceRule(BaseModel):
-    """How one endpoint bills: a flat price per video, per second (maybe by resolution), or per megapixel."""
-
-    model_config = ConfigDict(frozen=True)
-
-    kind: Literal["per_video", "per_second", "per_megapixel", "unknown"]
-    usd: float = 0.0
-    by_resolution: dict[str, float] = Field(default_factory=dict)  # per-second price by resolution label
-
-    def estimate(self, *, width: int, height: int, num_frames: int, fps: float,
-                 resolution: str | None = None) -> float | None:
-        """Estimated USD for one generation; None when the service publishes no price."""
-        if self.kind == "per_video":
-            return self.usd
-        if self.kind == "per_second":
-            rate = self.by_resolution.get(resolution or "", self.usd) if self.by_resolution else self.usd
-            return rate * num_frames / fps
-        if self.kind == "per_megapixel":
-            return self.usd * width * height * num_frames / 1_000_000
-        return None
-
-
-class CloudEndpoint(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    endpoint: str  # fal app id ("fal-ai/ltx-2/image-to-video/fast") or replicate "owner/name"
-    price: PriceRule = PriceRule(kind="unknown")
 
 
 class ModelInfo(BaseModel):
@@ -93,20 +65,6 @@ class ModelInfo(BaseModel):
         return (self.fal if backend == "fal" else self.replicate).get(mode) if backend != "local" else None
 
 
-def _fal(mapping: dict[GenerationMode, str], price: PriceRule) -> dict[GenerationMode, CloudEndpoint]:
-    return {mode: CloudEndpoint(endpoint=ep, price=price) for mode, ep in mapping.items()}
-
-
-_PER_VIDEO_2C = PriceRule(kind="per_video", usd=0.02)
-_13B_DISTILLED = PriceRule(kind="per_second", usd=0.04)
-_098_DISTILLED = PriceRule(kind="per_second", usd=0.02)
-_LTX2_PRO = PriceRule(kind="per_second", usd=0.06, by_resolution={"1080p": 0.06, "1440p": 0.12, "2160p": 0.24})
-_LTX2_FAST = PriceRule(kind="per_second", usd=0.04, by_resolution={"1080p": 0.04, "1440p": 0.08, "2160p": 0.16})
-_LTX23_PRO = PriceRule(kind="per_second", usd=0.08, by_resolution={"1080p": 0.08, "1440p": 0.16, "2160p": 0.32})
-_LTX23_FAST = PriceRule(kind="per_second", usd=0.04, by_resolution={"1080p": 0.04, "1440p": 0.08, "2160p": 0.16})
-_19B_MP = PriceRule(kind="per_megapixel", usd=0.0018)
-_REPLICATE = PriceRule(kind="unknown")  # Replicate bills by GPU time; no per-video price is published
-
 T2V, I2V, KEY, EXT_F, EXT_B, V2V = (M.TEXT_TO_VIDEO, M.IMAGE_TO_VIDEO, M.KEYFRAMES, M.EXTEND_FORWARD,
                                     M.EXTEND_BACKWARD, M.VIDEO_TO_VIDEO)
 
@@ -116,18 +74,12 @@ CATALOG: dict[str, ModelInfo] = {m.id: m for m in [
         description="Fastest: 8 steps, good quality. Rapid iteration on an 8 GB GPU.",
         hub_id="Lightricks/LTX-Video-0.9.8-2B-distilled", upsampler_hub_id="Lightricks/ltxv-spatial-upscaler-0.9.8",
         distilled=True, default_steps=8, default_guidance=1.0, max_frames=257, vram_gb=8,
-        fal=_fal({T2V: "fal-ai/ltxv-13b-098-distilled", I2V: "fal-ai/ltxv-13b-098-distilled/image-to-video",
-                  KEY: "fal-ai/ltxv-13b-098-distilled/multiconditioning",
-                  EXT_F: "fal-ai/ltxv-13b-098-distilled/extend"}, _098_DISTILLED),
     ),
     ModelInfo(
         id="ltxv-2b-0.9.5", name="LTXV 2B 0.9.5", family="ltx-video", params="2B",
         description="Balanced 2B model, 20-30 steps.",
         hub_id="Lightricks/LTX-Video-0.9.5", default_steps=30, default_guidance=3.0, max_frames=257,
         vram_gb=10,
-        fal=_fal({T2V: "fal-ai/ltx-video", I2V: "fal-ai/ltx-video/image-to-video"}, _PER_VIDEO_2C),
-        replicate={T2V: CloudEndpoint(endpoint="lightricks/ltx-video", price=_REPLICATE),
-                   I2V: CloudEndpoint(endpoint="lightricks/ltx-video", price=_REPLICATE)},
     ),
     ModelInfo(
         id="ltxv-13b-0.9.7-dev", name="LTXV 13B", family="ltx-video", params="13B",
@@ -140,11 +92,6 @@ CATALOG: dict[str, ModelInfo] = {m.id: m for m in [
         description="Quality and speed: 8 steps; needs ~20 GB.",
         hub_id="Lightricks/LTX-Video-0.9.7-distilled", upsampler_hub_id="Lightricks/ltxv-spatial-upscaler-0.9.7",
         distilled=True, default_steps=8, default_guidance=1.0, max_frames=257, vram_gb=20,
-        fal=_fal({T2V: "fal-ai/ltx-video-13b-distilled", I2V: "fal-ai/ltx-video-13b-distilled/image-to-video",
-                  KEY: "fal-ai/ltx-video-13b-distilled/multiconditioning",
-                  EXT_F: "fal-ai/ltx-video-13b-distilled/extend"}, _13B_DISTILLED),
-        replicate={T2V: CloudEndpoint(endpoint="lightricks/ltx-video-0.9.7-distilled", price=_REPLICATE),
-                   I2V: CloudEndpoint(endpoint="lightricks/ltx-video-0.9.7-distilled", price=_REPLICATE)},
     ),
     ModelInfo(
         id="ltx-2-19b", name="LTX-2 19B", family="ltx-2", params="19B",
@@ -152,8 +99,6 @@ CATALOG: dict[str, ModelInfo] = {m.id: m for m in [
         hub_id="Lightricks/LTX-2", modes=frozenset({T2V, I2V, KEY, EXT_F, EXT_B, V2V}), audio=True,
         default_steps=40, default_guidance=4.0, max_frames=481, max_resolution="1080p",
         fps_options=(24.0, 25.0, 50.0), vram_gb=32,
-        fal=_fal({T2V: "fal-ai/ltx-2-19b/text-to-video", I2V: "fal-ai/ltx-2-19b/image-to-video",
-                  EXT_F: "fal-ai/ltx-2-19b/extend-video"}, _19B_MP),
     ),
     ModelInfo(
         id="ltx-2-19b-distilled", name="LTX-2 19B Distilled", family="ltx-2", params="19B",
@@ -161,44 +106,30 @@ CATALOG: dict[str, ModelInfo] = {m.id: m for m in [
         hub_id="Lightricks/LTX-2", modes=frozenset({T2V, I2V, KEY, EXT_F, EXT_B}), audio=True, distilled=True,
         default_steps=8, default_guidance=1.0, max_frames=481, max_resolution="1080p",
         fps_options=(24.0, 25.0, 50.0), vram_gb=32,
-        fal=_fal({T2V: "fal-ai/ltx-2-19b/distilled/text-to-video",
-                  I2V: "fal-ai/ltx-2-19b/distilled/image-to-video"}, _19B_MP),
-        replicate={T2V: CloudEndpoint(endpoint="lightricks/ltx-2-distilled", price=_REPLICATE),
-                   I2V: CloudEndpoint(endpoint="lightricks/ltx-2-distilled", price=_REPLICATE)},
     ),
     ModelInfo(
         id="ltx-2-pro", name="LTX-2 Pro (cloud)", family="ltx-2", params="19B",
         description="Lightricks' hosted LTX-2 Pro: 1080p-4K with audio, 6-10 s.",
         modes=frozenset({T2V, I2V}), audio=True, default_steps=30, max_frames=251, max_resolution="2160p",
         fps_options=(25.0, 50.0),
-        fal=_fal({T2V: "fal-ai/ltx-2/text-to-video", I2V: "fal-ai/ltx-2/image-to-video"}, _LTX2_PRO),
     ),
     ModelInfo(
         id="ltx-2-fast", name="LTX-2 Fast (cloud)", family="ltx-2", params="19B",
         description="Lightricks' hosted LTX-2 Fast: 1080p-4K with audio, up to 20 s.",
         modes=frozenset({T2V, I2V}), audio=True, default_steps=8, max_frames=501, max_resolution="2160p",
         fps_options=(25.0, 50.0),
-        fal=_fal({T2V: "fal-ai/ltx-2/text-to-video/fast", I2V: "fal-ai/ltx-2/image-to-video/fast"}, _LTX2_FAST),
     ),
     ModelInfo(
         id="ltx-2.3-pro", name="LTX-2.3 Pro (cloud)", family="ltx-2", params="22B",
         description="LTX-2.3 Pro: best hosted quality, audio, extend.",
-        modes=frozenset({T2V, I2V, EXT_F}), audio=True, default_steps=30, max_frames=501, max_resolution="2160p",
+        modes=frozenset({T2V, I2V, EXT_F, EXT_B}), audio=True, default_steps=30, max_frames=501, max_resolution="2160p",
         fps_options=(25.0, 50.0),
-        fal=_fal({T2V: "fal-ai/ltx-2.3/text-to-video", I2V: "fal-ai/ltx-2.3/image-to-video",
-                  EXT_F: "fal-ai/ltx-2.3/extend-video"}, _LTX23_PRO),
-        replicate={T2V: CloudEndpoint(endpoint="lightricks/ltx-2.3-pro", price=_REPLICATE),
-                   I2V: CloudEndpoint(endpoint="lightricks/ltx-2.3-pro", price=_REPLICATE)},
     ),
     ModelInfo(
         id="ltx-2.3-fast", name="LTX-2.3 Fast (cloud)", family="ltx-2", params="22B",
         description="LTX-2.3 Fast: hosted, audio, up to 20 s.",
         modes=frozenset({T2V, I2V}), audio=True, default_steps=8, max_frames=501, max_resolution="2160p",
         fps_options=(25.0, 50.0),
-        fal=_fal({T2V: "fal-ai/ltx-2.3/text-to-video/fast", I2V: "fal-ai/ltx-2.3/image-to-video/fast"},
-                 _LTX23_FAST),
-        replicate={T2V: CloudEndpoint(endpoint="lightricks/ltx-2.3-fast", price=_REPLICATE),
-                   I2V: CloudEndpoint(endpoint="lightricks/ltx-2.3-fast", price=_REPLICATE)},
     ),
 ]}
 
@@ -242,6 +173,8 @@ def _with_local(model: ModelInfo) -> ModelInfo:
 
 
 CATALOG = {m.id: _with_local(m) for m in [*CATALOG.values(), *_LOCAL_ONLY]}
+CATALOG = with_cloud_endpoints(CATALOG)  # fal/Replicate endpoints, fields and prices: cloud_catalog.py
+
 
 def get_model(model_id: str) -> ModelInfo:
     try:

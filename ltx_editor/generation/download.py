@@ -2,7 +2,8 @@
 
 Streamed with httpx into a hidden temp file beside the destination, then os.replace'd into place, so a
 reader never sees half a video. A dropped connection resumes with a Range request (or starts over when the
-server ignores Range); retries are bounded with backoff; the size is capped. The request carries no
+server ignores Range); retries are bounded with backoff; the size is capped; connect, read (longest silence)
+and total time are limited, so a host that accepts and never answers, or trickles, ends in a retryable error. The request carries no
 Authorization header: result URLs are public links on a file host, and an API key must never reach one.
 """
 from __future__ import annotations
@@ -37,6 +38,7 @@ class DownloadOptions:
     backoff_max_s: float = 8.0
     connect_timeout_s: float = 15.0
     read_timeout_s: float = 60.0  # longest silence mid-stream before the connection counts as dropped
+    total_timeout_s: float = 3600.0  # the whole download, retries included (a trickle never ends otherwise)
 
 
 def safe_filename(name: str, default: str = "download", max_len: int = 120) -> str:
@@ -82,11 +84,12 @@ class _Dropped(Exception):
 
 async def download_file(url: str, dest: str | Path, *, options: DownloadOptions | None = None,
                         progress: ProgressFn | None = None, cancel: CancelToken | None = None,
-                        client: httpx.AsyncClient | None = None) -> Path:
+                        client: httpx.AsyncClient | None = None, service: str = "") -> Path:
     """Fetch `url` into `dest` atomically and return `dest`.
 
-    Raises DownloadError (too large, gone, still failing after the retries), or Cancelled. Whatever happens,
-    no partial file is left behind. `client`, when given, must not carry an Authorization header.
+    Raises DownloadError (too large, gone, still failing after the retries, over the total time), or Cancelled.
+    Whatever happens, no partial file is left behind. `client`, when given, must not carry an Authorization
+    header. `service` names who produced the result in error messages ("fal.ai").
     """
     opts = options or DownloadOptions()
     dest = Path(dest)
@@ -96,14 +99,18 @@ async def download_file(url: str, dest: str | Path, *, options: DownloadOptions 
         raise DownloadError(f"The service returned an unusable result link ({urlparse(url).scheme or 'no'} scheme).",
                             hint="Retry the job; if it keeps happening, report it.")
     tmp = _temp_for(dest)
+    who = f"{service}'s file host ({_host(url)})" if service else _host(url)
     own_client = client is None
     if client is None:
         client = httpx.AsyncClient(timeout=httpx.Timeout(opts.read_timeout_s, connect=opts.connect_timeout_s),
                                    follow_redirects=True)
     try:
-        await _fetch(client, url, tmp, opts, progress, cancel)
+        await asyncio.wait_for(_fetch(client, url, tmp, opts, progress, cancel, who), opts.total_timeout_s)
         os.replace(tmp, dest)
         return dest
+    except asyncio.TimeoutError:
+        raise DownloadError(f"Downloading the result from {who} did not finish within {opts.total_timeout_s:g} s.",
+                            hint="Check your connection and retry the job.") from None
     except OSError as exc:  # our disk, not the network: full, over a file-size limit, read-only
         raise _disk_error(dest, exc) from None
     finally:
@@ -118,17 +125,17 @@ def _disk_error(dest: Path, exc: OSError) -> DownloadError:
 
 
 async def _fetch(client: httpx.AsyncClient, url: str, tmp: Path, opts: DownloadOptions,
-                 progress: ProgressFn | None, cancel: CancelToken | None) -> None:
+                 progress: ProgressFn | None, cancel: CancelToken | None, who: str) -> None:
     with open(tmp, "wb") as fh:
         flusher = _Flusher(fh)
         try:
-            await _retrying(client, url, fh, flusher, opts, progress, cancel)
+            await _retrying(client, url, fh, flusher, opts, progress, cancel, who)
         finally:
             await flusher.drain()  # never close the file under a flush still running in a thread
 
 
 async def _retrying(client: httpx.AsyncClient, url: str, fh, flusher: _Flusher, opts: DownloadOptions,
-                    progress: ProgressFn | None, cancel: CancelToken | None) -> None:
+                    progress: ProgressFn | None, cancel: CancelToken | None, who: str) -> None:
     attempt, last_problem = 0, ""
     while True:
         if cancel is not None:
@@ -151,7 +158,7 @@ async def _retrying(client: httpx.AsyncClient, url: str, fh, flusher: _Flusher, 
             last_problem = f"the connection failed ({type(exc).__name__})"
         attempt += 1
         if attempt > opts.retries:
-            raise DownloadError(f"Downloading the result from {_host(url)} failed: {last_problem}.",
+            raise DownloadError(f"Downloading the result from {who} failed: {last_problem}.",
                                 hint="Check your connection and retry the job.")
         await cancellable_sleep(min(opts.backoff_s * 2 ** (attempt - 1), opts.backoff_max_s), cancel)
 

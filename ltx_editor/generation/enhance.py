@@ -2,20 +2,26 @@
 
 LTX models follow long, literal, chronological descriptions much better than a few words, so a short
 prompt is expanded before generation. It is a best effort: when the endpoint is unreachable, slow or
-answers nonsense, generation goes on with the original prompt and a note says so. The API key is sent
+answers nonsense, generation goes on with the original prompt and a note naming the endpoint says so. The
+call has connect, read and total limits (a server that accepts and never answers, or trickles, is given up
+on after `timeout_s` in all). The API key is sent
 only in the Authorization header and never appears in notes, logs or reprs.
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import mimetypes
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 import httpx
 
 from ltx_editor.core.settings import GenerationMode
+
+from .timeouts import Timeouts
 
 _COMMON = (
     "Write ONE paragraph of at most 200 words, in English, present tense, no lists, no headings, no quotes, "
@@ -57,7 +63,8 @@ def clean_reply(text: str, max_words: int = 250) -> str:
 
 class PromptEnhancer:
     def __init__(self, base_url: str, model: str, api_key: str | None = None, *, short_prompt_words: int = 30,
-                 timeout_s: float = 30.0, temperature: float = 0.7, max_tokens: int = 400, vision: bool = False,
+                 timeout_s: float = 30.0, connect_timeout_s: float = 5.0, temperature: float = 0.7,
+                 max_tokens: int = 400, vision: bool = False,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         """base_url: e.g. http://localhost:11434/v1 (Ollama). short_prompt_words: prompts with fewer words are
         enhanced, longer ones are taken as already detailed. vision: send the first frame for image-to-video
@@ -66,6 +73,7 @@ class PromptEnhancer:
         self.model = model
         self._api_key = api_key
         self.short_prompt_words = short_prompt_words
+        self.timeouts = Timeouts(connect_s=connect_timeout_s, read_s=timeout_s, total_s=timeout_s)
         self.timeout_s = timeout_s
         self.temperature = temperature
         self.max_tokens = max_tokens
@@ -97,15 +105,16 @@ class PromptEnhancer:
         body = {"model": self.model, "messages": self.messages(prompt, mode, image),
                 "temperature": self.temperature, "max_tokens": self.max_tokens, "stream": False}
         try:
-            async with httpx.AsyncClient(timeout=self.timeout_s, transport=self._transport) as client:
-                response = await client.post(f"{self.base_url}/chat/completions", json=body, headers=headers)
+            async with httpx.AsyncClient(timeout=self.timeouts.httpx(), transport=self._transport) as client:
+                response = await asyncio.wait_for(
+                    client.post(f"{self.base_url}/chat/completions", json=body, headers=headers), self.timeout_s)
             if response.status_code in (401, 403):
                 return self._failed(prompt, "the endpoint refused the API key")
             if response.status_code >= 400:
                 return self._failed(prompt, f"the endpoint answered HTTP {response.status_code}")
             text = response.json()["choices"][0]["message"]["content"]
-        except httpx.TimeoutException:
-            return self._failed(prompt, f"no answer within {self.timeout_s:g} s")
+        except (httpx.TimeoutException, asyncio.TimeoutError):
+            return self._failed(prompt, f"no answer within {self.timeout_s:g} s from {self._host}")
         except httpx.HTTPError as exc:
             return self._failed(prompt, f"cannot reach {self.base_url} ({type(exc).__name__})")
         except (ValueError, KeyError, IndexError, TypeError):
@@ -114,6 +123,10 @@ class PromptEnhancer:
         if len(enhanced.split()) < 3:
             return self._failed(prompt, "the endpoint answered with an empty prompt")
         return EnhanceOutcome(enhanced, enhanced)
+
+    @property
+    def _host(self) -> str:
+        return f"the prompt enhancer at {urlparse(self.base_url).netloc or self.base_url}"
 
     @staticmethod
     def _failed(prompt: str, reason: str) -> EnhanceOutcome:

@@ -10,6 +10,7 @@ a `CloudOffer` whose text leads with the cost — or None when nothing should be
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -26,10 +27,18 @@ SERVICE_NAMES = {"fal": "fal.ai", "replicate": "Replicate"}
 CLOUD_BACKENDS: tuple[Backend, ...] = ("fal", "replicate")
 
 
+def _release(model_id: str) -> str:
+    """The version in a catalog id ("0.9.8" in "ltxv-2b-0.9.8-distilled"), "" when it has none."""
+    match = re.search(r"\d+\.\d+(?:\.\d+)?", model_id)
+    return match.group(0) if match else ""
+
+
 def _candidates(model: ModelInfo, backends: tuple[Backend, ...]) -> Iterator[tuple[Backend, ModelInfo]]:
     for backend in backends:
         yield backend, model
     same_family = [m for m in CATALOG.values() if m.family == model.family and m.id != model.id]
+    # closest first: the same kind (distilled or not) of the same release (2B 0.9.8 distilled -> 13B 0.9.8 distilled)
+    same_family.sort(key=lambda m: (m.distilled != model.distilled, _release(m.id) != _release(model.id)))
     other_family = [m for m in CATALOG.values() if m.family != model.family]
     for group in (same_family, other_family):
         for backend in backends:

@@ -6,7 +6,8 @@ which sets fal_client.client's QUEUE_URL_FORMAT, RUN_URL_FORMAT, REST_URL and CD
 Jobs run on the wall clock: `queue_s` in the queue (position counting down), then `run_s` in progress (log
 lines "step i/n"), then COMPLETED. `outcomes` (a deque) overrides the outcome of the next jobs: "ok",
 "fail" (COMPLETED with an error), "stuck" (never finishes). Inputs are checked against the endpoint's
-schema (enough of it to catch mapping mistakes): a bad field gets fal's 422 with a pydantic-style detail.
+documented schema (fal_schemas.json, built into a strict pydantic model like fal's own backend): a field or
+value the docs do not list gets fal's 422 with a pydantic-style detail.
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from .endpoint_schema import errors as schema_errors
+from .endpoint_schema import fal_model
 from .http_fault import LoopbackServer, Request, Response, fake_mp4
 
 ISO = "%Y-%m-%dT%H:%M:%S+00:00"
@@ -208,34 +211,28 @@ class FakeFalServer(LoopbackServer):
         self.add_file(req.match["uid"], req.body)
         return Response(200, {})
 
-    # -- input schema (the parts our mapping must get right) --------------------------------------------------
+    # -- input schema ----------------------------------------------------------------------------------------
     def check(self, app: str, args: dict[str, Any]) -> list[dict[str, Any]]:
-        errors: list[dict[str, Any]] = []
-        if (not isinstance(args.get("prompt"), str) or not args["prompt"]) and not app.endswith("extend-video"):
-            errors.append(_err(["prompt"], "field required"))
-        known_url = lambda url: isinstance(url, str) and url.startswith(f"{self.base_url}/files/")  # noqa: E731
-        if app.startswith(("fal-ai/ltx-video-13b", "fal-ai/ltxv-13b-098")):
-            if args.get("resolution") not in ("480p", "720p"):
-                errors.append(_err(["resolution"], "unexpected value; permitted: '480p', '720p'"))
-            if not 9 <= int(args.get("num_frames", 121)) <= 1441:
-                errors.append(_err(["num_frames"], "ensure this value is between 9 and 1441"))
-            if not 2 <= int(args.get("first_pass_num_inference_steps", 8)) <= 12:
-                errors.append(_err(["first_pass_num_inference_steps"], "ensure this value is between 2 and 12"))
-            for i, image in enumerate(args.get("images", [])):
-                if not known_url(image.get("image_url")) or "start_frame_num" not in image:
-                    errors.append(_err(["images", str(i)], "image_url must be an uploaded file URL"))
-            for i, lora in enumerate(args.get("loras", [])):
-                if not known_url(lora.get("path")):
-                    errors.append(_err(["loras", str(i), "path"], "must be a URL"))
-        if app.startswith(("fal-ai/ltx-2/", "fal-ai/ltx-2.3/")) and "duration" in args and "video_url" not in args:
-            allowed = range(6, 21, 2) if app.endswith("/fast") else (6, 8, 10)
-            if args["duration"] not in allowed:
-                errors.append(_err(["duration"], f"unexpected value; permitted: {list(allowed)}"))
-            if args.get("resolution") not in ("1080p", "1440p", "2160p"):
-                errors.append(_err(["resolution"], "unexpected value; permitted: '1080p', '1440p', '2160p'"))
-        if app.startswith("fal-ai/ltx-2-19b") and not 9 <= int(args.get("num_frames", 121)) <= 481:
-            errors.append(_err(["num_frames"], "ensure this value is between 9 and 481"))
-        for key in ("image_url", "video_url"):
-            if key in args and not known_url(args[key]):
-                errors.append(_err([key], "must be an uploaded file URL"))
+        """fal's 422 detail for `args` on `app`: the endpoint's documented schema (fal_schemas.json; extra fields,
+        values outside a range or enum, wrong types and missing required fields are refused), and every file
+        URL must be one this fake serves (an unuploaded local path would reach fal as a bad URL)."""
+        model = fal_model(app)
+        if model is None:
+            return [_err(["app"], f"application {app!r} is not documented in fal_schemas.json")]
+        errors = schema_errors(model, args)
+        for loc, url in _file_urls(args):
+            if not (isinstance(url, str) and url.startswith(f"{self.base_url}/files/")):
+                errors.append(_err(loc, "must be an uploaded file URL"))
         return errors
+
+
+def _file_urls(args: dict[str, Any]) -> list[tuple[list[str], Any]]:
+    """(location, value) of every file URL in a request: top-level *_url fields, images[], videos[], video, loras[]."""
+    found = [([key], value) for key, value in args.items() if key.endswith("_url") and value is not None]
+    for key, url_key in (("images", "image_url"), ("videos", "video_url"), ("loras", "path")):
+        for i, item in enumerate(args.get(key) or []):
+            if isinstance(item, dict):
+                found.append(([key, str(i), url_key], item.get(url_key)))
+    if isinstance(args.get("video"), dict):
+        found.append((["video", "video_url"], args["video"].get("video_url")))
+    return found

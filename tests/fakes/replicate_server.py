@@ -3,8 +3,8 @@
 Point the real client here with `replicate.Client(api_token=..., base_url=server.base_url)`. Predictions run
 on the wall clock: `queue_s` "starting", then `run_s` "processing" with tqdm bars in the logs, then
 "succeeded" with an http:// output URL on /files/. `outcomes` (a deque) overrides the next predictions:
-"ok", "fail", "stuck". Inputs are checked against the model's schema (the parts our mapping must get
-right); a bad field gets Replicate's 422 problem document. A 429 carries Retry-After and "resets in ~Ns".
+"ok", "fail", "stuck". Inputs are checked against the model's documented schema (REPLICATE_SCHEMAS, strict:
+a field or value it does not list is refused); a bad field gets Replicate's 422 problem document. A 429 carries Retry-After and "resets in ~Ns".
 """
 from __future__ import annotations
 
@@ -16,13 +16,54 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.parser import BytesParser
 from email.policy import HTTP
+from functools import cache
 from typing import Any
 
+from .endpoint_schema import errors as schema_errors
+from .endpoint_schema import model_for
 from .fal_server import FAST_OPTIONS
 from .http_fault import Fault, LoopbackServer, Request, Response, fake_mp4
 
-MODELS = ("lightricks/ltx-video", "lightricks/ltx-video-0.9.7-distilled", "lightricks/ltx-2-distilled",
-          "lightricks/ltx-2.3-pro", "lightricks/ltx-2.3-fast")
+
+def _s(**fields: dict) -> dict:
+    return {"type": "object", "properties": fields}
+
+
+_STR, _OPT_STR = {"type": "string"}, {"type": "string", "optional": True}
+_SEED, _BOOL = {"type": "integer", "optional": True}, {"type": "boolean", "optional": True}
+
+
+def _enum(*values, optional: bool = True) -> dict:
+    return {"type": "enum", "enum": list(values), "optional": optional}
+
+
+def _num(kind: str, low: float, high: float) -> dict:
+    return {"type": kind, "min": low, "max": high, "optional": True}
+
+
+# Each model's input schema (Replicate's API tab, shared/docs/CLOUD-APIS.md; lightricks/ltx-video's value lists
+# as its Cog mirror https://www.segmind.com/models/ltx-video/api shows them). Anything else gets a 422.
+_LTX23 = {"prompt": _STR, "duration": _enum(6, 8, 10), "resolution": _enum("1080p", "2k", "4k"),
+          "aspect_ratio": _enum("16:9", "9:16"), "fps": _enum(24, 25, 48, 50), "generate_audio": _BOOL,
+          "image": _OPT_STR}
+REPLICATE_SCHEMAS: dict[str, dict] = {
+    "lightricks/ltx-video": _s(
+        prompt=_STR, negative_prompt=_OPT_STR, image=_OPT_STR, seed=_SEED, cfg=_num("number", 1, 20),
+        steps=_num("integer", 1, 100), length=_enum(97, 129, 161, 193, 225, 257),
+        target_size=_enum(*range(512, 1025, 64)),
+        aspect_ratio=_enum("1:1", "1:2", "2:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "9:21",
+                           "21:9")),
+    "lightricks/ltx-video-0.9.7-distilled": _s(
+        prompt=_STR, negative_prompt=_OPT_STR, image=_OPT_STR, seed=_SEED, resolution=_enum(480, 720),
+        aspect_ratio=_enum("16:9", "9:16", "1:1"), num_frames=_num("integer", 9, 257), fps=_num("integer", 1, 60),
+        num_inference_steps=_num("integer", 1, 50), guidance_scale=_num("number", 1, 20)),
+    "lightricks/ltx-2-distilled": _s(
+        prompt=_STR, image=_OPT_STR, image_strength=_num("number", 0, 1), seed=_SEED, enhance_prompt=_BOOL,
+        num_frames=_num("integer", 9, 481), aspect_ratio=_enum("16:9", "9:16", "4:3", "3:4", "1:1", "21:9")),
+    "lightricks/ltx-2.3-pro": _s(**_LTX23, task=_enum("text_to_video", "image_to_video")),
+    "lightricks/ltx-2.3-fast": _s(**{**_LTX23, "duration": _enum(*range(6, 21, 2))}),
+}
+MODELS = tuple(REPLICATE_SCHEMAS)
 
 
 def throttled(seconds: float = 1, header: bool = True) -> Fault:
@@ -186,18 +227,17 @@ class FakeReplicateServer(LoopbackServer):
         return Response(200, {"type": "user", "username": "tester", "name": "Test User", "github_url": None})
 
     def check(self, model: str, inputs: dict[str, Any]) -> list[str]:
-        problems = []
-        if not inputs.get("prompt"):
-            problems.append("prompt: field required")
-        known = lambda url: isinstance(url, str) and url.startswith(f"{self.base_url}/files/")  # noqa: E731
-        if "image" in inputs and not known(inputs["image"]):
-            problems.append("image: must be an uploaded file URL")
-        if model == "lightricks/ltx-video" and inputs.get("length", 97) not in (97, 129, 161, 193, 225, 257):
-            problems.append("length: must be one of 97, 129, 161, 193, 225, 257")
+        """Replicate's 422 lines for `inputs`: the model's schema (strict: unlisted fields are refused), 8k+1
+        frames on LTX-2, and file inputs that are URLs this fake serves."""
+        problems = [f"{'.'.join(e['loc'][1:])}: {e['msg']}"
+                    for e in schema_errors(_replicate_model(model), inputs)]
         if model == "lightricks/ltx-2-distilled" and (inputs.get("num_frames", 121) - 1) % 8:
             problems.append("num_frames: must be 8k+1")
-        if model == "lightricks/ltx-video-0.9.7-distilled" and inputs.get("resolution", 720) not in (480, 720):
-            problems.append("resolution: must be one of 480, 720")
-        if model.startswith("lightricks/ltx-2.3") and inputs.get("resolution", "1080p") not in ("1080p", "2k", "4k"):
-            problems.append("resolution: must be one of 1080p, 2k, 4k")
+        if "image" in inputs and not str(inputs["image"]).startswith(f"{self.base_url}/files/"):
+            problems.append("image: must be an uploaded file URL")
         return problems
+
+
+@cache
+def _replicate_model(model: str):
+    return model_for(REPLICATE_SCHEMAS[model], "Replicate" + model.split("/")[-1].replace("-", "").replace(".", ""))

@@ -36,6 +36,8 @@ def _conditions(mode: M) -> list[Condition]:
                 Condition(kind="image", path="/media/b.png", frame_index=64, strength=0.6)]
     if mode in (M.EXTEND_FORWARD, M.EXTEND_BACKWARD):
         return [Condition(kind="video", path="/media/clip.mp4", num_frames=17)]
+    if mode is M.VIDEO_TO_VIDEO:
+        return [Condition(kind="video", path="/media/source.mp4", strength=0.7)]
     return []
 
 
@@ -57,12 +59,17 @@ def test_every_catalog_endpoint_maps_to_fields_the_endpoint_accepts(fal, model_i
 
 def test_catalog_covers_the_issue_endpoint_families():
     endpoints = {ep for _, _, ep in ALL_FAL}
-    for wanted in ("fal-ai/ltx-video", "fal-ai/ltx-video/image-to-video", "fal-ai/ltx-video-13b-distilled",
-                   "fal-ai/ltx-video-13b-distilled/image-to-video", "fal-ai/ltx-video-13b-distilled/multiconditioning",
-                   "fal-ai/ltx-video-13b-distilled/extend", "fal-ai/ltxv-13b-098-distilled",
+    for wanted in ("fal-ai/ltx-video-v095", "fal-ai/ltx-video-v095/multiconditioning", "fal-ai/ltx-video-v095/extend",
+                   "fal-ai/ltx-video-13b-dev", "fal-ai/ltx-video-13b-dev/image-to-video",
+                   "fal-ai/ltx-video-13b-distilled", "fal-ai/ltx-video-13b-distilled/image-to-video",
+                   "fal-ai/ltx-video-13b-distilled/multiconditioning", "fal-ai/ltx-video-13b-distilled/extend",
+                   "fal-ai/ltxv-13b-098-distilled", "fal-ai/ltxv-13b-098-distilled/multiconditioning",
                    "fal-ai/ltx-2/text-to-video", "fal-ai/ltx-2/image-to-video/fast", "fal-ai/ltx-2-19b/text-to-video",
-                   "fal-ai/ltx-2-19b/extend-video", "fal-ai/ltx-2.3/text-to-video", "fal-ai/ltx-2.3/extend-video"):
+                   "fal-ai/ltx-2-19b/extend-video", "fal-ai/ltx-2-19b/video-to-video",
+                   "fal-ai/ltx-2-19b/distilled/extend-video", "fal-ai/ltx-2.3/text-to-video",
+                   "fal-ai/ltx-2.3/extend-video"):
         assert wanted in endpoints
+    assert "fal-ai/ltx-video" not in endpoints  # fal's unversioned preview, not 0.9.5
 
 
 def test_13b_distilled_fields(fal):
@@ -79,7 +86,7 @@ def test_13b_distilled_fields(fal):
 
 
 def test_values_the_endpoint_cannot_take_are_fitted_and_noted():
-    call = build_fal_call(_request("ltxv-2b-0.9.8-distilled", resolution="1080p", aspect_ratio="21:9", steps=30))
+    call = build_fal_call(_request("ltxv-13b-0.9.8-distilled", resolution="1080p", aspect_ratio="21:9", steps=30))
     args = call.arguments
     assert args["resolution"] == "720p" and args["aspect_ratio"] == "16:9"
     assert args["first_pass_num_inference_steps"] == 12
@@ -96,7 +103,7 @@ def test_keyframes_send_images_with_start_frames_and_strengths():
 
 
 def test_image_to_video_and_extend_use_uploaded_urls():
-    i2v = _request("ltxv-2b-0.9.8-distilled", M.IMAGE_TO_VIDEO, _conditions(M.IMAGE_TO_VIDEO))
+    i2v = _request("ltxv-13b-0.9.8-distilled", M.IMAGE_TO_VIDEO, _conditions(M.IMAGE_TO_VIDEO))
     assert build_fal_call(i2v, {"/media/first.png": "https://cdn/f.png"}).arguments["image_url"] == "https://cdn/f.png"
     ext = _request("ltxv-13b-0.9.7-distilled", M.EXTEND_FORWARD, _conditions(M.EXTEND_FORWARD))
     video = build_fal_call(ext, {"/media/clip.mp4": "https://cdn/c.mp4"}).arguments["video"]
@@ -122,8 +129,8 @@ def test_hosted_ltx2_takes_durations_and_1080p_up_and_no_seed():
     call = build_fal_call(_request("ltx-2-pro", duration_s=7, fps=24, generate_audio=False))
     args = call.arguments
     assert call.endpoint == "fal-ai/ltx-2/text-to-video"
-    assert args == {"prompt": "a red fox in snow", "duration": 8, "resolution": "1080p", "aspect_ratio": "16:9",
-                    "fps": 25, "generate_audio": False}
+    assert args == {"prompt": "a red fox in snow", "duration": 8, "resolution": "1080p", "fps": 25,
+                    "generate_audio": False}
     assert not call.seed_honoured and any("no seed" in n for n in call.notes)
     fast = build_fal_call(_request("ltx-2-fast", duration_s=16, fps=25)).arguments
     assert fast["duration"] == 16  # fast goes to 20 s; pro stops at 10
@@ -143,6 +150,6 @@ def test_unsupported_mode_and_loras_are_refused_with_a_clear_error():
         build_fal_call(_request("ltx-2-pro", M.KEYFRAMES, _conditions(M.KEYFRAMES)))
     assert "text-to-video" in str(err.value)
     with pytest.raises(InvalidRequest, match="it does: none"):
-        build_fal_call(_request("ltxv-13b-0.9.7-dev"))
+        build_fal_call(_request("ltxv-2b-0.9.8-distilled"))  # fal serves no 2B 0.9.8
     with pytest.raises(InvalidRequest, match="does not take LoRA"):
         build_fal_call(_request("ltx-2-pro", loras=[LoraSpec(path="/l.safetensors")]))

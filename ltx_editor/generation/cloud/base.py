@@ -3,6 +3,11 @@
 Subclasses supply the service calls (`_upload`, `_submit`, `_poll`, `_cancel_remote`, `_map_error`); this
 class owns the loop around them: cancellation (the remote job is cancelled too), a deadline, tolerance for
 a few failed polls in a row (a 500, a reset, malformed JSON), atomic download, cost and the recipe.
+
+Every network call is bounded (timeouts.py): connect and read limits on the HTTP clients, and a total limit per
+call here: submit, result and key check `request_timeout_s`, each poll `poll_timeout_s`, each upload
+`upload_timeout_s`, the download DownloadOptions' limits. A host that accepts the connection and never answers
+ends in a retryable error naming the service, never in a job that hangs.
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from ..output import new_video_path
 from ..provider import BaseLTXProvider, ProgressCallback
 from ..request import CancelToken, GenerationRequest, GenerationResult, Stage
 from ..secrets import ENV_VARS, get_api_key, redact
+from ..timeouts import Timeouts, timed_out
 from .common import ClientCache, Reporter
 from .shape import CloudCall, Shape
 
@@ -57,8 +63,16 @@ class CloudProvider(BaseLTXProvider):
 
     def __init__(self, *, api_key: str | None = None, poll_interval_s: float = 1.0, poll_timeout_s: float = 30.0,
                  max_poll_failures: int = 5, job_timeout_s: float = 3 * 3600.0,
-                 download: DownloadOptions | None = None, write_sidecars: bool = True) -> None:
+                 download: DownloadOptions | None = None, write_sidecars: bool = True,
+                 connect_timeout_s: float = 10.0, read_timeout_s: float = 30.0, request_timeout_s: float = 60.0,
+                 upload_timeout_s: float = 600.0) -> None:
         self._fixed_key = api_key
+        # connect/read: the HTTP clients' limits; request: one submit/result/key-check call in all (the clients'
+        # own retries included); upload: one file in all.
+        self.timeouts = Timeouts(connect_s=connect_timeout_s, read_s=min(read_timeout_s, request_timeout_s),
+                                 total_s=request_timeout_s)
+        self.request_timeout_s = request_timeout_s
+        self.upload_timeout_s = upload_timeout_s
         self.poll_interval_s = poll_interval_s
         self.poll_timeout_s = poll_timeout_s
         self.max_poll_failures = max_poll_failures
@@ -148,7 +162,10 @@ class CloudProvider(BaseLTXProvider):
             t = perf_counter()
             job = await self._submit(client, call, cancel)
             poll = await self._wait(client, job, report, cancel, timings, t)
-            output = await self._unless_cancelled(self._result(client, job, poll), cancel, self.poll_timeout_s)
+            try:
+                output = await self._unless_cancelled(self._result(client, job, poll), cancel, self.poll_timeout_s)
+            except asyncio.TimeoutError:
+                raise timed_out(self.service, "fetching the result", self.poll_timeout_s) from None
             finished = True
             t = perf_counter()
             path = await self._download(output.url, Path(output_dir), request, report, cancel)
@@ -175,7 +192,10 @@ class CloudProvider(BaseLTXProvider):
             if not Path(path).is_file():
                 raise InvalidRequest(f"The file {Path(path).name} is missing.", hint="Restore it or pick another.")
             report(Stage.UPLOADING, step=i + 1, total=len(files), message=f"uploading {Path(path).name}")
-            urls[path] = await self._unless_cancelled(self._upload(client, path), cancel)
+            try:
+                urls[path] = await self._unless_cancelled(self._upload(client, path), cancel, self.upload_timeout_s)
+            except asyncio.TimeoutError:
+                raise timed_out(self.service, f"uploading {Path(path).name}", self.upload_timeout_s) from None
         return urls
 
     async def _wait(self, client: Any, job: Any, report: Reporter, cancel: CancelToken,
@@ -259,7 +279,8 @@ class CloudProvider(BaseLTXProvider):
             report(Stage.DOWNLOADING, fraction=fraction, message=f"downloading {got / 1e6:.1f} MB")
 
         report(Stage.DOWNLOADING, message="downloading the result")
-        path = await download_file(url, dest, options=self.download_options, progress=on_bytes, cancel=cancel)
+        path = await download_file(url, dest, options=self.download_options, progress=on_bytes, cancel=cancel,
+                                   service=self.service)
         if not looks_like_video(path):
             path.unlink(missing_ok=True)
             raise ServiceError(f"{self.service} returned a result that is not a video.",

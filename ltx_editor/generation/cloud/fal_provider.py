@@ -3,6 +3,10 @@
 We poll `status(with_logs=True)` ourselves about once a second (the client's own loops poll ten times a
 second) and map Queued(position) / InProgress(logs) to progress. The client retries 429s and transport
 errors itself; what still fails reaches `_map_error`. Results are downloaded by our own code.
+
+The client alone never gives up on a host that accepts the connection and never answers: its submit waits
+`default_timeout` per attempt and retries a timeout up to 10 times. Here `default_timeout` is our read limit
+and every call has a total limit (timeouts.py), so such a host ends in a retryable "did not answer in time".
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from fal_client.client import FalClientHTTPError, FalClientTimeoutError
 
 from ..errors import BackendUnavailable, GenerationError, ServiceError
 from ..request import CancelToken, GenerationRequest
+from ..timeouts import within
 from .base import CloudProvider, Output, Poll
 from .common import http_error, last_line, parse_steps, retry_after_s, unreachable, unreadable
 from .fal_fields import build_fal_call, files_to_upload
@@ -52,12 +57,9 @@ class FalLTXProvider(CloudProvider):
     service = SERVICE
     key_service = "fal"
 
-    def __init__(self, *, api_key: str | None = None, request_timeout_s: float = 120.0, **options: Any) -> None:
-        super().__init__(api_key=api_key, **options)
-        self.request_timeout_s = request_timeout_s
-
     def _new_client(self, key: str) -> fal_client.AsyncClient:
-        return fal_client.AsyncClient(key=key, default_timeout=self.request_timeout_s)
+        # default_timeout becomes the httpx timeout of every call (connect is further capped at 5 s on fal's hosts)
+        return fal_client.AsyncClient(key=key, default_timeout=self.timeouts.read_s)
 
     def _build(self, request: GenerationRequest, urls: dict[str, str] | None) -> CloudCall:
         return build_fal_call(request, urls)
@@ -70,7 +72,8 @@ class FalLTXProvider(CloudProvider):
         return await client.upload_file(Path(path))
 
     async def _submit(self, client: fal_client.AsyncClient, call: CloudCall, cancel: CancelToken) -> Any:
-        return await client.submit(call.endpoint, call.arguments)
+        return await within(client.submit(call.endpoint, call.arguments), self.request_timeout_s, SERVICE,
+                            "submitting the job")
 
     async def _poll(self, client: fal_client.AsyncClient, handle: Any) -> Poll:
         status = await handle.status(with_logs=True)
@@ -91,7 +94,7 @@ class FalLTXProvider(CloudProvider):
 
     async def _result(self, client: fal_client.AsyncClient, handle: Any, poll: Poll) -> Output:
         # Not handle.get(): it polls the status once more before fetching; we have just seen COMPLETED.
-        response = await handle.client.get(handle.response_url, timeout=self.poll_timeout_s)
+        response = await handle.client.get(handle.response_url, timeout=self.timeouts.httpx())
         _raise_for_status(response)
         data = response.json()
         try:
@@ -126,8 +129,9 @@ class FalLTXProvider(CloudProvider):
         key = self._require_key()
         url = f"{fal_client.client.REST_URL}/storage/auth/token?storage_type=fal-cdn-v3"
         try:
-            async with httpx.AsyncClient(timeout=20.0) as http:
-                resp = await http.post(url, headers={"Authorization": f"Key {key}"}, json={})
+            async with httpx.AsyncClient(timeout=self.timeouts.httpx()) as http:
+                resp = await within(http.post(url, headers={"Authorization": f"Key {key}"}, json={}),
+                                    self.request_timeout_s, SERVICE, "checking the key")
         except httpx.HTTPError as exc:
             raise BackendUnavailable(f"Could not reach {SERVICE} ({type(exc).__name__}).",
                                      hint="Check your internet connection.") from None

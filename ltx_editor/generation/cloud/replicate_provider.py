@@ -7,7 +7,6 @@ FileOutput would send the API token to the file host.
 """
 from __future__ import annotations
 
-import asyncio
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from replicate.exceptions import ModelError, ReplicateError
 from ..download import cancellable_sleep
 from ..errors import BackendUnavailable, GenerationError, ServiceError
 from ..request import CancelToken, GenerationRequest
+from ..timeouts import within
 from .base import CloudProvider, Output, Poll
 from .common import http_error, last_line, parse_steps, retry_after_s, unreachable, unreadable
 from .replicate_fields import build_replicate_call, files_to_upload
@@ -51,18 +51,14 @@ class ReplicateLTXProvider(CloudProvider):
     key_service = "replicate"
 
     def __init__(self, *, api_key: str | None = None, base_url: str | None = None, create_retries: int = 5,
-                 max_retry_wait_s: float = 60.0, request_timeout_s: float = 30.0, upload_timeout_s: float = 600.0,
-                 **options: Any) -> None:
+                 max_retry_wait_s: float = 60.0, **options: Any) -> None:
         super().__init__(api_key=api_key, **options)
-        self.upload_timeout_s = upload_timeout_s
         self.base_url = base_url
         self.create_retries = create_retries
         self.max_retry_wait_s = max_retry_wait_s
-        self.request_timeout_s = request_timeout_s
 
     def _new_client(self, key: str) -> replicate.Client:
-        timeout = httpx.Timeout(self.request_timeout_s, connect=min(10.0, self.request_timeout_s))
-        return replicate.Client(api_token=key, base_url=self.base_url, timeout=timeout,
+        return replicate.Client(api_token=key, base_url=self.base_url, timeout=self.timeouts.httpx(),
                                 event_hooks={"response": [_note_retry_after]})
 
     def _build(self, request: GenerationRequest, urls: dict[str, str] | None) -> CloudCall:
@@ -72,19 +68,19 @@ class ReplicateLTXProvider(CloudProvider):
         return files_to_upload(request)
 
     async def _upload(self, client: replicate.Client, path: str) -> str:
-        # The client sends file uploads and creates with timeout=None (no limit at all): bound them here.
+        # The client sends file uploads and creates with timeout=None (no limit at all): the base class bounds
+        # each upload (upload_timeout_s) and _submit each create.
         with open(path, "rb") as fh:
-            uploaded = await asyncio.wait_for(client.files.async_create(fh, filename=Path(path).name),
-                                              self.upload_timeout_s)
+            uploaded = await client.files.async_create(fh, filename=Path(path).name)
         return uploaded.urls["get"]
 
     async def _submit(self, client: replicate.Client, call: CloudCall, cancel: CancelToken) -> Any:
         for attempt in range(self.create_retries + 1):
             _retry_after.set(None)
             try:
-                return await asyncio.wait_for(
+                return await within(
                     client.models.predictions.async_create(model=call.endpoint, input=call.arguments),
-                    self.request_timeout_s)
+                    self.request_timeout_s, SERVICE, "submitting the job")
             except ReplicateError as exc:
                 if exc.status != 429:
                     raise
@@ -140,7 +136,7 @@ class ReplicateLTXProvider(CloudProvider):
         """One cheap authenticated call: GET /v1/account."""
         client = self._client()
         try:
-            await client.accounts.async_current()
+            await within(client.accounts.async_current(), self.request_timeout_s, SERVICE, "checking the key")
         except ReplicateError as exc:
             raise http_error(SERVICE, exc.status or 500, exc.detail or "", what="the key check") from None
         except httpx.HTTPError as exc:
