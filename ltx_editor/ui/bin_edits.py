@@ -18,8 +18,9 @@ def AssetsEdit(label: str, before: list[Asset], after: list[Asset], affected: li
                created: list[str] = ()) -> Changes:
     """An applied bin change given as two versions of the asset list: only `affected` assets are kept."""
     ids = list(dict.fromkeys([*affected, *created]))
-    return Changes(label, [entity_changes("assets", before, after, ids)], created=list(created),
-                   affected=list(affected), kinds=KINDS)
+    step = entity_changes("assets", before, after, ids)
+    step.after = {k: (s[0], _own(s[1])) if s is not None else None for k, s in step.after.items()}
+    return Changes(label, [step], created=list(created), affected=list(affected), kinds=KINDS)
 
 
 def _own(asset: Asset) -> Asset:

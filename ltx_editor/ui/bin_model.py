@@ -8,13 +8,14 @@ from PySide6.QtQml import QmlElement
 
 from ltx_editor.core.project import Asset
 
-from .document import ProjectDocument
+from .document import EDIT_KINDS, ProjectDocument
 from .list_model import RoleListModel
 from .thumbnails import thumb_url, thumbnails
 
 QML_IMPORT_NAME = "LtxEditor"
 QML_IMPORT_MAJOR_VERSION = 1
 KINDS = ("all", "generated", "video", "image", "audio")
+NOT_IDS = frozenset((*EDIT_KINDS, "shots"))  # the names in `edited` that are kinds, not ids
 BACKEND_NAMES = {"local": "Local", "fal": "fal.ai", "replicate": "Replicate"}
 
 
@@ -83,8 +84,44 @@ class BinModel(RoleListModel):
     document = Property(ProjectDocument, _get_document, _set_document, notify=documentChanged)
 
     def _on_edited(self, changed: list) -> None:
-        if "bin" in changed or any(self.row_of(c) >= 0 for c in changed):
+        """Update only the rows of the assets named (an edit lists what it touched); a bare "bin" re-syncs."""
+        ids = [c for c in changed if c not in NOT_IDS]
+        if "bin" in changed and not ids:
             self.rebuild(reset=False)
+            return
+        if "bin" not in changed:
+            ids = [c for c in ids if self.row_of(c) >= 0]
+        for asset_id in dict.fromkeys(ids):
+            self._follow(asset_id)
+
+    def _follow(self, asset_id: str) -> None:
+        """Make the asset's row match the project: changed, inserted in project order, or removed."""
+        project = self._document.project
+        try:
+            asset = project.asset(asset_id)
+        except KeyError:
+            self.remove(asset_id)
+            return
+        row = BinRow(asset, self._document)
+        if not self._accepts(row):
+            self.remove(asset_id)
+            return
+        at = self.row_of(asset_id)
+        if at >= 0:
+            old = self._items[at]
+            if not (old.signature == row.signature and old.path == row.path):
+                self._items[at] = row
+                self.dataChanged.emit(self.index(at), self.index(at))
+            return
+        self.upsert(row, at=self._insert_row(project, asset))
+
+    def _insert_row(self, project, asset: Asset) -> int:
+        """The row a new asset takes so the bin keeps the project's order (the end, for the usual append)."""
+        if project.assets and project.assets[-1] is asset:
+            return len(self._items)
+        order = {a.id: i for i, a in enumerate(project.assets)}
+        mine = order[asset.id]
+        return sum(1 for r in self._items if order.get(r.id, -1) < mine)
 
     @Slot()
     def rebuild(self, reset: bool = True) -> None:

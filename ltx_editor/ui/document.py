@@ -58,6 +58,9 @@ class ProjectDocument(QObject):
         self._playhead = 0
         self._duration = self._project.duration()
         self._undo = QUndoStack(self)
+        from .undo_commands import UNDO_STEPS
+
+        self._undo.setUndoLimit(UNDO_STEPS)  # and a memory budget: undo_commands.keep_within_budget
         for sig in (self._undo.canUndoChanged, self._undo.canRedoChanged, self._undo.undoTextChanged,
                     self._undo.redoTextChanged):
             sig.connect(self.undoStateChanged)

@@ -56,12 +56,17 @@ class KeyframesModel(RoleListModel):
         self._media_path = media_path
 
     def rebuild(self, keyframes: list[Keyframe], span: tuple[int, int] | None = None) -> None:
+        """Called when keyframes or the span changed (not on other edits). Landings depend on all keyframes
+        in the span, so they are planned again; only rows whose values changed are signalled."""
         landed, problem = landings(keyframes, span)
         rows = []
         for k in sorted(keyframes, key=lambda k: k.frame):
-            url = QUrl.fromLocalFile(str(self._media_path(k.image))).toString()
-            rows.append(KeyframeRow(k, landed.get(k.id, k.frame), problem if k.id not in landed else "", url))
+            rows.append(KeyframeRow(k, landed.get(k.id, k.frame), problem if k.id not in landed else "",
+                                    self._url(k.image)))
         self.sync(rows, same=KeyframeRow.same_as)
+
+    def _url(self, image: str) -> str:
+        return QUrl.fromLocalFile(str(self._media_path(image))).toString()
 
     def role_value(self, row: KeyframeRow, name: str) -> Any:
         k = row.keyframe

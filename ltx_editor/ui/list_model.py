@@ -1,6 +1,8 @@
 """A generic list model with explicit, named roles: subclasses list their roles and how to read each one.
 
-Rows are Python objects addressed by a stable key (an id), so updates touch one row instead of resetting.
+Rows are Python objects addressed by a stable key (an id), so updates touch one row instead of resetting. An
+index by key (rebuilt lazily after inserts or removes in the middle) makes `row_of` O(1), so following an edit
+costs what the edit changed, not the number of rows.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ class RoleListModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._items: list[Any] = []
+        self._row_index: dict[str, int] | None = {}  # key -> row; None: stale (rebuilt on the next lookup)
         self._role_ids = {Qt.ItemDataRole.UserRole + 1 + i: name for i, name in enumerate(self.ROLES)}
         self._role_of = {name: rid for rid, name in self._role_ids.items()}
         self.modelReset.connect(self.countChanged)
@@ -68,10 +71,17 @@ class RoleListModel(QAbstractListModel):
     def reset(self, items: Iterable[Any]) -> None:
         self.beginResetModel()
         self._items = list(items)
+        self._row_index = None
         self.endResetModel()
 
+    def _invalidate_index(self) -> None:
+        """Subclasses that rearrange `_items` themselves call this."""
+        self._row_index = None
+
     def row_of(self, key: str) -> int:
-        return next((i for i, it in enumerate(self._items) if self.key(it) == key), -1)
+        if self._row_index is None:
+            self._row_index = {self.key(it): i for i, it in enumerate(self._items)}
+        return self._row_index.get(key, -1)
 
     def item(self, key: str) -> Any | None:
         row = self.row_of(key)
@@ -79,14 +89,20 @@ class RoleListModel(QAbstractListModel):
 
     def upsert(self, item: Any, at: int | None = None) -> None:
         """Replace the row with the same key (one dataChanged) or insert it (at the end by default)."""
-        row = self.row_of(self.key(item))
+        key = self.key(item)
+        row = self.row_of(key)
         if row >= 0:
             self._items[row] = item
             self.dataChanged.emit(self.index(row), self.index(row))
             return
-        at = len(self._items) if at is None else max(0, min(at, len(self._items)))
+        end = len(self._items)
+        at = end if at is None else max(0, min(at, end))
         self.beginInsertRows(QModelIndex(), at, at)
         self._items.insert(at, item)
+        if at == end and self._row_index is not None:
+            self._row_index[key] = at
+        else:
+            self._row_index = None
         self.endInsertRows()
 
     def remove(self, key: str) -> bool:
@@ -95,25 +111,44 @@ class RoleListModel(QAbstractListModel):
             return False
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._items[row]
+        if row == len(self._items) and self._row_index is not None:
+            del self._row_index[key]
+        else:
+            self._row_index = None
         self.endRemoveRows()
         return True
 
     def sync(self, items: list[Any], same: Callable[[Any, Any], bool] | None = None) -> None:
-        """Make the rows equal `items` with row-level inserts/removes/changes (no reset)."""
-        wanted = [self.key(i) for i in items]
-        for key in [self.key(i) for i in self._items if self.key(i) not in set(wanted)]:
-            self.remove(key)
+        """Make the rows equal `items` with row-level inserts/removes/moves/changes (no reset). Linear when
+        the order is kept (the usual case); each row that moves costs one index rebuild."""
+        wanted = {self.key(i) for i in items}
+        gone = [row for row, it in enumerate(self._items) if self.key(it) not in wanted]
+        self._remove_rows(gone)
         for pos, item in enumerate(items):
-            row = self.row_of(self.key(item))
+            key = self.key(item)
+            if pos < len(self._items) and self.key(self._items[pos]) == key:
+                self._changed(pos, item, same)
+                continue
+            row = self.row_of(key)
             if row < 0:
                 self.upsert(item, at=pos)
-            elif row != pos:
+            else:
                 self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), pos if pos < row else pos + 1)
                 self._items.insert(pos, self._items.pop(row))
+                self._row_index = None
                 self.endMoveRows()
                 self._changed(pos, item, same)
-            else:
-                self._changed(pos, item, same)
+
+    def _remove_rows(self, rows: list[int]) -> None:
+        """Remove these rows (ascending), one signal per run of neighbouring rows, from the end."""
+        while rows:
+            last = first = rows.pop()
+            while rows and rows[-1] == first - 1:
+                first = rows.pop()
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._items[first:last + 1]
+            self._row_index = None
+            self.endRemoveRows()
 
     def _changed(self, row: int, item: Any, same: Callable[[Any, Any], bool] | None) -> None:
         old = self._items[row]

@@ -15,6 +15,7 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtQml import QmlElement
 
 from ltx_editor.core import timeline as tl
+from ltx_editor.core.edits import compose
 from ltx_editor.core.errors import EditRefused, LtxEditorError
 from ltx_editor.core.project import Project
 from ltx_editor.core.project_io import store_path
@@ -33,6 +34,7 @@ QML_IMPORT_MAJOR_VERSION = 1
 MIN_PPF, MAX_PPF, DEFAULT_PPF = 0.01, 40.0, 4.0  # pixels per frame
 SNAP_PIXELS = 8
 VIEWPORT_MARGIN_PX = 48  # clips this close to the screen's edges are held too
+_TIMELINE_KINDS = frozenset(("timeline", "tracks", "clips", "keyframes", "markers", "bin"))
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
 
 
@@ -102,15 +104,26 @@ class TimelineController(QObject):
         self._refresh_all()
 
     def _on_edited(self, changed: list) -> None:
-        kinds = set(changed)
-        if kinds <= {"jobs", "settings"}:
+        """Refresh only the models an edit's kinds name, and only the rows it touched (an edit costs what it
+        changed, not the size of the timeline)."""
+        named = set(changed)
+        known = named & _TIMELINE_KINDS
+        if not known:
+            if not named & {"jobs", "settings", "shots"}:
+                self._refresh_all()  # ids without kinds: not one of ours; look at everything
             return
-        self._refresh_all()
-        alive = [c for c in self._selection if self._clip_exists(c)]
+        p = self._doc.project
+        if known & {"tracks", "clips", "bin"} or known == {"timeline"}:
+            self._tracks.rebuild(p, bin_changed="bin" in known)
+        if "markers" in known:
+            self._markers.follow(p.markers, changed)
+        if "keyframes" in known:
+            self._keyframes.rebuild(p.keyframes, self._span())
+            self.rangeChanged.emit()  # keyframesInRange may have changed
+        alive = [c for c in self._selection if c not in named or self._clip_exists(c)]
         if alive != self._selection:
             self._selection = alive
             self.selectionChanged.emit()
-        self.rangeChanged.emit()  # keyframesInRange may have changed
 
     def _refresh_all(self) -> None:
         if self._doc is None:
@@ -348,8 +361,10 @@ class TimelineController(QObject):
             self._refuse("There is no clip under the playhead to split.",
                          "Put the playhead inside a clip (and select it).")
             return False
-        merge = self._new_merge_id()
-        return all(self._apply(lambda p, c=c: tl.split_clip(p, c, frame), merge) for c in under)
+        if len(under) == 1:
+            return self._apply(lambda p: tl.split_clip(p, under[0], frame))
+        return self._apply(lambda p: compose(p, f"Split {len(under)} clips",  # all or nothing
+                                             [lambda c=c: tl.split_clip(p, c, frame) for c in under]))
 
     @Slot(bool, result=bool)
     def deleteSelected(self, ripple: bool = False) -> bool:

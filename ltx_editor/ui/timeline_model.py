@@ -6,6 +6,7 @@ about as much to scroll as a 10-clip one. Rows follow edits and scrolling with r
 from __future__ import annotations
 
 from bisect import bisect_right
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QUrl
@@ -21,13 +22,14 @@ QML_IMPORT_MAJOR_VERSION = 1
 THUMB_WIDTH = 160
 
 
+_END = attrgetter("end")
+
+
 def visible_range(track: Track, first: int, last: int, ends: list[int] | None = None) -> tuple[int, int]:
     """Indexes [lo, hi) of the clips of a track that overlap frames [first, last). Clips are sorted and never
-    overlap, so their ends are sorted too and a bisection finds the first one (`ends` may be cached)."""
-    if ends is None:
-        ends = [c.end for c in track.clips]
+    overlap, so their ends are sorted too and a bisection finds the first one (`ends` may be given)."""
     clips = track.clips
-    lo = hi = bisect_right(ends, first)
+    lo = hi = bisect_right(ends, first) if ends is not None else bisect_right(clips, first, key=_END)
     while hi < len(clips) and clips[hi].start < last:
         hi += 1
     return lo, hi
@@ -70,9 +72,10 @@ class TrackClipsModel(RoleListModel):
         self.track_id = track_id
         self._media_path = media_path  # stored media path -> absolute Path (ProjectDocument.media_path)
         self._thumbs: dict[tuple[str, str, int], str] = {}
-        # Scrolling re-filters every frame; these stay valid until the project changes (see invalidate).
+        # Scrolling re-filters every frame; rows stay valid while their clip object is the same (edits swap
+        # in new clip objects for what they change) and the bin has not changed (see invalidate).
         self._rows: dict[str, ClipRow] = {}
-        self._ends: tuple[Track | None, list[int]] = (None, [])
+        self._track: Track | None = None  # the track version the shown range was read from
         self._shown: tuple[int, int] | None = None  # the clip index range the rows hold
         thumbnails().ready.connect(self._on_thumbnail_ready)
 
@@ -88,28 +91,28 @@ class TrackClipsModel(RoleListModel):
         self.role_changed("thumbnail", changed)
 
     def invalidate(self) -> None:
-        """The project changed (an edit, a bin change): rows and clip ends must be read again."""
+        """The bin changed (takes, offline media): rows must be read again."""
         self._rows.clear()
-        self._ends = (None, [])
+        self._track = None
         self._shown = None
 
     def refresh(self, project: Project, track: Track, first: int, last: int) -> None:
         """Show the clips of `track` overlapping [first, last)."""
-        if self._ends[0] is not track:
-            self._ends = (track, [c.end for c in track.clips])
+        if self._track is not track:
+            self._track = track
             self._shown = None
-        lo, hi = visible_range(track, first, last, self._ends[1])
+        lo, hi = visible_range(track, first, last)
         if (lo, hi) == self._shown:
             return  # scrolled, but the same clips are on screen
         self._shown = (lo, hi)
-        assets: dict[str, Asset] | None = None
         rows = []
         for c in track.clips[lo:hi]:
             row = self._rows.get(c.id)
             if row is None or row.clip is not c:
-                if assets is None:
-                    assets = {a.id: a for a in project.assets}
-                asset = assets.get(c.asset_id)
+                try:
+                    asset = project.asset(c.asset_id)
+                except KeyError:
+                    asset = None
                 row = ClipRow(c, track.id, asset, self._thumbnail(c, asset))
                 row.values = tuple(self.role_value(row, name) for name in self.ROLES)
                 self._rows[c.id] = row
@@ -135,16 +138,15 @@ class TrackClipsModel(RoleListModel):
         while free and incoming:
             i = free.pop(0)
             self._items[i] = incoming.pop(0)
+            self._invalidate_index()
             self.dataChanged.emit(self.index(i), self.index(i))
         if incoming:
             at = len(self._items)
             self.beginInsertRows(QModelIndex(), at, at + len(incoming) - 1)
             self._items.extend(incoming)
+            self._invalidate_index()
             self.endInsertRows()
-        for i in reversed(free):
-            self.beginRemoveRows(QModelIndex(), i, i)
-            del self._items[i]
-            self.endRemoveRows()
+        self._remove_rows(free)
 
     def _thumbnail(self, clip: Clip, asset: Asset | None) -> str:
         if asset is None or asset.kind == "audio":

@@ -1,4 +1,6 @@
-"""The timeline's tracks, top to bottom, each with a model of its visible clips (see timeline_model)."""
+"""The timeline's tracks, top to bottom, each with a model of its visible clips (see timeline_model).
+
+Following an edit costs the number of tracks plus the clips on screen, not the clips on the timeline."""
 from __future__ import annotations
 
 from typing import Any
@@ -47,22 +49,25 @@ class TracksModel(RoleListModel):
     def window(self) -> tuple[int, int]:
         return self._first, self._last
 
-    def rebuild(self, project: Project) -> None:
-        """Follow the project's tracks (row-level changes) and refresh every track's visible clips."""
+    def rebuild(self, project: Project, bin_changed: bool = True) -> None:
+        """Follow the project's tracks (row-level changes) and refresh every track's visible clips. Clip rows
+        are read again only where a clip changed (a new clip object), or everywhere when the bin changed
+        (takes and media shown on clips)."""
         self._project = project
         counts: dict[str, int] = {}
         rows = []
         for t in project.tracks:
             counts[t.kind] = counts.get(t.kind, 0) + 1
             rows.append(TrackRow(t, counts[t.kind]))
-        for t in project.tracks:
             if t.id not in self._clip_models:
                 self._clip_models[t.id] = TrackClipsModel(t.id, self._media_path, self)
         self.sync(rows, same=lambda a, b: a.signature() == b.signature())
-        for gone in set(self._clip_models) - {t.id for t in project.tracks}:
-            self._clip_models.pop(gone).deleteLater()
-        for model in self._clip_models.values():
-            model.invalidate()
+        if len(self._clip_models) != len(project.tracks):
+            for gone in set(self._clip_models) - {t.id for t in project.tracks}:
+                self._clip_models.pop(gone).deleteLater()
+        if bin_changed:
+            for model in self._clip_models.values():
+                model.invalidate()
         self._refresh_clips()
 
     def set_window(self, first: int, last: int) -> None:
