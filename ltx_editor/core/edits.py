@@ -185,15 +185,20 @@ def _index_of(items: list, eid: str, hint: int | None) -> int | None:
 def _merge_asset(wanted: Asset | None, live: Asset | None, change: EntityChanges) -> Asset | None:
     """Takes this edit never saw (a job that finished after it) stay, whatever state is restored."""
     if live is None:
-        return wanted
+        return _fresh(wanted)
     known = change.known_take_ids(live.id)
     extra = [t for t in live.takes if t.id not in known]
     if not extra:
-        return wanted
+        return _fresh(wanted)
     if wanted is None:  # the asset goes, but not the takes added since: it stays with just those
         active = live.active_take_id if any(t.id == live.active_take_id for t in extra) else extra[-1].id
         return live.model_copy(update={"takes": extra, "active_take_id": active})
     return wanted.model_copy(update={"takes": [*wanted.takes, *extra]})
+
+
+def _fresh(asset: Asset | None) -> Asset | None:
+    # A take list of its own: code that appends a take in place must not reach into a snapshot.
+    return None if asset is None else asset.model_copy(update={"takes": list(asset.takes)})
 
 
 def _merge_shot(wanted: Shot | None, live: Shot | None, _change: EntityChanges) -> Shot | None:

@@ -257,7 +257,8 @@ class _Index:
 
     def __init__(self) -> None:
         self.clips: dict[str, tuple[str, Clip]] = {}  # clip id -> (track id, the clip object)
-        self.positions: dict[str, dict[str, int]] = {}  # collection -> id -> position in the list
+        # collection -> ((id of the list, its length) when indexed, id -> position in the list)
+        self.positions: dict[str, tuple[tuple[int, int], dict[str, int]]] = {}
 
     def clip(self, project: Project, clip_id: str) -> tuple[Track, Clip]:
         found = self._verified_clip(project, clip_id)
@@ -282,14 +283,23 @@ class _Index:
 
     def entity(self, project: Project, collection: str, eid: str):
         items = getattr(project, collection)
-        where = self.positions.get(collection, {})
+        built_from, where = self.positions.get(collection, (None, {}))
         i = where.get(eid)
-        if i is None or i >= len(items) or items[i].id != eid:
-            where = self.positions[collection] = {x.id: n for n, x in enumerate(items)}
+        if i is not None and i < len(items) and items[i].id == eid:
+            return items[i]
+        if built_from != (id(items), len(items)):  # the list changed since: index it again
+            where = {x.id: n for n, x in enumerate(items)}
+            self.positions[collection] = ((id(items), len(items)), where)
             i = where.get(eid)
-            if i is None:
-                raise KeyError(f"no {collection[:-1]} {eid!r}")
-        return items[i]
+            if i is not None:
+                return items[i]
+            raise KeyError(f"no {collection[:-1]} {eid!r}")
+        # Same list, same length: only an in-place swap could hide it (edits never do that); look once.
+        found = next((x for x in items if x.id == eid), None)
+        if found is None:
+            raise KeyError(f"no {collection[:-1]} {eid!r}")
+        self.positions.pop(collection, None)
+        return found
 
 
 _START = attrgetter("start")
