@@ -27,9 +27,9 @@ LTXV_DISTILLED_TIMESTEPS = (1000, 993, 987, 981, 975, 909, 725, 0.03)
 LTXV_DISTILLED_REFINE_TIMESTEPS = (1000, 909, 725, 421, 0)
 
 PIPES_LTXV = {"t2v": "LTXPipeline", "i2v": "LTXImageToVideoPipeline", "cond": "LTXConditionPipeline"}
-# Custom timesteps run only through the condition pipeline: in diffusers 0.42.1 LTXPipeline and
-# LTXImageToVideoPipeline build their own sigmas and raise when given `timesteps`. The makers' 0.9.7+
-# examples use LTXConditionPipeline for every mode.
+# The makers' examples (0.9.5 LoRA, 0.9.7 dev/distilled, 0.9.8 distilled) all use LTXConditionPipeline, for
+# every mode; it is also the only one taking `image_cond_noise_scale`, and in diffusers 0.42.1 LTXPipeline and
+# LTXImageToVideoPipeline build their own sigmas and raise when given the distilled `timesteps`.
 PIPES_LTXV_COND = {"t2v": "LTXConditionPipeline", "i2v": "LTXConditionPipeline", "cond": "LTXConditionPipeline"}
 PIPES_LTX2 = {"t2v": "LTX2Pipeline", "i2v": "LTX2ImageToVideoPipeline", "cond": "LTX2ConditionPipeline"}
 
@@ -109,7 +109,7 @@ def _ltxv_multiscale(distilled: bool, tone_map: float | None, source: str) -> Mu
 
 
 def _ltxv_dev(rid: str) -> Recipe:
-    return Recipe(rid, "ltx-video", PIPES_LTXV, dict(_LTXV_DEV_KW), _LTXV_DEV_SRC,
+    return Recipe(rid, "ltx-video", PIPES_LTXV_COND, dict(_LTXV_DEV_KW), _LTXV_DEV_SRC,
                   multiscale=_ltxv_multiscale(False, None, _LTXV_DEV_SRC))
 
 
@@ -167,7 +167,7 @@ _LTX25_EXTRA = {"diffusion_decoder": True, "duration_head": True}
 RECIPES: dict[str, Recipe] = {r.id: r for r in [
     # LTX-Video 0.9.5 (2B): the 0.9.5 example passes 50 steps and decode timestep 0.03 / noise 0.025; guidance
     # is the pipelines' default 3.0 (passed explicitly so the call does not depend on defaults).
-    Recipe("ltxv-2b-0.9.5", "ltx-video", PIPES_LTXV,
+    Recipe("ltxv-2b-0.9.5", "ltx-video", PIPES_LTXV_COND,
            {"num_inference_steps": 50, "guidance_scale": 3.0, "decode_timestep": 0.03, "decode_noise_scale": 0.025},
            "diffusers ltx_video.md, LTX-Video 0.9.5 LoRA example"),
     _ltxv_dev("ltxv-13b-0.9.7-dev"),
