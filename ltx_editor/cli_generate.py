@@ -216,9 +216,9 @@ async def _run(provider: Any, request: Any, out: Path, progress: Any) -> Any:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    out = Path(args.output).resolve()
-    if out.suffix.lower() != ".mp4":
+    if Path(args.output).suffix.lower() != ".mp4":  # the name given; a link may point elsewhere (checked later)
         parser.error("-o must name an .mp4 file")
+    out = Path(args.output).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     bar = ProgressBar() if not args.quiet else (lambda event: None)
     try:
