@@ -13,10 +13,12 @@ Item {
     required property AppController app
     required property ApplicationWindow window
     property var pendingAction: null      // runs after the unsaved-changes prompt is answered
+    property var afterSave: null          // runs after a save that was refused and redone with Save As
     property string notice: ""
 
     // What the window shows of the editor (Main.qml binds its title, menu bar and footer to these).
-    readonly property string title: (app.document.dirty ? "• " : "") + app.document.name + " — LTX Editor"
+    readonly property string title: (app.document.dirty ? "• " : "") + app.document.name
+                                    + (app.document.readOnly ? qsTr(" (read-only)") : "") + " — LTX Editor"
     readonly property Item menu: appMenu
     readonly property Item statusBar: statusStrip
 
@@ -31,7 +33,10 @@ Item {
     }
     function saveThen(action) {     // save (asking for a file when there is none), then run `action`
         if (app.document.path !== "") {
-            if (app.save() && action) action()
+            afterSave = action            // kept for Save As when the file turns out read-only
+            const saved = app.save()
+            if (saved) afterSave = null
+            if (saved && action) action()
         } else {
             saveAsDialog.after = action
             saveAsDialog.open()
@@ -64,6 +69,8 @@ Item {
         function onErrorOccurred(message, hint) { root.showError(message, hint) }
         function onNoticeOccurred(text) { root.notice = text; noticeTimer.restart() }
         function onRecoveryOffered(path) { recoveryDialog.offer(path) }
+        function onProjectLocked(path, holder) { lockDialog.offer(path, holder) }
+        function onSaveAsOffered(message, hint) { saveAsOfferDialog.offer(message, hint) }
     }
     Connections {
         target: root.app.binActions
@@ -162,6 +169,17 @@ Item {
         id: recoveryDialog
         objectName: "recoveryDialog"
         onChosen: function (path, recover) { root.app.openProjectFile(path, recover) }
+    }
+    LockDialog {
+        id: lockDialog
+        objectName: "lockDialog"
+        onChosen: function (path, access) { root.app.openProjectWith(path, access) }
+    }
+    SaveAsOfferDialog {
+        id: saveAsOfferDialog
+        objectName: "saveAsOfferDialog"
+        onSaveAsChosen: { saveAsDialog.after = root.afterSave; root.afterSave = null; saveAsDialog.open() }
+        onRejected: root.afterSave = null
     }
     UnsavedDialog {
         id: unsavedDialog

@@ -56,6 +56,8 @@ class AppController(QObject):
     errorOccurred = Signal(str, str)  # message, hint: shown in a dialog
     noticeOccurred = Signal(str)  # a non-blocking note (saved, exported...)
     recoveryOffered = Signal(str)  # a project whose autosave is newer than the file
+    projectLocked = Signal(str, str)  # a project another editor has open, who has it (open read-only/anyway?)
+    saveAsOffered = Signal(str, str)  # the file cannot be replaced (read-only): message, hint; QML offers Save As
     recentChanged = Signal()
     cloudFallbackOffered = Signal(str, str)  # failed local job id, the cloud offer in words (cost first)
 
@@ -80,6 +82,7 @@ class AppController(QObject):
         self._preview = PreviewController(self, self._doc)
         self._export = ExportController(self._doc, self)
         self._offers: dict[str, Any] = {}  # failed local job id -> CloudOffer waiting for an answer
+        self._open_access = "edit"  # how the project being opened is opened (the lock dialog's answer)
         self._autosave = QTimer(self)
         self._autosave.timeout.connect(self.autosaveNow)
         self._wire()
@@ -98,6 +101,7 @@ class AppController(QObject):
         self._export.finished.connect(lambda path: self.noticeOccurred.emit(f"Exported {Path(path).name}"))
         self._prefs.error.connect(lambda msg: self.errorOccurred.emit(msg, ""))
         self._prefs.changed.connect(self._apply_autosave_interval)
+        self._doc.autosaveFailed.connect(self._autosave_failed)
         self._prefs.changed.connect(self._worker.reset_providers)
         self._prefs.keysChanged.connect(self._worker.reset_providers)
 
@@ -111,6 +115,7 @@ class AppController(QObject):
         self._export.cancel()
         self._export.wait(10)
         self._worker.stop()
+        self._doc.close()  # finishes the last autosave, lets go of the project's lock
 
     # -- jobs ----------------------------------------------------------------------------------------------
     def _on_job_changed(self, job: Job) -> None:
@@ -206,10 +211,25 @@ class AppController(QObject):
 
     @Slot(str, result=bool)
     def openProject(self, url_or_path: str) -> bool:
-        """Open a project; when its autosave is newer, ask first (recoveryOffered) instead of opening."""
-        from ltx_editor.core.project_io import recovery_available
+        """Open a project; when another editor has it (projectLocked) or its autosave is newer
+        (recoveryOffered), ask first instead of opening."""
+        from ltx_editor.core.project_lock import owner
 
         path = Path(local_path(url_or_path))
+        holder = owner(path)
+        if holder is not None:
+            self.projectLocked.emit(str(path), holder.describe())
+            return False
+        return self.openProjectWith(str(path), "edit")
+
+    @Slot(str, str, result=bool)
+    def openProjectWith(self, path: str, access: str) -> bool:
+        """Open with `access`: "edit" (locked for this editor), "read-only" or "anyway" (the lock dialog's
+        answers); a newer autosave is still offered first."""
+        from ltx_editor.core.project_io import recovery_available
+
+        self._open_access = access if access in ("edit", "read-only", "anyway") else "edit"
+        path = Path(path)
         if recovery_available(path) is not None and path.exists():
             self.recoveryOffered.emit(str(path))
             return False
@@ -226,7 +246,12 @@ class AppController(QObject):
         except LtxEditorError as exc:
             self.errorOccurred.emit(exc.message, exc.hint)
             return False
-        self._replace(loaded.project, loaded.path, dirty=loaded.recovered_from is not None)
+        access, self._open_access = self._open_access, "edit"
+        try:
+            self._replace(loaded.project, loaded.path, dirty=loaded.recovered_from is not None, access=access)
+        except LtxEditorError as exc:  # another editor took the lock meanwhile: nothing was replaced
+            self.errorOccurred.emit(exc.message, exc.hint)
+            return False
         self._prefs.add_recent(loaded.path)
         self.recentChanged.emit()
         if loaded.missing_media:
@@ -236,13 +261,17 @@ class AppController(QObject):
                                     "Their clips show as offline until the files are back.")
         return True
 
-    def _replace(self, project, path: Path | None, dirty: bool = False) -> None:
+    def _replace(self, project, path: Path | None, dirty: bool = False, access: str = "edit") -> None:
+        if path is not None and access == "edit":
+            from ltx_editor.core.project_lock import acquire
+
+            acquire(path).release()  # refused (ProjectLocked) before the old project's jobs are dropped
         queue = self._worker.queue
         self._offers.clear()  # offers belong to the old project's jobs
         for job in queue.jobs:  # the old project's jobs go with it (a running one is cancelled)
             queue.remove(job.id)
         records = [r.model_dump() for r in project.jobs]
-        self._doc.replace(project, path, dirty=dirty)
+        self._doc.replace(project, path, dirty=dirty, access=access)
         if records:
             queue.restore(records)
 
@@ -267,18 +296,20 @@ class AppController(QObject):
         return self._save_to(path)
 
     def _save_to(self, path: Path) -> bool:
-        from ltx_editor.core.project_io import save_project
+        from ltx_editor.core.errors import ProjectReadOnly
 
         project = self._doc.project
         try:
             adopt_media(project, self._doc.working_path, path)
             project.jobs = [JobRecord.model_validate(r) for r in self._worker.queue.to_records()]
-            save_project(project, path)
+            self._doc.save(path)  # snapshot here; encoded and written on the save worker
+        except ProjectReadOnly as exc:
+            self.saveAsOffered.emit(exc.message, exc.hint)
+            return False
         except (LtxEditorError, OSError) as exc:
             message, hint = (exc.message, exc.hint) if isinstance(exc, LtxEditorError) else (str(exc), "")
             self.errorOccurred.emit(f"Could not save the project: {message}", hint)
             return False
-        self._doc.mark_saved(path)
         self._doc.edited.emit(["bin"])  # media paths may have moved in
         self._prefs.add_recent(path)
         self.recentChanged.emit()
@@ -287,17 +318,20 @@ class AppController(QObject):
 
     @Slot()
     def autosaveNow(self) -> None:
-        from ltx_editor.core.project_io import autosave
-
+        """Autosave off the GUI thread: only the snapshot is taken here (a failure comes back as a note)."""
         if self._doc.file_path is None or not self._doc.dirty:
             return
         try:
             project = self._doc.project
             project.jobs = [JobRecord.model_validate(r) for r in self._worker.queue.to_records()]
-            autosave(project, self._doc.file_path)
-        except (LtxEditorError, OSError) as exc:  # an autosave failure is worth a note, not a modal dialog
-            log.warning("autosave failed: %s", exc)
-            self.noticeOccurred.emit("Autosave failed; save the project to keep your work.")
+        except (LtxEditorError, ValueError) as exc:
+            self._autosave_failed(str(exc))
+            return
+        self._doc.autosave_in_background()
+
+    def _autosave_failed(self, reason: str) -> None:  # worth a note, not a modal dialog
+        log.warning("autosave failed: %s", reason)
+        self.noticeOccurred.emit("Autosave failed; save the project to keep your work.")
 
     def _apply_autosave_interval(self) -> None:
         minutes = self._prefs.values.autosave_minutes

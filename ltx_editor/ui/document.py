@@ -13,8 +13,11 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtQml import QmlElement
 
+from ltx_editor.core import project_lock
+from ltx_editor.core.errors import ProjectReadOnly
 from ltx_editor.core.ids import new_id
 from ltx_editor.core.project import Project, Track
+from ltx_editor.core.project_saver import BackgroundSaver
 
 QML_IMPORT_NAME = "LtxEditor"
 QML_IMPORT_MAJOR_VERSION = 1
@@ -48,6 +51,8 @@ class ProjectDocument(QObject):
     durationChanged = Signal()
     playheadFrameChanged = Signal()
     undoStateChanged = Signal()
+    readOnlyChanged = Signal()
+    autosaveFailed = Signal(str)  # emitted from the save worker; Qt queues it to the GUI thread
 
     def __init__(self, parent: QObject | None = None, project: Project | None = None,
                  path: str | Path | None = None) -> None:
@@ -57,6 +62,9 @@ class ProjectDocument(QObject):
         self._extra_dirty = False  # changes outside the undo stack (bin additions, job records)
         self._playhead = 0
         self._duration = self._project.duration()
+        self._saver = BackgroundSaver()
+        self._lock: project_lock.ProjectLock | None = None
+        self._read_only = False  # opened read-only because another editor has the file
         self._undo = QUndoStack(self)
         from .undo_commands import UNDO_STEPS
 
@@ -103,8 +111,17 @@ class ProjectDocument(QObject):
 
         return media_dir(self.working_path)
 
-    def replace(self, project: Project, path: str | Path | None, *, dirty: bool = False) -> None:
-        """Swap in another project (new/open/recover): the undo history starts over."""
+    def replace(self, project: Project, path: str | Path | None, *, dirty: bool = False,
+                access: str = "edit") -> None:
+        """Swap in another project (new/open/recover): the undo history starts over.
+
+        `access` for a project file: "edit" locks it (ProjectLocked, nothing changed, when another editor
+        has it), "anyway" opens it beside that editor, "read-only" opens it without the right to save over it.
+        """
+        lock = self._lock_for(Path(path)) if path and access == "edit" else None
+        self._wait_for_saves()
+        self._swap_lock(lock)
+        self._set_read_only(bool(path) and access == "read-only")
         self._project = project
         self._undo.clear()
         self._undo.setClean()
@@ -116,6 +133,73 @@ class ProjectDocument(QObject):
         for sig in (self.nameChanged, self.fpsChanged, self.durationChanged, self.playheadFrameChanged,
                     self.dirtyChanged):
             sig.emit()
+
+    # -- saving: the snapshot is taken here; encoding and writing run on the save worker ------------------
+    def save(self, path: str | Path) -> Path:
+        """Save to `path` and wait (after any autosave in flight). Raises ProjectFileError; ProjectReadOnly
+        when the document was opened read-only (and `path` is its file) or the file is read-only; ProjectLocked
+        when `path` is another editor's open project."""
+        path = Path(path)
+        same = self._path is not None and path.absolute() == self._path.absolute()
+        if same and self._read_only:
+            raise ProjectReadOnly(f"{path.name} was opened read-only, so it was not replaced.",
+                                  hint="Use Save As to keep your work in another file.")
+        lock = None if same else self._lock_for(path)
+        try:
+            self._saver.save(self._project, path).result()
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        if lock is not None:
+            self._swap_lock(lock)
+            self._set_read_only(False)
+        self.mark_saved(path)
+        return path
+
+    def autosave_in_background(self) -> bool:
+        """Write `<file>.autosave` on the save worker when there is something to keep; the GUI thread only
+        takes the snapshot. False when there was nothing to do or the previous autosave is still running."""
+        if self._path is None or not self.dirty:
+            return False
+        future = self._saver.autosave(self._project, self._path)
+        if future is None:
+            return False
+        future.add_done_callback(self._autosave_done)
+        return True
+
+    def _autosave_done(self, future) -> None:
+        error = future.exception()
+        if error is not None:
+            self.autosaveFailed.emit(str(error))
+
+    def close(self) -> None:
+        """Finish every write and let go of the project's lock (the editor is quitting). The document still
+        works afterwards (its idle save thread ends with the process)."""
+        self._wait_for_saves()
+        self._swap_lock(None)
+
+    def _wait_for_saves(self) -> None:
+        self._saver.wait()
+
+    def _lock_for(self, path: Path) -> project_lock.ProjectLock:
+        if self._lock is not None and self._lock.path == project_lock.lock_path(path):
+            return self._lock  # the file this document already has open (revert, reopen)
+        return project_lock.acquire(path)
+
+    def _swap_lock(self, lock: project_lock.ProjectLock | None) -> None:
+        old, self._lock = self._lock, lock
+        if old is not None and old is not lock:
+            old.release()
+
+    def _set_read_only(self, value: bool) -> None:
+        if value != self._read_only:
+            self._read_only = value
+            self.readOnlyChanged.emit()
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
 
     def mark_saved(self, path: str | Path) -> None:
         self._set_path(Path(path))
@@ -193,6 +277,7 @@ class ProjectDocument(QObject):
             self.playheadFrameChanged.emit()
 
     dirty = Property(bool, _get_dirty, notify=dirtyChanged)
+    readOnly = Property(bool, lambda self: self._read_only, notify=readOnlyChanged)
     path = Property(str, _get_path, notify=pathChanged)
     name = Property(str, _get_name, notify=nameChanged)
     fps = Property(float, _get_fps, notify=fpsChanged)
