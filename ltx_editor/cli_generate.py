@@ -91,7 +91,7 @@ class ProgressBar:
 def _model_fields(args: argparse.Namespace) -> tuple[str, str | None]:
     """(catalog id, model_path) for --model: a catalog id, a known hub id, or a path of some family."""
     if not args.model:
-        return args.model_id or "ltxv-2b-0.9.8-distilled", None
+        return args.model_id or default_model_id(args), None
     if args.model in CATALOG:
         return args.model, None
     if args.model_id:
@@ -104,6 +104,28 @@ def _model_fields(args: argparse.Namespace) -> tuple[str, str | None]:
     if index.is_file() and json.loads(index.read_text()).get("_class_name", "").startswith("LTX2"):
         return "ltx-2-19b", args.model
     return "ltxv-2b-0.9.8-distilled", args.model
+
+
+def default_model_id(args: argparse.Namespace) -> str:
+    """The backend's best model for the requested mode (local: the Auto pick for this GPU), so
+    `--backend replicate` alone never lands on a model Replicate cannot run."""
+    from ltx_editor.core.model_defaults import best_model
+
+    mode = (M.EXTEND_FORWARD if args.extend and args.direction == "forward" else M.EXTEND_BACKWARD if args.extend
+            else M.VIDEO_TO_VIDEO if args.video else M.KEYFRAMES if args.keyframe
+            else M.IMAGE_TO_VIDEO if args.image else M.TEXT_TO_VIDEO)
+    vram = None
+    if args.backend == "local":
+        from ltx_editor.generation.hardware import probe
+
+        vram = probe().vram_gb or None
+    model = best_model(args.backend, mode, vram)
+    if model is None:
+        from ltx_editor.generation.errors import InvalidRequest
+
+        raise InvalidRequest(f"No {args.backend} model can do {mode.value}.",
+                             hint="Pick another backend for this mode (ltx-editor models list).")
+    return model.id
 
 
 def _split_scaled(value: str, sep: str) -> tuple[str, float | None]:
