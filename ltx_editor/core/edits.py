@@ -100,9 +100,17 @@ class ClipChanges:
             for c in want.values():
                 if c is not None:
                     insort(clips, c, key=_start)
+        self.install(project, clips, ti, want)
+
+    def install(self, project: Project, clips: list[Clip], at: int | None = None,
+                want: dict[str, Clip | None] | None = None) -> None:
+        """Put this clip list (the track with these changes made) into the project as a new track version."""
+        tracks = project.tracks
+        ti = at if at is not None else next(i for i, t in enumerate(tracks) if t.id == self.track_id)
         new_tracks = list(tracks)
-        new_tracks[ti] = track.model_copy(update={"clips": clips})
+        new_tracks[ti] = tracks[ti].model_copy(update={"clips": clips})
         project.tracks = new_tracks
+        want = self.after if want is None else want
         note_clips(project, self.track_id, [cid for cid, c in want.items() if c is None],
                    [c for c in want.values() if c is not None])
 

@@ -53,11 +53,15 @@ class _TrackDraft:
         self.clips: list[Clip] = list(track.clips)  # sorted by start
         self.before: dict[str, Clip | None] = {}  # touched clip id -> the clip before the edit (None: new here)
         self.now: dict[str, Clip | None] = {}  # touched clip id -> the clip now (None: gone from here)
+        self.check: set[str] = set()  # clips to check in full (new, moved here, or changed beyond start)
+        self.seams: list[Clip] = []  # first clips of shifted runs: only their left neighbours can overlap
 
     def _touch(self, old: Clip | None, new: Clip | None, cid: str) -> None:
         if cid not in self.before:
             self.before[cid] = old
         self.now[cid] = new
+        if new is not None:
+            self.check.add(cid)
 
     def pop(self, clip_id: str, clip: Clip) -> Clip:
         found = self.clips.pop(_position(self.clips, clip_id, clip.start))
@@ -82,18 +86,27 @@ class _TrackDraft:
         return changed
 
     def shift_from(self, i: int, delta: int, amounts: list[int] | None = None) -> list[str]:
-        """Move every clip from position i on by delta frames (or amounts[k] for the k-th one); one slice
-        assignment, so the order is kept."""
+        """Move every clip from position i on by delta frames (or amounts[k] for the k-th one, never less
+        than the one before: runs keep their order and gaps). One slice assignment, so the order is kept;
+        only where a run starts can a clip meet its neighbour, so only those seams are checked."""
         moved, ids = [], []
+        last_step = None
         for k, c in enumerate(self.clips[i:]):
             step = delta if amounts is None else amounts[k]
             if step:
-                new = c.model_copy(update={"start": c.start + step})
-                self._touch(c, new, c.id)
+                new = _with_start(c, c.start + step)
+                if c.id not in self.before:
+                    self.before[c.id] = c
+                self.now[c.id] = new
                 ids.append(c.id)
+                if step != last_step:
+                    self.seams.append(new)
                 c = new
+            last_step = step
             moved.append(c)
         self.clips[i:] = moved
+        if moved and moved[-1].start > MAX_FRAME:
+            self.seams.append(moved[-1])
         return ids
 
     def first_at_or_after(self, frame: int) -> int:
@@ -151,7 +164,11 @@ class _Draft:
         for tid, header in self.headers.items():
             i = _track_position(p, tid)
             steps.append(EntityChanges("tracks", {tid: (i, p.tracks[i])}, {tid: (i, header)}))
-        steps.extend(ch for t in self.tracks.values() if (ch := t.changes()) is not None)
+        drafted = {}
+        for t in self.tracks.values():
+            if (ch := t.changes()) is not None:
+                steps.append(ch)
+                drafted[id(ch)] = t.clips
         for tid in self.removed_tracks:
             track = _track(p, tid)
             if track.clips:
@@ -161,7 +178,12 @@ class _Draft:
             if items is not None:
                 steps.append(entity_changes(name, getattr(p, name), items, self.touched[name]))
         edit = Changes(label, steps, created=list(created), affected=list(dict.fromkeys(affected)), kinds=kinds)
-        edit.apply(p)
+        for step in steps:  # apply; a drafted track's list is already the result (sorted), so it goes in as is
+            clips = drafted.get(id(step))
+            if clips is not None:
+                step.install(p, clips)
+            else:
+                step.put(p, True)
         return edit
 
 
@@ -189,21 +211,26 @@ def _check_track(draft: _TrackDraft, project: Project) -> None:
     clips = draft.clips
     assets = _Assets(project)
     overlaps = []
-    for cid, c in draft.now.items():
-        if c is None:
-            continue  # removed
-        i = _position(clips, cid, c.start)
+    seams = {c.id: c for c in draft.seams}
+    for cid in draft.check:
+        c = draft.now.get(cid)
+        if c is not None:
+            seams[cid] = c
+            if c.in_frame < 0:
+                raise EditRefused(f"Clip {_name(c)} would begin before the first frame of its media.")
+            if c.out_frame - c.in_frame < 1:
+                raise EditRefused(f"Clip {_name(c)} would be shorter than one frame.")
+            problem = clip_problem(draft.track, c, assets)
+            if problem:
+                raise EditRefused(problem[0].upper() + problem[1:] + ".")
+    for cid, c in seams.items():
+        if draft.now.get(cid) is not c:
+            continue  # changed again or removed after it was shifted
         if c.start < 0:
             raise EditRefused(f"Clip {_name(c)} would start before the beginning of the timeline.")
         if c.start > MAX_FRAME:
             raise EditRefused(f"Clip {_name(c)} would start too far out on the timeline.")
-        if c.in_frame < 0:
-            raise EditRefused(f"Clip {_name(c)} would begin before the first frame of its media.")
-        if c.out_frame - c.in_frame < 1:
-            raise EditRefused(f"Clip {_name(c)} would be shorter than one frame.")
-        problem = clip_problem(draft.track, c, assets)
-        if problem:
-            raise EditRefused(problem[0].upper() + problem[1:] + ".")
+        i = _position(clips, cid, c.start)
         if i > 0 and clips[i - 1].end > c.start:
             overlaps.append(i - 1)
         if i + 1 < len(clips) and c.end > clips[i + 1].start:
@@ -238,6 +265,22 @@ def _track(project: Project, track_id: str) -> Track:
 
 def _track_position(project: Project, track_id: str) -> int:
     return next(i for i, t in enumerate(project.tracks) if t.id == track_id)
+
+
+_new_object, _set = object.__new__, object.__setattr__
+
+
+def _with_start(clip: Clip, start: int) -> Clip:
+    """A copy of a clip at another start. Built without pydantic's copy machinery (4x faster): a ripple
+    moves thousands of clips and only `start` changes (an int _check_track checks against the timeline)."""
+    new = _new_object(Clip)
+    fields = clip.__dict__.copy()
+    fields["start"] = start
+    _set(new, "__dict__", fields)
+    _set(new, "__pydantic_fields_set__", clip.__pydantic_fields_set__)
+    _set(new, "__pydantic_extra__", None)
+    _set(new, "__pydantic_private__", None)
+    return new
 
 
 def _find_clip(project: Project, clip_id: str) -> tuple[Track, Clip]:
