@@ -4,6 +4,10 @@ Pure arithmetic on the project (no media, no generation). Extending forward, the
 the source clip's last N frames (a video condition at frame 0), so the landed clip skips those N frames;
 extending backward, the output closes with the clip's first N frames (condition at frame F - N), so the
 landed clip stops before them. Lengths follow the VAE: N and F are 8k+1, F - N a multiple of 8.
+
+LTX-2 pins a condition that does not start the clip at pixel frame 8j - 7 only (LTX2ConditionPipeline: latent
+index j >= 1 lands at (j - 1) * 8 + 1). A backward extension there puts the clip's first N frames at the first
+such frame >= D and generates up to 7 frames past them, which are cut: the join still has no gap or repeat.
 """
 from __future__ import annotations
 
@@ -31,6 +35,11 @@ def ceil_to(value: int, multiple: int = TEMPORAL_RATIO) -> int:
     return -(-value // multiple) * multiple
 
 
+def ltx2_pin_at_or_after(frame: int, ratio: int = TEMPORAL_RATIO) -> int:
+    """The first pixel frame >= `frame` (> 0) where LTX-2 can start a condition: 8j - 7 for latent j >= 1."""
+    return ceil_to(max(frame, 1) + ratio - 1, ratio) - ratio + 1
+
+
 @dataclass(frozen=True)
 class ExtensionPart:
     """One generation that extends `clip_id` in one direction by `new_frames` timeline frames."""
@@ -46,18 +55,21 @@ class ExtensionPart:
     new_frames: int  # D: frames added to the timeline
     num_frames: int  # F: the generation's length, 8k+1, >= N + D
     placement: Placement
+    condition_at: int | None = None  # output frame of the conditioning video when not F - N (LTX-2 backward)
 
     @property
     def condition_index(self) -> int:
         """Where the conditioning video sits in the output: at the start (forward) or the end (backward)."""
-        return 0 if self.direction == "forward" else self.num_frames - self.condition_frames
+        if self.direction == "forward":
+            return 0
+        return self.condition_at if self.condition_at is not None else self.num_frames - self.condition_frames
 
     @property
     def in_frame(self) -> int:
         """The landed clip's first frame of the generated media (skips the repeated source frames)."""
         if self.direction == "forward":
             return self.condition_frames
-        return self.num_frames - self.condition_frames - self.new_frames
+        return self.condition_index - self.new_frames
 
     @property
     def out_frame(self) -> int:
@@ -80,8 +92,10 @@ class ExtensionPlan:
 
 def plan_extension(project: Project, clip_id: str, direction: Literal["forward", "backward", "both"],
                    duration_s: float, *, condition_frames: int = 9, strength: float = 1.0,
-                   placement: Placement = "ripple", max_frames: int = 257) -> ExtensionPlan:
-    """Plan extending a timeline clip by `duration_s` seconds per side ("both" = that much on each side)."""
+                   placement: Placement = "ripple", max_frames: int = 257, family: str = "ltx-video") -> ExtensionPlan:
+    """Plan extending a timeline clip by `duration_s` seconds per side ("both" = that much on each side).
+
+    family: "ltx-2" places a backward condition on a frame LTX-2 can pin (see the module docstring)."""
     try:
         track, clip = project.find_clip(clip_id)
     except KeyError:
@@ -99,12 +113,16 @@ def plan_extension(project: Project, clip_id: str, direction: Literal["forward",
         raise ExtensionError("The extension is shorter than one frame.", hint="Choose a longer duration.")
     n = aligned_down(max(1, min(condition_frames, clip.duration)))
     total = n + ceil_to(new_frames)
+    directions: tuple[Direction, ...] = ("backward", "forward") if direction == "both" else (direction,)
+    back_at = None
+    if family == "ltx-2" and "backward" in directions:
+        back_at = ltx2_pin_at_or_after(new_frames)
+        total = max(total, ceil_to(back_at + n - 1) + 1)
     if total > max_frames:
         most = (max_frames - n) / project.settings.fps
         raise ExtensionError(f"The model makes at most {max_frames} frames; {duration_s:g} s plus {n} "
                              f"conditioning frames needs {total}.",
                              hint=f"Extend by at most {most:.1f} s at a time, or condition on fewer frames.")
-    directions: tuple[Direction, ...] = ("backward", "forward") if direction == "both" else (direction,)
     if placement == "overwrite" and "backward" in directions and clip.start < new_frames:
         raise ExtensionError(f"There are only {clip.start} frames before the clip; overwriting backward needs "
                              f"{new_frames}.", hint="Use ripple, or move the clip later first.")
@@ -113,6 +131,6 @@ def plan_extension(project: Project, clip_id: str, direction: Literal["forward",
                       source_path=asset.take(clip.take_id).path,
                       source_start=clip.out_frame - n if d == "forward" else clip.in_frame,
                       condition_frames=n, strength=strength, new_frames=new_frames, num_frames=total,
-                      placement=placement)
+                      placement=placement, condition_at=back_at if d == "backward" else None)
         for d in directions)
     return ExtensionPlan(parts=parts)

@@ -24,6 +24,7 @@ from .frame_actions import FrameActions
 from .generate_controller import GenerateController
 from .job_intake import JobIntake
 from .jobs_model import JobsModel
+from .models_controller import ModelsController
 from .preferences import Preferences
 from .preview_controller import PreviewController
 from .span_controller import SpanController
@@ -71,7 +72,9 @@ class AppController(QObject):
                                         self._doc.output_dir, parent=self, budget=self._budget)
         self._intake = JobIntake(self._doc, self._worker.queue, self._budget, self)
         self._jobs = JobsModel(self)
+        self._machine = ModelsController(self._prefs, self)  # hardware, models on disk, downloads
         self._generate = GenerateController(self._prefs, self._worker.queue.submit, self)
+        self._generate.use_machine(self._machine)
         self._bin_actions = BinController(self._doc, self._generate, self._intake, self)
         self._bin = BinModel(self, self._doc)
         self._frames = FrameActions(self._doc, self._generate, self)
@@ -108,12 +111,14 @@ class AppController(QObject):
     # -- lifetime ------------------------------------------------------------------------------------------
     def start(self) -> None:
         self._worker.start()
+        self._machine.refreshHardware()  # on a thread: nvidia-smi may take a moment
 
     @Slot()
     def shutdown(self) -> None:
         self._autosave.stop()
         self._export.cancel()
         self._export.wait(10)
+        self._machine.shutdown()  # downloads stop at once; each resumes next time
         self._worker.stop()
         self._doc.close()  # finishes the last autosave, lets go of the project's lock
 
@@ -352,6 +357,7 @@ class AppController(QObject):
     binActions = Property(QObject, lambda self: self._bin_actions, constant=True)
     jobs = Property(QObject, lambda self: self._jobs, constant=True)
     generate = Property(QObject, lambda self: self._generate, constant=True)
+    modelManager = Property(QObject, lambda self: self._machine, constant=True)
     preview = Property(QObject, lambda self: self._preview, constant=True)
     exporter = Property(QObject, lambda self: self._export, constant=True)
     frames = Property(FrameActions, lambda self: self._frames, constant=True)

@@ -103,7 +103,8 @@ class SpanController(QObject):
                 raise ExtensionError(f"Unknown placement {placement!r}.", hint="Use ripple or overwrite.")
             recipe = self._generate.recipe()
             plan = plan_extension(self._doc.project, clipId, direction, seconds, condition_frames=conditioningFrames,
-                                  strength=strength, placement=placement, max_frames=recipe.max_frames)
+                                  strength=strength, placement=placement, max_frames=recipe.max_frames,
+                                  family=_pin_family(recipe))
             _check_extend_modes(recipe, plan.parts)
             runs = self._intake.runner.start_extension(plan, recipe, prompt=recipe.prompt)
         except Refusal as exc:
@@ -141,6 +142,12 @@ class SpanController(QObject):
         return ExtensionPart(direction="forward", clip_id=f"asset-{asset.id}", asset_id=asset.id, take_id=take.id,
                              source_path=take.path, source_start=take.frame_count - n, condition_frames=n,
                              strength=1.0, new_frames=new, num_frames=n + new, placement="ripple")
+
+
+def _pin_family(recipe: Recipe) -> str:
+    """Local LTX-2 pins conditions on its own frames (core/extension.py); everything else on F - N."""
+    model = get_model(recipe.settings.model_id)
+    return model.family if recipe.backend == "local" else "ltx-video"
 
 
 def _check_extend_modes(recipe: Recipe, parts: tuple[ExtensionPart, ...]) -> None:
