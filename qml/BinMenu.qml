@@ -4,7 +4,7 @@ import LtxEditor 1.0
 
 // The bin card's context menu: the bin's own actions, frame grabs (FrameActions) and extension (SpanController).
 Menu {
-    id: menu
+    id: binMenu
     required property BinController actions
     required property FrameActions frames
     required property SpanController spans
@@ -27,25 +27,25 @@ Menu {
         frames.assetFrameToImageInput(assetId, frame)
     }
 
-    MenuItem { objectName: "menuAddToTimeline"; text: qsTr("Add to timeline"); onTriggered: menu.actions.addToTimeline(menu.assetId) }
+    MenuItem { objectName: "menuAddToTimeline"; text: qsTr("Add to timeline"); onTriggered: binMenu.actions.addToTimeline(binMenu.assetId) }
     MenuSeparator {}
-    MenuItem { text: qsTr("Use first frame as keyframe"); onTriggered: menu.toKeyframe(0) }
-    MenuItem { text: qsTr("Use last frame as keyframe"); onTriggered: menu.toKeyframe(menu.lastFrame()) }
-    MenuItem { text: qsTr("Use first frame as image-to-video input"); onTriggered: menu.toImageInput(0) }
-    MenuItem { text: qsTr("Use last frame as image-to-video input"); onTriggered: menu.toImageInput(menu.lastFrame()) }
+    MenuItem { text: qsTr("Use first frame as keyframe"); onTriggered: binMenu.toKeyframe(0) }
+    MenuItem { text: qsTr("Use last frame as keyframe"); onTriggered: binMenu.toKeyframe(binMenu.lastFrame()) }
+    MenuItem { text: qsTr("Use first frame as image-to-video input"); onTriggered: binMenu.toImageInput(0) }
+    MenuItem { text: qsTr("Use last frame as image-to-video input"); onTriggered: binMenu.toImageInput(binMenu.lastFrame()) }
     MenuSeparator {}
     MenuItem {
         text: qsTr("Extend…")
-        enabled: menu.frameCount > 1
-        onTriggered: menu.spans.extendAsset(menu.assetId)
+        enabled: binMenu.frameCount > 1
+        onTriggered: binMenu.spans.extendAsset(binMenu.assetId)
     }
     MenuItem {
         text: qsTr("Regenerate as a new take")
-        enabled: menu.hasRecipe
-        onTriggered: menu.actions.regenerate(menu.assetId)
+        enabled: binMenu.hasRecipe
+        onTriggered: binMenu.actions.regenerate(binMenu.assetId)
     }
-    MenuItem { text: qsTr("Show recipe"); enabled: menu.hasRecipe; onTriggered: menu.actions.showRecipe(menu.assetId) }
-    MenuItem { text: qsTr("Reveal in file manager"); onTriggered: menu.actions.reveal(menu.assetId) }
+    MenuItem { text: qsTr("Show recipe"); enabled: binMenu.hasRecipe; onTriggered: binMenu.actions.showRecipe(binMenu.assetId) }
+    MenuItem { text: qsTr("Reveal in file manager"); onTriggered: binMenu.actions.reveal(binMenu.assetId) }
     MenuSeparator {}
-    MenuItem { objectName: "menuDelete"; text: qsTr("Delete"); onTriggered: menu.actions.deleteAsset(menu.assetId) }
+    MenuItem { objectName: "menuDelete"; text: qsTr("Delete"); onTriggered: binMenu.actions.deleteAsset(binMenu.assetId) }
 }

@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -81,17 +82,18 @@ Rectangle {
                 }
             }
             delegate: BinDelegate {
+                id: card
                 width: grid.cellWidth
                 height: grid.cellHeight
-                selected: assetId === bin.selectedAssetId
+                selected: card.assetId === bin.selectedAssetId
                 dragParent: bin.Window.contentItem
-                onClicked: { bin.selectedAssetId = assetId; bin.assetActivated(assetId) }
-                onDoubleClicked: bin.actions.addToTimeline(assetId)
+                onClicked: { bin.selectedAssetId = card.assetId; bin.assetActivated(card.assetId) }
+                onDoubleClicked: bin.actions.addToTimeline(card.assetId)
                 onMenuRequested: function (x, y) {
-                    bin.selectedAssetId = assetId
-                    assetMenu.show(assetId, frameCount, hasRecipe, takeCount)
+                    bin.selectedAssetId = card.assetId
+                    assetMenu.show(card.assetId, card.frameCount, card.hasRecipe, card.takeCount)
                 }
-                onTakeChosen: function (takeId) { bin.actions.setActiveTake(assetId, takeId) }
+                onTakeChosen: function (takeId) { bin.actions.setActiveTake(card.assetId, takeId) }
             }
 
             Label {

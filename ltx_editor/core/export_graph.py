@@ -61,9 +61,16 @@ def copy_span(piece: VideoPiece, info: MediaInfo) -> bool:
 
 def concat_safe(path: Path) -> bool:
     """The concat demuxer reads its list line by line, so no quoting keeps a line break (CR or LF) inside a
-    name: such a name could add directives of its own. Those pieces are encoded, their names passed as
-    plain arguments instead."""
-    return not any(c in str(path) for c in "\n\r")
+    name: such a name could add directives of its own. Nor can the UTF-8 list hold a name that is not
+    UTF-8. Those pieces are encoded, their names passed as plain arguments instead."""
+    name = str(path)
+    if "\n" in name or "\r" in name:
+        return False
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes in a file name, kept as surrogates by Python
+        return False
+    return True
 
 
 def can_copy_video(plan: ExportPlan, infos: dict[Path, MediaInfo]) -> bool:

@@ -60,6 +60,13 @@ def input_args(path: str | Path) -> list[str]:
     return ["-i", name]
 
 
+def shown_name(path: str | Path) -> str:
+    """A file name as ffmpeg's log prints it (run_quiet's text): its av_log turns control characters other
+    than BS, TAB, LF, VT, FF and CR into '?'."""
+    raw = os.fsencode(file_arg(path))
+    return bytes(63 if c < 0x08 or 0x0D < c < 0x20 else c for c in raw).decode("utf-8", "replace")
+
+
 def last_lines(text: str, n: int = 3) -> str:
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
     return " ".join(lines[-n:])
@@ -79,10 +86,12 @@ def run(args: Sequence[str], *, what: str, hint: str = "") -> subprocess.Complet
 
 
 def run_quiet(args: Sequence[str]) -> str:
-    """Run ffmpeg for what it prints (e.g. `-i FILE` alone, which "fails" after describing the file)."""
+    """Run ffmpeg for what it prints (e.g. `-i FILE` alone, which "fails" after describing the file).
+
+    Decoded without newline translation, so a CR inside a file name stays a CR (see shown_name)."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", *args]
     try:
-        return subprocess.run(cmd, capture_output=True, text=True, errors="replace", check=False).stderr
+        return subprocess.run(cmd, capture_output=True, check=False).stderr.decode("utf-8", "replace")
     except OSError as exc:
         raise MediaError(f"Could not run ffmpeg: {exc.strerror or exc}.",
                          hint="Reinstall the imageio-ffmpeg package.") from None

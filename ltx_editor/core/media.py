@@ -167,7 +167,11 @@ _TOP_COMMAS = re.compile(r",\s+(?![^(\[]*[)\]])")  # commas outside parentheses/
 def parse_inputs(text: str, paths: list[Path]) -> list[MediaInfo]:
     """MediaInfo for each `Input #i` block of `ffmpeg -i ...` output (fewer when ffmpeg stopped early)."""
     infos: list[MediaInfo] = []
-    for line in text.splitlines():
+    # ffmpeg prints each name raw: one holding a line break would split its `Input #` line, and could even
+    # add lines that read like a stream. The names are ours, so take them out before reading the lines.
+    for i, p in enumerate(paths):
+        text = text.replace(f"from '{ffmpeg.shown_name(p)}':", f"from '#{i}':")
+    for line in text.split("\n"):
         m = _INPUT.match(line)
         if m:
             index = int(m.group(1))
@@ -244,6 +248,11 @@ def import_media(project: Project, project_path: str | Path | None, file: str | 
     The same file imported again gives back the existing asset.
     """
     file = Path(file)
+    try:  # a project file is UTF-8 text: a name with undecodable bytes could never be saved in it
+        str(file).encode("utf-8")
+    except UnicodeEncodeError:
+        raise MediaError(f"The name of {ascii(str(file))} is not valid text (UTF-8), so a project cannot "
+                         "refer to it.", hint="Rename the file, then import it again.") from None
     for asset in project.assets:
         for take in asset.takes:
             known = Path(take.path) if project_path is None else resolve_media(project_path, take.path)
