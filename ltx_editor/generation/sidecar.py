@@ -18,13 +18,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from ltx_editor.core.safe_files import RECIPE_MAX_BYTES, read_text
+from ltx_editor.core.settings import MAX_SEED, GenerationSettings
 
 from .errors import InvalidRequest
 from .hashing import file_sha256
+from .recipe_schema import FORMAT, VERSION, Recipe, describe, version_problem
 from .request import GenerationRequest, GenerationResult
 
-FORMAT = "ltx-editor-sidecar"
-VERSION = 1
+__all__ = ["FORMAT", "VERSION", "Recipe", "build_sidecar", "write_sidecar", "read_sidecar", "read_recipe",
+           "load_sidecar", "regeneration_request", "move_clip", "sidecar_path_for"]
+_PICK = "Pick the .json file written beside a generated clip."
 
 
 def sidecar_path_for(video_path: str | Path) -> Path:
@@ -47,6 +50,10 @@ def build_sidecar(result: GenerationResult, request: GenerationRequest, *, model
     from ltx_editor import __version__
 
     settings = request.settings
+    if not 0 <= result.seed <= MAX_SEED and settings.seed is not None:
+        # A service reported a seed outside every model's range: record the one we asked for, and say so.
+        note = f"the service reported seed {result.seed}; the requested seed {settings.seed} is recorded"
+        result = result.model_copy(update={"seed": settings.seed, "notes": [*result.notes, note]})
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -80,6 +87,11 @@ def write_sidecar(result: GenerationResult, request: GenerationRequest, path: st
     path = Path(path) if path is not None else sidecar_path_for(result.video_path)
     data = build_sidecar(result.model_copy(update={"sidecar_path": path}), request, model=model,
                          environment=environment)
+    try:  # what the product writes, it can replay: the recipe is checked against its schema first
+        Recipe.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidRequest(f"The recipe for {Path(result.video_path).name} would not be valid: "
+                             f"{describe(exc)}.", hint="This is a bug in LTX Editor; the clip itself is kept.") from None
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.part")
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
@@ -93,60 +105,78 @@ def write_sidecar(result: GenerationResult, request: GenerationRequest, path: st
 
 
 def read_sidecar(path: str | Path) -> dict[str, Any]:
-    path = Path(path)
+    """The recipe's JSON, checked field by field against the schema (InvalidRequest naming the field)."""
+    return _read(Path(path))[0]
+
+
+def read_recipe(path: str | Path) -> Recipe:
+    """The recipe as its typed schema (InvalidRequest naming the first bad fields)."""
+    return _read(Path(path))[1]
+
+
+def _read(path: Path) -> tuple[dict[str, Any], Recipe]:
     # Only a regular file of sane size: a FIFO or /dev/zero named as a recipe must not hang or fill memory.
     text = read_text(path, what="recipe", max_bytes=RECIPE_MAX_BYTES, error=InvalidRequest)
     try:
         data = json.loads(text)
     except (RecursionError, ValueError) as exc:
-        raise InvalidRequest(f"Cannot read the recipe {path.name}: {exc}",
-                             hint="Pick the .json file written beside a generated clip.") from None
+        raise InvalidRequest(f"Cannot read the recipe {path.name}: {exc}", hint=_PICK) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise InvalidRequest(f"{path.name} is not an LTX Editor recipe.",
-                             hint="Pick the .json file written beside a generated clip.")
-    if int(data.get("version", 0)) > VERSION:
-        raise InvalidRequest(f"{path.name} was written by a newer LTX Editor.", hint="Update LTX Editor.")
-    return data
+        raise InvalidRequest(f"{path.name} is not an LTX Editor recipe.", hint=_PICK)
+    problem = version_problem(data)
+    if problem == "newer":
+        raise InvalidRequest(f"{path.name} was written by a newer LTX Editor (recipe version {data['version']}; "
+                             f"this one reads up to {VERSION}).", hint="Update LTX Editor.")
+    if problem is not None:
+        raise InvalidRequest(f"The recipe {path.name} is not valid: {problem}.", hint=_PICK)
+    try:
+        return data, Recipe.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidRequest(f"The recipe {path.name} is not valid: {describe(exc)}.",
+                             hint="The file may be damaged or edited by hand.") from None
+    except (RecursionError, ValueError, TypeError) as exc:
+        raise InvalidRequest(f"The recipe {path.name} is not valid: {exc}.") from None
 
 
 def load_sidecar(path: str | Path) -> tuple[GenerationRequest, GenerationResult]:
     """(request as it ran, result) from a sidecar. Relative result paths resolve beside the sidecar."""
     path = Path(path)
-    data = read_sidecar(path)
-    try:
-        request = GenerationRequest.model_validate(data["request"])
-        result = GenerationResult.model_validate(data["result"])
-    except (KeyError, ValidationError) as exc:
-        raise InvalidRequest(f"The recipe {path.name} is incomplete or damaged: {exc}") from None
-    video = path.parent / Path(result.video_path).name
-    return request, result.model_copy(update={"video_path": video, "sidecar_path": path})
+    recipe = read_recipe(path)
+    video = path.parent / Path(recipe.result.video_path).name
+    return recipe.request, recipe.result.model_copy(update={"video_path": video, "sidecar_path": path})
 
 
 def regeneration_request(path: str | Path, *, verify: bool = True) -> GenerationRequest:
     """The request that reproduces the clip: the used seed, the enhanced prompt verbatim (no second LLM
     call, which would answer differently), the pinned model revision. With `verify`, a condition file
     whose content changed since raises InvalidRequest instead of silently giving a different clip."""
-    data = read_sidecar(path)
-    request, result = load_sidecar(path)
-    settings = request.settings.model_copy(update={"seed": result.seed, "enhance_prompt": False})
+    recipe = read_recipe(path)
+    request, result = recipe.request, recipe.result
     prompt = result.enhanced_prompt or request.prompt
-    model = data.get("model") or {}
+    model = recipe.model
     model_path = request.model_path
-    source, revision = model.get("source"), model.get("revision")
+    source, revision = model.source, model.revision
     # A hub model is pinned to the exact commit it ran with ("org/name@sha"); local folders stay as they are.
-    if revision and model.get("kind") == "hub" and source and "@" not in source:
+    if revision and model.kind == "hub" and source and "@" not in source:
         model_path = f"{source}@{revision}"
+    try:  # re-validated, not copied: the replay is a request like any other
+        settings = GenerationSettings.model_validate(
+            {**request.settings.model_dump(), "seed": result.seed, "enhance_prompt": False})
+        again = GenerationRequest.model_validate(
+            {**request.model_dump(), "settings": settings, "prompt": prompt, "model_path": model_path})
+    except ValidationError as exc:
+        raise InvalidRequest(f"The recipe {Path(path).name} cannot be replayed: {describe(exc)}.") from None
     if verify:
-        for entry in data.get("conditions", []):
-            want = entry.get("sha256")
-            cond_path = Path(entry["path"])
+        for entry in recipe.conditions:
+            want = entry.sha256
+            cond_path = Path(entry.path)
             if not cond_path.is_file():
                 raise InvalidRequest(f"The condition file {cond_path} is missing.",
                                      hint="Restore the file to regenerate this clip exactly.")
             if want and file_sha256(cond_path) != want:
                 raise InvalidRequest(f"The condition file {cond_path.name} changed since this clip was made.",
                                      hint="Restore the original file to regenerate this clip exactly.")
-    return request.model_copy(update={"settings": settings, "prompt": prompt, "model_path": model_path})
+    return again
 
 
 def move_clip(result: GenerationResult, new_video_path: str | Path) -> GenerationResult:
