@@ -42,6 +42,7 @@ class ModelOptions:
     offline: bool = False
     single_file_config: str | None = None
     compile_transformer: bool = False
+    hub_endpoint: str | None = None  # None = huggingface.co (or HF_ENDPOINT)
 
 
 class ModelCache:
@@ -119,7 +120,7 @@ class ModelCache:
                                        + (f" / {total / 1e9:.2f} GB" if total else " GB")))
 
         return resolve(parsed, cache_dir=self.options.cache_dir, offline=self.options.offline,
-                       progress=downloaded, **options)
+                       progress=downloaded, endpoint=self.options.hub_endpoint, **options)
 
     def _upsampler_source(self, model_id: str, resolved: ResolvedModel, emit: Emit) -> ResolvedModel | None:
         inside = find_upsampler(resolved)
