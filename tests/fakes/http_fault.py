@@ -297,3 +297,44 @@ class LoopbackServer:
             headers["Content-Range"] = f"bytes {start}-{len(data) - 1}/{len(data)}"
             return Response(206, data[start:], headers)
         return Response(200, data, headers)
+
+
+class SilentHost:
+    """A host that accepts every TCP connection and then never reads or answers (until closed).
+
+    The fault no HTTP-level fake can play: the connection succeeds, so only read and total timeouts end a
+    call to it. `accepted` counts the connections made (a client's own retries show up here)."""
+
+    def __init__(self) -> None:
+        self._sock = socket.create_server(("127.0.0.1", 0), backlog=128)
+        self._conns: list[socket.socket] = []
+        self._closed = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._sock.getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def accepted(self) -> int:
+        return len(self._conns)
+
+    def _accept(self) -> None:
+        while not self._closed.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            self._conns.append(conn)  # held open, never read: the client waits for an answer that never comes
+
+    def __enter__(self) -> SilentHost:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._closed.set()
+        self._sock.close()
+        for conn in self._conns:
+            with contextlib.suppress(OSError):
+                conn.close()

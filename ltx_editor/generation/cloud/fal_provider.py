@@ -19,7 +19,7 @@ from fal_client.client import FalClientHTTPError, FalClientTimeoutError
 
 from ..errors import BackendUnavailable, GenerationError, ServiceError
 from ..request import CancelToken, GenerationRequest
-from ..timeouts import within
+from ..timeouts import timed_out, within
 from .base import CloudProvider, Output, Poll
 from .common import http_error, last_line, parse_steps, retry_after_s, unreachable, unreadable
 from .fal_fields import build_fal_call, files_to_upload
@@ -94,7 +94,10 @@ class FalLTXProvider(CloudProvider):
 
     async def _result(self, client: fal_client.AsyncClient, handle: Any, poll: Poll) -> Output:
         # Not handle.get(): it polls the status once more before fetching; we have just seen COMPLETED.
-        response = await handle.client.get(handle.response_url, timeout=self.timeouts.httpx())
+        try:
+            response = await handle.client.get(handle.response_url, timeout=self.timeouts.httpx())
+        except httpx.TimeoutException:
+            raise timed_out(SERVICE, "fetching the result", self.timeouts.read_s) from None
         _raise_for_status(response)
         data = response.json()
         try:
