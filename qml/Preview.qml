@@ -22,18 +22,37 @@ Rectangle {
         onPositionChanged: function (position) { view.preview.playerPosition(position) }
         onPlaybackStateChanged: view.preview.setPlaying(playbackState === MediaPlayer.PlayingState)
         onErrorOccurred: function (error, errorString) { errorLabel.text = errorString }
-        onSourceChanged: errorLabel.text = ""
+        onMediaStatusChanged: {
+            if (mediaStatus === MediaPlayer.EndOfMedia) view.preview.playerReachedEnd()
+            else if (view.ready()) view.applyPending()
+        }
+        onSourceChanged: { errorLabel.text = ""; view.pendingMs = -1 }
     }
     // The controller's one `changed` signal covers every property: follow the source only when it differs,
     // so a position report never re-sets (and reloads) the media.
     readonly property string wantedSource: preview.source
     onWantedSourceChanged: if (player.source.toString() !== wantedSource) player.source = wantedSource
-    Component.onCompleted: player.source = wantedSource
-    // A stopped player draws nothing; paused at the asked position it shows that frame (scrubbing).
+    Component.onCompleted: { player.source = wantedSource; preview.reshow() }
+    // A stopped player draws nothing; paused at the asked position it shows that frame (scrubbing). The
+    // controller asks for the middle of a frame, so the frame shown is the one under the playhead.
     function showFrame(ms) {
         if (player.source.toString() === "") return
+        pendingMs = ms
         if (player.playbackState === MediaPlayer.StoppedState) player.pause()
-        player.position = ms
+        if (ready()) applyPending()
+    }
+    // A position set while a new source is still loading is dropped by the player (it showed the file's
+    // first frame): keep it, and set it once the media is loaded.
+    property int pendingMs: -1
+    function ready() {
+        const s = player.mediaStatus
+        return s === MediaPlayer.LoadedMedia || s === MediaPlayer.BufferedMedia || s === MediaPlayer.BufferingMedia
+               || s === MediaPlayer.EndOfMedia
+    }
+    function applyPending() {
+        if (pendingMs < 0) return
+        player.position = pendingMs
+        pendingMs = -1
     }
 
     Connections {
@@ -112,19 +131,19 @@ Rectangle {
                 anchors.leftMargin: Theme.spacing
                 anchors.rightMargin: Theme.spacing
                 spacing: 2
-                TransportButton { glyph: "⇤"; tip: qsTr("Start (Home)"); onClicked: view.preview.goStart() }
-                TransportButton { glyph: "◀◀"; tip: qsTr("Reverse shuttle (J)"); onClicked: view.preview.shuttle(-1) }
-                TransportButton { glyph: "◀|"; tip: qsTr("Previous frame (←)"); onClicked: view.preview.step(-1) }
+                TransportButton { objectName: "startButton"; shape: "start"; tip: qsTr("Start (Home)"); onClicked: view.preview.goStart() }
+                TransportButton { objectName: "rewindButton"; shape: "rewind"; tip: qsTr("Play backwards, faster each press (J)"); onClicked: view.preview.shuttle(-1) }
+                TransportButton { objectName: "stepBackButton"; shape: "stepBack"; tip: qsTr("Previous frame (←)"); onClicked: view.preview.step(-1) }
                 TransportButton {
                     objectName: "playButton"
-                    glyph: view.preview.playing ? "❚❚" : "▶"
-                    tip: qsTr("Play / pause (Space)")
+                    shape: view.preview.playing ? "pause" : "play"
+                    tip: view.preview.playing ? qsTr("Pause (Space, K)") : qsTr("Play (Space)")
                     highlighted: true
                     onClicked: view.preview.togglePlay()
                 }
-                TransportButton { glyph: "|▶"; tip: qsTr("Next frame (→)"); onClicked: view.preview.step(1) }
-                TransportButton { glyph: "▶▶"; tip: qsTr("Shuttle (L)"); onClicked: view.preview.shuttle(1) }
-                TransportButton { glyph: "⇥"; tip: qsTr("End (End)"); onClicked: view.preview.goEnd() }
+                TransportButton { objectName: "stepForwardButton"; shape: "stepForward"; tip: qsTr("Next frame (→)"); onClicked: view.preview.step(1) }
+                TransportButton { objectName: "forwardButton"; shape: "forward"; tip: qsTr("Play forwards, faster each press (L)"); onClicked: view.preview.shuttle(1) }
+                TransportButton { objectName: "endButton"; shape: "end"; tip: qsTr("End (End)"); onClicked: view.preview.goEnd() }
                 Label {
                     visible: view.preview.rate !== 1 || view.preview.reversing
                     text: (view.preview.reversing ? "−" : "") + view.preview.rate + "×"

@@ -1,7 +1,11 @@
 """What the preview shows (a bin asset, or the timeline at the playhead) and the transport: play/pause,
-J/K/L shuttle, frame steps, Home/End, timecode. The QML MediaPlayer does the playing; this decides where."""
+J/K/L shuttle, frame steps, Home/End, timecode. The QML MediaPlayer does the playing; this decides where.
+
+Positions are kept as frame numbers. The player is asked for the middle of a frame, never its rounded start:
+a seek to 83 ms (frame 2 at 24 fps starts at 83.33 ms) shows frame 1, a seek to 104 ms shows frame 2."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import Property, QObject, QTimer, QUrl, Signal, Slot
@@ -26,9 +30,20 @@ class Shot:
     url: str
 
 
+def frame_ms(frame: int | float, fps: float) -> int:
+    """Where to seek the player to show `frame`: the middle of the frame, in whole milliseconds."""
+    return int((frame + 0.5) * 1000.0 / fps)
+
+
+def frame_at_ms(ms: int, fps: float) -> int:
+    """The frame a player position falls in. Players report a frame's start truncated to whole ms (a hair
+    early) or the middle we asked for: a quarter frame of slack reads both right up to 250 fps."""
+    return max(0, math.floor(ms * fps / 1000.0 + 0.25))
+
+
 def clip_at(project: Project, frame: int) -> tuple[Clip, Take] | None:
-    """The topmost visible video clip covering `frame` (later video tracks cover earlier ones)."""
-    for track in reversed(project.tracks_of_kind("video")):
+    """The topmost visible video clip covering `frame` (a track higher in the list covers those below it)."""
+    for track in project.tracks_of_kind("video"):
         if track.hidden:
             continue
         for clip in track.clips:
@@ -58,8 +73,10 @@ class PreviewController(QObject):
         self._source = ""
         self._title = ""
         self._asset_fps = 24.0
-        self._asset_duration_ms = 0
-        self._position_ms = 0
+        self._asset_frames = 0
+        self._frame = 0  # asset mode: the frame shown
+        self._want_play = False  # the user asked to play (a player stopping at its file's end should go on)
+        self._switching = False  # the timeline's playback moves on to the next clip (the player stops briefly)
         self._playing = False
         self._rate = 1.0
         self._shot: Shot | None = None
@@ -112,10 +129,10 @@ class PreviewController(QObject):
         self._set_source(QUrl.fromLocalFile(str(self._doc.media_path(take.path))).toString())
         self._title = asset.name or asset.id
         self._asset_fps = take.fps
-        self._asset_duration_ms = int(take.frame_count * 1000 / take.fps)
-        self._position_ms = 0
+        self._asset_frames = take.frame_count
+        self._frame = 0
         self.changed.emit()
-        self.seekRequested.emit(0)
+        self.seekRequested.emit(frame_ms(0, take.fps))
         if autoplay:
             self.playRequested.emit(1.0)
 
@@ -139,32 +156,42 @@ class PreviewController(QObject):
         self._shot = Shot(clip, take, url)
         self._title = f"Timeline · {clip.name}" if clip.name else "Timeline"
         self._set_source(url)
-        self._position_ms = self._media_ms(clip, take, frame)
         self.changed.emit()
-        self.seekRequested.emit(self._position_ms)
+        self.seekRequested.emit(frame_ms(self.source_frame(clip, take, frame), take.fps))
 
     def _set_source(self, url: str) -> None:
         if url != self._source:
             self._source = url
             self.sourceChanged.emit()
 
-    def _media_ms(self, clip: Clip, take: Take, frame: int) -> int:
-        fps = self._doc.project.settings.fps
-        return int(round((clip.in_frame + (frame - clip.start) * take.fps / fps) * 1000 / take.fps))
+    @staticmethod
+    def source_frame(clip: Clip, take: Take, frame: int) -> int:
+        """The take's frame shown at timeline `frame`: frame for frame, as the export re-times a take of
+        another rate (export_plan)."""
+        return clip.in_frame + frame - clip.start
+
+    def _speed(self) -> float:
+        """Player rate that plays the shot's frames at the project's rate (1.0 for a take at that rate)."""
+        if self._mode == "timeline" and self._shot is not None and self._shot.take.fps > 0:
+            return self._doc.project.settings.fps / self._shot.take.fps
+        return 1.0
 
     # -- what the player reports ------------------------------------------------------------------------------
     @Slot(int)
     def playerPosition(self, ms: int) -> None:
-        """The MediaPlayer's position moved (playing or seeking); in timeline mode the playhead follows."""
-        self._position_ms = ms
-        if self._mode == "timeline" and self._playing and self._shot is not None:
+        """The MediaPlayer's position moved. Only playback moves our position: a paused player reports the
+        frame we asked for, and the frame number we keep is exact where its milliseconds are not."""
+        if not self._playing:
+            return
+        if self._mode == "timeline" and self._shot is not None:
             self._follow(ms)
+        elif self._mode == "asset":
+            self._frame = min(max(0, self._asset_frames - 1), frame_at_ms(ms, self._asset_fps))
         self.changed.emit()
 
     def _follow(self, ms: int) -> None:
-        shot, fps = self._shot, self._doc.project.settings.fps
-        source_frame = ms * shot.take.fps / 1000.0
-        frame = shot.clip.start + int(round((source_frame - shot.clip.in_frame) * fps / shot.take.fps))
+        shot = self._shot
+        frame = shot.clip.start + frame_at_ms(ms, shot.take.fps) - shot.clip.in_frame
         if frame >= shot.clip.end:
             self._jump_after(shot.clip.end)
             return
@@ -176,33 +203,59 @@ class PreviewController(QObject):
         found = clip_at(self._doc.project, frame)
         nxt = frame if found else next_clip_start(self._doc.project, frame)
         if nxt is None:
+            self._want_play = False
             self.pauseRequested.emit()
             return
-        self._syncing = True
+        self._syncing, self._switching = True, True
         self._doc.playheadFrame = nxt
         self._syncing = False
-        self._show_playhead()
-        self.playRequested.emit(self._rate)
+        try:
+            self._show_playhead()
+            self.playRequested.emit(self._rate * self._speed())
+        finally:
+            self._switching = False
+
+    @Slot()
+    def playerReachedEnd(self) -> None:
+        """The take ran out before the clip's last frame was reported: the timeline goes on after the clip."""
+        if self._want_play and self._mode == "timeline" and self._shot is not None and self._doc is not None:
+            self._jump_after(self._shot.clip.end)
 
     @Slot(bool)
     def setPlaying(self, playing: bool) -> None:
-        if playing != self._playing:
-            self._playing = playing
-            self.changed.emit()
+        if playing == self._playing:
+            return
+        self._playing = playing
+        if not playing and not self._switching:
+            self._snap()  # a stopped player rests wherever its clock was: show exactly the frame we name
+        self.changed.emit()
+
+    @Slot()
+    def reshow(self) -> None:
+        """Ask the player again for the frame shown (a view that starts after the controller missed it)."""
+        self._snap()
+
+    def _snap(self) -> None:
+        if self._mode == "timeline":
+            self._show_playhead()
+        elif self._source:
+            self.seekRequested.emit(frame_ms(self._frame, self._asset_fps))
 
     # -- transport -----------------------------------------------------------------------------------------
     @Slot()
     def togglePlay(self) -> None:
         self._reverse.stop()
+        self._want_play = not self._playing
         if self._playing:
             self.pauseRequested.emit()
         else:
             self._rate = 1.0
-            self.playRequested.emit(1.0)
+            self.playRequested.emit(self._speed())
 
     @Slot(int)
     def shuttle(self, direction: int) -> None:
         """J (-1), K (0), L (+1): each J/L press doubles the speed that way, K stops."""
+        self._want_play = direction > 0
         if direction == 0:
             self._reverse.stop()
             self._rate = 1.0
@@ -212,7 +265,7 @@ class PreviewController(QObject):
         if direction > 0:
             self._reverse.stop()
             self._rate = min(MAX_SHUTTLE, self._rate * 2) if self._playing and not reversing else 1.0
-            self.playRequested.emit(self._rate)
+            self.playRequested.emit(self._rate * self._speed())
         else:
             self._rate = min(MAX_SHUTTLE, self._rate * 2) if reversing else 1.0
             self.pauseRequested.emit()
@@ -231,30 +284,38 @@ class PreviewController(QObject):
                 return False
             self._doc.playheadFrame = target
             return True
-        frame_ms = 1000.0 / self._fps()
-        target = int(round(max(0.0, min(self._asset_duration_ms - frame_ms, self._position_ms + frames * frame_ms))))
-        if target == self._position_ms:
+        return self._show_asset_frame(self._frame + frames)
+
+    def _show_asset_frame(self, frame: int) -> bool:
+        target = max(0, min(self._asset_frames - 1, frame))
+        if target == self._frame:
             return False
-        self._position_ms = target
-        self.seekRequested.emit(target)
+        self._frame = target
+        self.seekRequested.emit(frame_ms(target, self._asset_fps))
         self.changed.emit()
         return True
+
+    @Slot(int)
+    def seekFrame(self, frame: int) -> None:
+        """Show `frame` (of the timeline, or of the asset shown)."""
+        if self._mode == "timeline" and self._doc is not None:
+            self._doc.playheadFrame = max(0, frame)
+        else:
+            self._show_asset_frame(frame)
 
     @Slot()
     def goStart(self) -> None:
         if self._mode == "timeline" and self._doc is not None:
             self._doc.playheadFrame = 0
         else:
-            self._position_ms = 0
-            self.seekRequested.emit(0)
-            self.changed.emit()
+            self._show_asset_frame(0)
 
     @Slot()
     def goEnd(self) -> None:
         if self._mode == "timeline" and self._doc is not None:
             self._doc.playheadFrame = max(0, self._doc.project.duration() - 1)
         else:
-            self.step(10**9)
+            self._show_asset_frame(self._asset_frames - 1)
 
     def _fps(self) -> float:
         if self._mode == "timeline" and self._doc is not None:
@@ -264,7 +325,12 @@ class PreviewController(QObject):
     def _timecode(self) -> str:
         if self._mode == "timeline" and self._doc is not None:
             return timecode(self._doc.playheadFrame * 1000.0 / self._fps(), self._fps())
-        return timecode(self._position_ms, self._fps())
+        return timecode(self._frame * 1000.0 / self._fps(), self._fps())
+
+    def _frame_number(self) -> int:
+        if self._mode == "timeline" and self._doc is not None:
+            return self._doc.playheadFrame
+        return self._frame
 
     mode = Property(str, lambda self: self._mode, notify=changed)
     source = Property(str, lambda self: self._source, notify=sourceChanged)
@@ -274,3 +340,4 @@ class PreviewController(QObject):
     reversing = Property(bool, lambda self: self._reverse.isActive(), notify=changed)
     timecodeText = Property(str, _timecode, notify=changed)
     fps = Property(float, _fps, notify=changed)
+    frame = Property(int, _frame_number, notify=changed)

@@ -104,3 +104,27 @@ def decode_gray(path: str | Path) -> np.ndarray:
 def frame_numbers(path: str | Path) -> list[int]:
     """The number of each frame of a `numbered_video` (or of an export made from them; black = 0)."""
     return [round(float(f.mean()) / LEVEL) for f in decode_gray(path)]
+
+
+CODE_BITS = 8
+
+
+def coded_video(path: str | Path, *, frames: int = 200, fps: float = 24, size: tuple[int, int] = (128, 32),
+                gop: int = 24) -> Path:
+    """Frame n carries n in binary as CODE_BITS black/white columns (bit 0 on the left), lossless H.264:
+    numbers up to 255 survive any scaling (read them back with `read_code`)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    w, h = size
+    bit = f"floor(X*{CODE_BITS}/W)"
+    ffmpeg("-f", "lavfi", "-i", f"color=c=black:s={w}x{h}:r={fps},format=gray,"
+                                f"geq=lum='255*mod(floor(N/pow(2,{bit})),2)',format=yuv420p",
+           "-frames:v", str(frames), *_h264(gop, qp=0), str(path))
+    return path
+
+
+def read_code(gray: np.ndarray) -> int:
+    """The number a `coded_video` frame carries, from its luma (H, W) (the centre of each column)."""
+    h, w = gray.shape
+    row = gray[h // 2]
+    return sum(1 << i for i in range(CODE_BITS) if row[int((i + 0.5) * w / CODE_BITS)] > 127)
