@@ -1,10 +1,12 @@
 """Our settings and conditions -> the inputs of Lightricks' models on Replicate.
 
-From the models' published input schemas (2026-11): lightricks/ltx-video (target_size, aspect_ratio, cfg,
-steps, length in 97..257), lightricks/ltx-video-0.9.7-distilled (resolution 480/720, num_frames, fps,
-num_inference_steps, guidance_scale), lightricks/ltx-2-distilled (num_frames 8k+1, enhance_prompt,
-image_strength) and lightricks/ltx-2.3-pro / -fast (task, duration, resolution 1080p/2k/4k, fps,
-generate_audio). Values a model cannot take are fitted and noted.
+From the models' published input schemas (replicate.com/<name>/api; core/cloud_catalog.py cites each):
+lightricks/ltx-video (target_size, aspect_ratio, cfg, steps, length in 97..257; value lists as its Cog mirror
+segmind.com/models/ltx-video/api shows them), lightricks/ltx-video-0.9.7-distilled (resolution 480/720,
+num_frames, fps, num_inference_steps, guidance_scale), lightricks/ltx-2-distilled (num_frames 8k+1,
+enhance_prompt, image_strength) and lightricks/ltx-2.3-pro / -fast (task, duration, resolution 1080p/2k/4k,
+fps, generate_audio; no seed). The loopback fake enforces the same schemas (REPLICATE_SCHEMAS), strictly.
+Values a model cannot take are fitted and noted.
 """
 from __future__ import annotations
 
