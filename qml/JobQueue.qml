@@ -1,14 +1,14 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import LtxEditor 1.0
 
-// The job queue, newest first. `actions` is anything with cancelJob/retryJob/openJobResult/removeJob
-// slots (the AppController in the window).
+// The job queue, newest first. `actions` (the AppController) cancels, retries, opens and removes jobs.
 Rectangle {
     id: queue
     required property JobsModel model
-    required property QtObject actions
+    required property AppController actions
     color: Theme.panel
 
     ListView {
@@ -21,11 +21,12 @@ Rectangle {
         model: queue.model
         ScrollBar.vertical: ScrollBar {}
         delegate: JobDelegate {
+            id: row
             width: list.width - (list.ScrollBar.vertical.visible ? 10 : 0)
-            onCancelRequested: queue.actions.cancelJob(jobId)
-            onRetryRequested: queue.actions.retryJob(jobId)
-            onOpenRequested: queue.actions.openJobResult(jobId)
-            onRemoveRequested: queue.actions.removeJob(jobId)
+            onCancelRequested: queue.actions.cancelJob(row.jobId)
+            onRetryRequested: queue.actions.retryJob(row.jobId)
+            onOpenRequested: queue.actions.openJobResult(row.jobId)
+            onRemoveRequested: queue.actions.removeJob(row.jobId)
         }
     }
     Label {

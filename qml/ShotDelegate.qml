@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -89,8 +90,9 @@ Rectangle {
                     model: [{"which": "start", "url": shot.startImageUrl, "name": qsTr("Start")},
                             {"which": "end", "url": shot.endImageUrl, "name": qsTr("End")}]
                     delegate: Rectangle {
+                        id: slot
                         required property var modelData
-                        objectName: modelData.which + "ImageSlot"
+                        objectName: slot.modelData.which + "ImageSlot"
                         width: 64; height: 36
                         radius: Theme.radius
                         color: Theme.raised
@@ -98,15 +100,15 @@ Rectangle {
                         Image {
                             anchors.fill: parent
                             anchors.margins: 1
-                            source: modelData.url
+                            source: slot.modelData.url
                             asynchronous: true
                             fillMode: Image.PreserveAspectCrop
-                            visible: modelData.url !== ""
+                            visible: slot.modelData.url !== ""
                         }
                         Label {
                             anchors.centerIn: parent
-                            visible: modelData.url === ""
-                            text: modelData.name + "…"
+                            visible: slot.modelData.url === ""
+                            text: slot.modelData.name + "…"
                             color: Theme.textFaint
                             font.pixelSize: Theme.fontSmall
                         }
@@ -115,15 +117,15 @@ Rectangle {
                             onTapped: (point, button) => {
                                 if (button === Qt.RightButton) {  // right-click clears the image
                                     const change = {}
-                                    change[modelData.which + "Image"] = ""
+                                    change[slot.modelData.which + "Image"] = ""
                                     shot.storyboard.updateShot(shot.shotId, change)
                                 } else {
-                                    shot.chooseImage(shot.shotId, modelData.which)
+                                    shot.chooseImage(shot.shotId, slot.modelData.which)
                                 }
                             }
                         }
                         ToolTip.visible: imageHover.hovered
-                        ToolTip.text: qsTr("%1 keyframe image: click to choose, right-click to clear").arg(modelData.name)
+                        ToolTip.text: qsTr("%1 keyframe image: click to choose, right-click to clear").arg(slot.modelData.name)
                         HoverHandler { id: imageHover }
                     }
                 }
