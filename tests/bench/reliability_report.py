@@ -36,11 +36,12 @@ AREAS = {  # module -> what it covers
     "test_soak": "soak (200 cycles, GUI loop running)",
     "test_untrusted": "untrusted inputs",
     "test_two_editors": "two editors saving one project (SIGKILL)",
+    "test_bad_recipes": "malformed recipes (sidecars)",
 }
 FIGURE_OF = {"bad_settings": "test_bad_settings", "disk_full": "test_disk_full", "service_faults": "test_service_faults",
              "secrets_scan": "test_secrets_scan", "soak": "test_soak", "untrusted": "test_untrusted",
              "bad_media": "test_bad_media", "crash_export": "test_crash_export",
-             "two_editors": "test_two_editors"}
+             "two_editors": "test_two_editors", "bad_recipes": "test_bad_recipes"}
 BUDGET_STALL_MS, BUDGET_RSS_PCT = 50.0, 10.0
 
 
