@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ltx_editor.core.auto_model import AUTO
 from ltx_editor.core.catalog import CATALOG
 from ltx_editor.core.errors import LtxEditorError
 from ltx_editor.core.settings import GenerationMode, GenerationSettings, LoraSpec, describe_validation_error
@@ -29,8 +30,16 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ltx-editor generate", description="Generate one clip with LTX.")
     p.add_argument("--from-sidecar", metavar="JSON", help="regenerate the clip this recipe describes, exactly")
     p.add_argument("--backend", choices=["local", "fal", "replicate"], default="local")
-    p.add_argument("--model", help="catalog id, hub id (org/name[@revision]), diffusers folder or .safetensors")
+    p.add_argument("--model", help="auto (default, local: the best model for this GPU; see --list-auto), a "
+                                   "catalog id, a hub id (org/name[@revision]), a diffusers folder or a .safetensors")
     p.add_argument("--model-id", help="catalog id describing --model when it is a path (auto-detected)")
+    p.add_argument("--single-file-config", help="diffusers folder/hub id with the text encoder and configs for a "
+                                                ".safetensors --model (default: the catalog entry's config repo)")
+    p.add_argument("--preset", choices=["draft", "standard", "final"],
+                   help="draft: distilled schedule, 2/3 size, First Block Cache; standard: the model's reference "
+                        "recipe; final: the recipe plus its multi-scale pass")
+    p.add_argument("--list-auto", action="store_true", help="print the Auto model table and exit")
+    p.add_argument("--offline", action="store_true", help="never touch the network (use downloaded models only)")
     p.add_argument("--prompt")
     p.add_argument("--negative", help="negative prompt")
     p.add_argument("--image", help="first-frame image (image-to-video)")
@@ -61,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--enhance-model", default=os.environ.get("LTX_ENHANCE_MODEL", "llama3.2"))
     p.add_argument("--device", help="cuda, cuda:1, cpu (default: cuda when available)")
     p.add_argument("--max-sequence-length", type=int, help="cap on prompt tokens")
-    p.add_argument("-o", "--output", required=True, help="output .mp4 (its recipe goes beside it as .json)")
+    p.add_argument("-o", "--output", help="output .mp4 (its recipe goes beside it as .json); required")
     p.add_argument("-q", "--quiet", action="store_true")
     return p
 
@@ -89,8 +98,8 @@ class ProgressBar:
 
 
 def _model_fields(args: argparse.Namespace) -> tuple[str, str | None]:
-    """(catalog id, model_path) for --model: a catalog id, a known hub id, or a path of some family."""
-    if not args.model:
+    """(catalog id, model_path) for --model: auto, a catalog id, a known hub id, or a path of some family."""
+    if not args.model or args.model == AUTO:
         return args.model_id or default_model_id(args), None
     if args.model in CATALOG:
         return args.model, None
@@ -100,10 +109,53 @@ def _model_fields(args: argparse.Namespace) -> tuple[str, str | None]:
     for info in CATALOG.values():
         if info.hub_id == repo:
             return info.id, args.model
+    if Path(args.model).suffix.lower() in (".safetensors", ".sft") and Path(args.model).is_file():
+        return model_for_file(Path(args.model)), str(Path(args.model).resolve())
     index = Path(args.model) / "model_index.json"
     if index.is_file() and json.loads(index.read_text()).get("_class_name", "").startswith("LTX2"):
         return "ltx-2-19b", args.model
     return "ltxv-2b-0.9.8-distilled", args.model
+
+
+def model_for_file(path: Path) -> str:
+    """The catalog entry (and so the recipe and config repo) for a Lightricks single file: its family from the
+    header, the release and distilled/dev from the name the makers give their files."""
+    from ltx_editor.generation.errors import InvalidRequest
+    from ltx_editor.generation.local.loader import single_file_family
+
+    family = single_file_family(path)
+    if family is None:
+        raise InvalidRequest(f"{path.name} is not an LTX checkpoint (no LTX-Video or LTX-2 weights inside).",
+                             hint="Pick a Lightricks .safetensors file, or a diffusers model folder.")
+    name = path.name.lower()
+    kind = "distilled" if "distilled" in name else "dev"
+    if family == "ltx-2":
+        fp8 = "-fp8" if "fp8" in name else ""
+        if "2.5" in name:
+            return f"ltx-2.5-22b-{kind}"
+        if "2.3" in name:
+            return f"ltx-2.3-22b-{kind}{fp8}"
+        return "ltx-2-19b-distilled" if kind == "distilled" else "ltx-2-19b"
+    if "13b" in name:
+        release = "0.9.7" if "0.9.7" in name else "0.9.8"
+        return f"ltxv-13b-{release}-{kind}"
+    return "ltxv-2b-0.9.8-distilled" if kind == "distilled" else "ltxv-2b-0.9.5"
+
+
+def _auto(args: argparse.Namespace, mode: GenerationMode) -> tuple[str, Any]:
+    """The Auto pick for this machine (the hardware probe's VRAM) as (model id, AutoChoice)."""
+    from ltx_editor.core.auto_model import choose_auto
+    from ltx_editor.generation.hardware import probe
+
+    choice = choose_auto(probe().vram_gb or None)
+    model = CATALOG[choice.model_id]
+    if not model.supports("local", mode):
+        from ltx_editor.core.model_defaults import best_model
+
+        other = best_model("local", mode, choice.vram_gb)
+        if other is not None:
+            return other.id, choice
+    return choice.model_id, choice
 
 
 def default_model_id(args: argparse.Namespace) -> str:
@@ -114,12 +166,10 @@ def default_model_id(args: argparse.Namespace) -> str:
     mode = (M.EXTEND_FORWARD if args.extend and args.direction == "forward" else M.EXTEND_BACKWARD if args.extend
             else M.VIDEO_TO_VIDEO if args.video else M.KEYFRAMES if args.keyframe
             else M.IMAGE_TO_VIDEO if args.image else M.TEXT_TO_VIDEO)
-    vram = None
     if args.backend == "local":
-        from ltx_editor.generation.hardware import probe
-
-        vram = probe().vram_gb or None
-    model = best_model(args.backend, mode, vram)
+        model_id, args.auto_choice = _auto(args, mode)
+        return model_id
+    model = best_model(args.backend, mode, None)
     if model is None:
         from ltx_editor.generation.errors import InvalidRequest
 
@@ -141,8 +191,12 @@ def build_request(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
     if not args.prompt:
         parser.error("--prompt is required (or use --from-sidecar)")
+    args.auto_choice = None
     model_id, model_path = _model_fields(args)
     info = CATALOG[model_id]
+    auto = args.auto_choice
+    fp8 = args.fp8 or bool(auto and auto.fp8)
+    offload = args.offload if args.offload != "none" or auto is None else auto.offload
     size = {}
     if args.width or args.height:
         if not (args.width and args.height):
@@ -156,9 +210,22 @@ def build_request(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         model_id=model_id, resolution=args.resolution, aspect_ratio=args.aspect, duration_s=args.duration,
         fps=args.fps, num_frames_override=args.frames, steps=args.steps or info.default_steps,
         guidance_scale=args.guidance if args.guidance is not None else info.default_guidance, seed=args.seed,
-        enhance_prompt=args.enhance, vae_tiling=not args.no_tiling, fp8=args.fp8, cpu_offload=args.offload,
+        enhance_prompt=args.enhance, vae_tiling=not args.no_tiling, fp8=fp8, cpu_offload=offload,
         upscale=args.upscale, generate_audio=not args.no_audio, loras=loras, **size,
+        auto_choice=auto.reason if auto else None,
         **({"negative_prompt": args.negative} if args.negative is not None else {}))
+    if auto is not None and not args.quiet:
+        print(auto.reason, file=sys.stderr)
+    if args.preset:
+        from ltx_editor.core.presets import apply_preset
+
+        settings, preset_notes = apply_preset(args.preset, settings)
+        if args.steps or args.guidance is not None:  # the person's own values still win over the preset's
+            settings = settings.model_copy(update={k: v for k, v in (("steps", args.steps),
+                                                                      ("guidance_scale", args.guidance)) if v})
+        for note in preset_notes:
+            if not args.quiet:
+                print(note, file=sys.stderr)
     conditions: list[Condition] = []
     if sum(bool(x) for x in (args.extend, args.video, args.image or args.keyframe)) > 1:
         parser.error("use one of --image/--keyframe, --extend, --video")
@@ -201,7 +268,9 @@ def _provider(args: argparse.Namespace, backend: str) -> Any:
 
         enhancer = PromptEnhancer(args.enhance_url, args.enhance_model, os.environ.get("LTX_ENHANCE_API_KEY"))
     return LTXVideoProviderFactory.create("local", device=args.device, enhancer=enhancer,
-                                          max_sequence_length=args.max_sequence_length)
+                                          max_sequence_length=args.max_sequence_length,
+                                          offline=getattr(args, "offline", False),
+                                          single_file_config=getattr(args, "single_file_config", None))
 
 
 def _check_outputs(out: Path, request: Any, recipe: str | None) -> None:
@@ -238,6 +307,13 @@ async def _run(provider: Any, request: Any, out: Path, progress: Any) -> Any:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.list_auto:
+        from ltx_editor.core.auto_model import table_text
+
+        print(table_text())
+        return 0
+    if not args.output:
+        parser.error("the following arguments are required: -o/--output")
     if Path(args.output).suffix.lower() != ".mp4":  # the name given; a link may point elsewhere (checked later)
         parser.error("-o must name an .mp4 file")
     out = Path(args.output).resolve()

@@ -32,6 +32,7 @@ AUTO_TABLE: tuple[AutoRow, ...] = (
             "LTX-Video 2B 0.9.8 distilled, streamed layer by layer (slow, fits ~4 GB)"),
 )
 CPU_MODEL = "ltxv-2b-0.9.8-distilled"
+ROUNDING_GB = 0.5  # a "24 GB" card reports 23.99 GiB: the floors are the cards' nominal sizes
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def choose_auto(vram_gb: float | None) -> AutoChoice:
     """The first table row that fits `vram_gb`; the smallest model on the CPU when there is no GPU."""
     if vram_gb:
         for row in AUTO_TABLE:
-            if vram_gb >= row.min_vram_gb:
+            if vram_gb + ROUNDING_GB >= row.min_vram_gb:
                 return AutoChoice(row.model_id, row.fp8, row.offload,
                                   f"Auto: {vram_gb:.0f} GB of GPU memory -> {row.why}.", vram_gb, True)
     gpu = f"{vram_gb:.1f} GB of GPU memory is below every row" if vram_gb else "no usable GPU"

@@ -23,7 +23,7 @@ def first_block_cache(pipe: Any, enabled: bool, note: Callable[[str], None]) -> 
 
             transformer.enable_cache(FirstBlockCacheConfig(threshold=FBC_THRESHOLD))
             on = True
-        except (AttributeError, ValueError, TypeError, NotImplementedError, ImportError) as exc:
+        except (AttributeError, ValueError, TypeError, IndexError, NotImplementedError, ImportError) as exc:
             note(f"Draft: First Block Cache is not available for this transformer ({exc}); ran without it.")
     try:
         yield on
