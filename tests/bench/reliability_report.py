@@ -36,12 +36,20 @@ AREAS = {  # module -> what it covers
     "test_soak": "soak (200 cycles, GUI loop running)",
     "test_untrusted": "untrusted inputs",
     "test_two_editors": "two editors saving one project (SIGKILL)",
+    "test_special_files": "special files (FIFO/device/socket/link/huge)",
+    "test_output_guard": "outputs that are inputs (export/render/generate)",
+    "test_ffmpeg_names": "hostile names through ffmpeg",
+    "test_sanity_limits": "sanity limits (render length)",
+    "test_terminal_text": "untrusted text on terminal and in logs",
     "test_bad_recipes": "malformed recipes (sidecars)",
 }
 FIGURE_OF = {"bad_settings": "test_bad_settings", "disk_full": "test_disk_full", "service_faults": "test_service_faults",
              "secrets_scan": "test_secrets_scan", "soak": "test_soak", "untrusted": "test_untrusted",
              "bad_media": "test_bad_media", "crash_export": "test_crash_export",
-             "two_editors": "test_two_editors", "bad_recipes": "test_bad_recipes"}
+             "two_editors": "test_two_editors", "special_files": "test_special_files",
+             "output_guard": "test_output_guard", "ffmpeg_names": "test_ffmpeg_names",
+             "sanity_limits": "test_sanity_limits", "terminal_text": "test_terminal_text",
+             "bad_recipes": "test_bad_recipes"}
 BUDGET_STALL_MS, BUDGET_RSS_PCT = 50.0, 10.0
 
 
@@ -56,6 +64,7 @@ def run_suite(folder: Path) -> tuple[int, float]:
 
 def summarize(records: list[dict]) -> dict[str, dict]:
     rows: dict[str, dict] = defaultdict(lambda: {"cases": 0, "crashes": 0, "data_lost": 0, "secrets_leaked": 0,
+                                                 "hangs": 0, "files_left": 0,
                                                  "max_stall_ms": None, "rss_growth_pct": None, "failed": 0,
                                                  "tests": 0, "notes": []})
     for rec in records:
@@ -69,7 +78,7 @@ def summarize(records: list[dict]) -> dict[str, dict]:
                     row[key] += rec.get(key, 0)
             continue
         row = rows[FIGURE_OF.get(rec["test"], rec["test"])]
-        for key in ("cases", "crashes", "data_lost", "secrets_leaked"):
+        for key in ("cases", "crashes", "data_lost", "secrets_leaked", "hangs", "files_left"):
             row[key] += rec.get(key, 0)
         for key in ("max_stall_ms", "rss_growth_pct", "baseline_stall_ms"):
             if key in rec:
@@ -84,11 +93,12 @@ def _fmt(value, unit: str = "") -> str:
 
 
 def print_table(rows: dict[str, dict], wall_s: float | None) -> int:
-    head = f"{'area':<46} {'tests':>5} {'failed':>6} {'cases':>7} {'crashes':>7} {'data lost':>9} {'secrets':>7} " \
-           f"{'max stall':>9} {'RSS growth':>10}"
+    head = f"{'area':<46} {'tests':>5} {'failed':>6} {'cases':>7} {'crashes':>7} {'hangs':>5} {'data lost':>9} " \
+           f"{'left':>4} {'secrets':>7} {'max stall':>9} {'RSS growth':>10}"
     print(head)
     print("-" * len(head))
-    total = {"tests": 0, "failed": 0, "cases": 0, "crashes": 0, "data_lost": 0, "secrets_leaked": 0}
+    total = {"tests": 0, "failed": 0, "cases": 0, "crashes": 0, "hangs": 0, "data_lost": 0, "files_left": 0,
+             "secrets_leaked": 0}
     stall = rss = base_stall = None
     for module in sorted(rows, key=lambda m: list(AREAS).index(m) if m in AREAS else 99):
         r = rows[module]
@@ -98,11 +108,13 @@ def print_table(rows: dict[str, dict], wall_s: float | None) -> int:
         rss = r["rss_growth_pct"] if r["rss_growth_pct"] is not None else rss
         base_stall = r.get("baseline_stall_ms", base_stall)
         print(f"{AREAS.get(module, module):<46} {r['tests']:>5} {r['failed']:>6} {r['cases']:>7} {r['crashes']:>7} "
-              f"{r['data_lost']:>9} {r['secrets_leaked']:>7} {_fmt(r['max_stall_ms'], ' ms'):>9} "
+              f"{r['hangs']:>5} {r['data_lost']:>9} {r['files_left']:>4} {r['secrets_leaked']:>7} "
+              f"{_fmt(r['max_stall_ms'], ' ms'):>9} "
               f"{_fmt(r['rss_growth_pct'], '%'):>10}")
     print("-" * len(head))
     print(f"{'total':<46} {total['tests']:>5} {total['failed']:>6} {total['cases']:>7} {total['crashes']:>7} "
-          f"{total['data_lost']:>9} {total['secrets_leaked']:>7} {_fmt(stall, ' ms'):>9} {_fmt(rss, '%'):>10}")
+          f"{total['hangs']:>5} {total['data_lost']:>9} {total['files_left']:>4} {total['secrets_leaked']:>7} "
+          f"{_fmt(stall, ' ms'):>9} {_fmt(rss, '%'):>10}")
     print()
     if stall is not None:
         ratio = f"{stall / base_stall:.1f}x" if base_stall else "n/a"
@@ -115,7 +127,8 @@ def print_table(rows: dict[str, dict], wall_s: float | None) -> int:
             print(f"  {AREAS.get(module, module)}: {note}")
     if wall_s is not None:
         print(f"suite wall time {wall_s:.0f} s")
-    return 1 if total["failed"] or total["crashes"] or total["data_lost"] or total["secrets_leaked"] else 0
+    bad = ("failed", "crashes", "hangs", "data_lost", "files_left", "secrets_leaked")
+    return 1 if any(total[k] for k in bad) else 0
 
 
 def main() -> int:

@@ -15,6 +15,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.reliability.record import record
+
 ROOT = Path(__file__).resolve().parents[2]
 CASE_TIMEOUT_S = 60.0  # far above any case's real time, even on a loaded 2-core machine
 
@@ -24,6 +26,13 @@ class Outcome:
     value: object = None
     error: BaseException | None = None
     hung: bool = False
+
+
+def record_tally(name: str, tally: dict[str, int]) -> None:
+    """A module's figures for the report: cases, crashes (tracebacks, wrong errors), hangs, inputs modified,
+    files left behind."""
+    record(name, cases=tally["cases"], crashes=tally["crashes"], hangs=tally["hangs"],
+           data_lost=tally.get("modified", 0), files_left=tally.get("left", 0))
 
 
 def bounded(fn, *args, timeout: float = CASE_TIMEOUT_S, **kwargs) -> Outcome:

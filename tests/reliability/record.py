@@ -13,7 +13,7 @@ from pathlib import Path
 
 ENV = "LTX_RELIABILITY_DIR"
 # The names the report sums or maxes; a test records only the ones it measures.
-FIGURES = ("cases", "crashes", "data_lost", "secrets_leaked", "max_stall_ms", "rss_growth_pct")
+FIGURES = ("cases", "crashes", "data_lost", "secrets_leaked", "max_stall_ms", "rss_growth_pct", "hangs", "files_left")
 
 
 def report_dir() -> Path:

@@ -25,8 +25,7 @@ from ltx_editor.core.media import import_media
 from ltx_editor.core.project import Asset, Clip, Project, ProjectSettings, Take, Track
 from ltx_editor.core.project_io import save_project
 from tests.fakes.media_factory import frame_numbers, numbered_video, sample_video, still
-from tests.reliability.hardening import bounded, changes, run_cli, snapshot
-from tests.reliability.record import record
+from tests.reliability.hardening import bounded, changes, record_tally, run_cli, snapshot
 
 _tally = {"cases": 0, "crashes": 0, "hangs": 0, "modified": 0, "left": 0}
 _ids = itertools.count()
@@ -42,9 +41,7 @@ names = st.lists(st.sampled_from(PIECES), min_size=1, max_size=5).map("".join).f
 @pytest.fixture(scope="module", autouse=True)
 def _figures():
     yield
-    record("ffmpeg_names", cases=_tally["cases"], crashes=_tally["crashes"] + _tally["hangs"],
-           data_lost=_tally["modified"],
-           note=f"{_tally['hangs']} hangs, {_tally['left']} files left behind, {_tally['modified']} inputs modified")
+    record_tally("ffmpeg_names", _tally)
 
 
 @pytest.fixture(scope="module")

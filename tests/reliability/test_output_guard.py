@@ -28,8 +28,7 @@ from ltx_editor.core.settings import GenerationMode, GenerationSettings
 from ltx_editor.generation.request import Condition, GenerationRequest, GenerationResult
 from ltx_editor.generation.sidecar import write_sidecar
 from tests.fakes.media_factory import sample_video, still
-from tests.reliability.hardening import bounded, changes, run_cli, snapshot
-from tests.reliability.record import record
+from tests.reliability.hardening import bounded, changes, record_tally, run_cli, snapshot
 from tests.ui.helpers_app import *  # noqa: F403 (the main_window fixture)
 
 _tally = {"cases": 0, "crashes": 0, "modified": 0, "left": 0, "hangs": 0}
@@ -39,9 +38,7 @@ _alias_ids = itertools.count()
 @pytest.fixture(scope="module", autouse=True)
 def _figures():
     yield
-    record("output_guard", cases=_tally["cases"], crashes=_tally["crashes"] + _tally["hangs"],
-           data_lost=_tally["modified"],
-           note=f"{_tally['hangs']} hangs, {_tally['left']} files left behind, {_tally['modified']} inputs modified")
+    record_tally("output_guard", _tally)
 
 
 @pytest.fixture(scope="module")

@@ -24,8 +24,7 @@ from ltx_editor.core.limits import MAX_RENDER_HOURS, NeedsConfirmation, export_q
 from ltx_editor.core.project import MAX_FRAME, Asset, Clip, Project, ProjectSettings, Take, Track
 from ltx_editor.core.project_io import save_project
 from tests.fakes.media_factory import still
-from tests.reliability.hardening import ROOT, changes, run_cli, snapshot
-from tests.reliability.record import record
+from tests.reliability.hardening import ROOT, changes, record_tally, run_cli, snapshot
 from tests.ui.helpers_app import *  # noqa: F403 (the main_window fixture)
 
 _tally = {"cases": 0, "crashes": 0, "modified": 0, "left": 0, "hangs": 0}
@@ -35,9 +34,7 @@ RATES = [1.0, 12.0, 23.976, 24.0, 25.0, 29.97, 30.0, 60.0, 120.0, 1000.0]
 @pytest.fixture(scope="module", autouse=True)
 def _figures():
     yield
-    record("sanity_limits", cases=_tally["cases"], crashes=_tally["crashes"] + _tally["hangs"],
-           data_lost=_tally["modified"],
-           note=f"{_tally['hangs']} hangs, {_tally['left']} files left behind, {_tally['modified']} inputs modified")
+    record_tally("sanity_limits", _tally)
 
 
 def held_still(fps: float, start: int, frames: int, image: str = "still.png") -> Project:

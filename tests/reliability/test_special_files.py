@@ -29,8 +29,7 @@ from ltx_editor.generation.hashing import file_sha256
 from ltx_editor.generation.local.conditions import load_image
 from ltx_editor.generation.lora import check_lora_file
 from ltx_editor.generation.sidecar import read_sidecar
-from tests.reliability.hardening import bounded, changes, run_cli, snapshot
-from tests.reliability.record import record
+from tests.reliability.hardening import bounded, changes, record_tally, run_cli, snapshot
 from tests.ui.helpers_app import *  # noqa: F403 (the main_window fixture)
 
 _tally = {"cases": 0, "crashes": 0, "hangs": 0, "modified": 0, "left": 0}
@@ -39,9 +38,7 @@ _tally = {"cases": 0, "crashes": 0, "hangs": 0, "modified": 0, "left": 0}
 @pytest.fixture(scope="module", autouse=True)
 def _figures():
     yield
-    record("special_files", cases=_tally["cases"], crashes=_tally["crashes"] + _tally["hangs"],
-           data_lost=_tally["modified"],
-           note=f"{_tally['hangs']} hangs, {_tally['left']} files left behind, {_tally['modified']} inputs modified")
+    record_tally("special_files", _tally)
 
 
 # -- the special files ------------------------------------------------------------------------------------

@@ -27,8 +27,7 @@ from ltx_editor.core.project import Asset, Clip, Project, Take, Track
 from ltx_editor.core.project_io import save_project
 from ltx_editor.core.safe_text import for_log, for_terminal
 from ltx_editor.logs import setup_logging
-from tests.reliability.hardening import bounded, run_cli
-from tests.reliability.record import record
+from tests.reliability.hardening import bounded, record_tally, run_cli
 
 _tally = {"cases": 0, "crashes": 0, "hangs": 0}
 ATTACKS = ["\x1b[31m", "\x1b[2J", "\x1b]0;pwned\x07", "\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\", "\x9b1;1H",
@@ -41,8 +40,7 @@ CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-
 @pytest.fixture(scope="module", autouse=True)
 def _figures():
     yield
-    record("terminal_text", cases=_tally["cases"], crashes=_tally["crashes"] + _tally["hangs"],
-           note=f"{_tally['hangs']} hangs")
+    record_tally("terminal_text", _tally)
 
 
 @settings(max_examples=300, deadline=None)
