@@ -1,7 +1,7 @@
 """What an export shows and plays, frame by frame: pure arithmetic on the project (no ffmpeg).
 
-Picture: at each timeline frame the top-most visible video track with a clip there wins (later tracks
-cover earlier ones, as in frame_grab.frame_at); frames no clip covers are black. Sound: every clip with
+Picture: at each timeline frame the top-most visible video track with a clip there wins (a track higher
+in the list covers those below it, as in Shotcut and frame_grab.frame_at); frames no clip covers are black. Sound: every clip with
 sound on a track that is not muted (audio tracks, and the clips' own sound on video tracks) is mixed.
 Timeline frame i of a clip shows source frame in_frame + i, so a source of another rate is re-timed frame
 for frame (its sound follows the picture's speed).
@@ -105,7 +105,7 @@ def _video_pieces(project: Project, paths: dict[str, Path], total: int) -> list[
 
 
 def _top_clip(tracks: list[Track], starts: list[list[int]], frame: int) -> Clip | None:
-    for track, track_starts in zip(reversed(tracks), reversed(starts), strict=True):
+    for track, track_starts in zip(tracks, starts, strict=True):  # the upper track first
         i = bisect.bisect_right(track_starts, frame) - 1
         if i >= 0 and track.clips[i].end > frame:
             return track.clips[i]

@@ -39,9 +39,9 @@ def frame_of_asset(project: Project, asset_id: str, source_frame: int = 0, take_
 
 
 def topmost_clip(project: Project, frame: int) -> Clip | None:
-    """The clip shown at `frame`: the topmost visible video clip covering it (later video tracks cover
-    earlier ones, as in the export)."""
-    for track in reversed(project.tracks_of_kind("video")):
+    """The clip shown at `frame`: the topmost visible video clip covering it (a track higher in the list
+    covers those below it, as in the export)."""
+    for track in project.tracks_of_kind("video"):
         if track.hidden:
             continue
         clip = next((c for c in track.clips if c.start <= frame < c.end), None)
@@ -52,7 +52,7 @@ def topmost_clip(project: Project, frame: int) -> Clip | None:
 
 def frame_at(project: Project, timeline_frame: int, clip_id: str | None = None) -> FrameRef:
     """The frame shown at `timeline_frame`: of `clip_id`, else of the topmost visible video clip there
-    (later video tracks cover earlier ones, as in the export)."""
+    (upper tracks cover lower ones, as in the export)."""
     if clip_id is not None:
         try:
             _, clip = project.find_clip(clip_id)

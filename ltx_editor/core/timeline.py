@@ -89,24 +89,25 @@ class _TrackDraft:
         """Move every clip from position i on by delta frames (or amounts[k] for the k-th one, never less
         than the one before: runs keep their order and gaps). One slice assignment, so the order is kept;
         only where a run starts can a clip meet its neighbour, so only those seams are checked."""
+        before, now, seams = self.before, self.now, self.seams
         moved, ids = [], []
         last_step = None
         for k, c in enumerate(self.clips[i:]):
             step = delta if amounts is None else amounts[k]
             if step:
+                cid = c.id
                 new = _with_start(c, c.start + step)
-                if c.id not in self.before:
-                    self.before[c.id] = c
-                self.now[c.id] = new
-                ids.append(c.id)
+                before.setdefault(cid, c)
+                now[cid] = new
+                ids.append(cid)
                 if step != last_step:
-                    self.seams.append(new)
+                    seams.append(new)
                 c = new
             last_step = step
             moved.append(c)
         self.clips[i:] = moved
         if moved and moved[-1].start > MAX_FRAME:
-            self.seams.append(moved[-1])
+            seams.append(moved[-1])
         return ids
 
     def first_at_or_after(self, frame: int) -> int:
@@ -319,13 +320,14 @@ def _split(track: _TrackDraft, clip: Clip, frame: int) -> Clip:
 
 # --- tracks --------------------------------------------------------------------------------------------
 def add_track(project: Project, kind: TrackKind, name: str | None = None, index: int | None = None) -> Edit:
-    """A new empty track; by default after the last track of its kind (video tracks before audio)."""
+    """A new empty track. By default a video track goes above the video tracks (the list's upper tracks cover
+    the lower ones, as in Shotcut: V2 over V1) and an audio track below the audio tracks (audio under video)."""
     if kind not in ("video", "audio"):
         raise EditRefused(f"Unknown track kind {kind!r}; use 'video' or 'audio'.")
     same = project.tracks_of_kind(kind)
     order = [t.id for t in project.tracks]
     if index is None:
-        index = order.index(same[-1].id) + 1 if same else (0 if kind == "video" else len(order))
+        index = order.index(same[0].id) if kind == "video" and same else (0 if kind == "video" else len(order))
     if not 0 <= index <= len(order):
         raise EditRefused(f"Track position {index} is outside 0-{len(order)}.")
     track = Track(id=new_id("track"), kind=kind, name=name or f"{'V' if kind == 'video' else 'A'}{len(same) + 1}")

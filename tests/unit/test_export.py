@@ -57,9 +57,10 @@ def _audio_levels(path: Path, seconds: list[float]) -> list[float]:
 def test_top_track_wins_gaps_are_black_trims_honoured(tmp_path):
     project, path = _project(tmp_path)
     a = _add(project, path, numbered_video(tmp_path / "a.mp4", frames=40))
-    project.tracks = [Track(id="v1", kind="video", clips=[_clip(project, "low", a, 0, 0, 30)]),
-                      Track(id="v2", kind="video", clips=[_clip(project, "top", a, 10, 20, 25),
-                                                          _clip(project, "late", a, 40, 3, 8)])]
+    # The upper track in the list covers the ones below it (V2 over V1, as in Shotcut, Kdenlive, Premiere).
+    project.tracks = [Track(id="v2", kind="video", clips=[_clip(project, "top", a, 10, 20, 25),
+                                                          _clip(project, "late", a, 40, 3, 8)]),
+                      Track(id="v1", kind="video", clips=[_clip(project, "low", a, 0, 0, 30)])]
     _plan, command = prepare(project, path)
     assert not command.stream_copy
     out = export_timeline(project, path, tmp_path / "out.mp4")
@@ -77,8 +78,8 @@ def test_top_track_wins_gaps_are_black_trims_honoured(tmp_path):
 def test_hidden_track_is_not_shown(tmp_path):
     project, path = _project(tmp_path)
     a = _add(project, path, numbered_video(tmp_path / "a.mp4", frames=20))
-    project.tracks = [Track(id="v1", kind="video", clips=[_clip(project, "low", a, 0, 0, 10)]),
-                      Track(id="v2", kind="video", hidden=True, clips=[_clip(project, "top", a, 0, 10, 20)])]
+    project.tracks = [Track(id="v2", kind="video", hidden=True, clips=[_clip(project, "top", a, 0, 10, 20)]),
+                      Track(id="v1", kind="video", clips=[_clip(project, "low", a, 0, 0, 10)])]
     assert frame_numbers(export_timeline(project, path, tmp_path / "out.mp4")) == list(range(10))
 
 

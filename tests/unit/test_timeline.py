@@ -217,10 +217,10 @@ def test_tracks_add_and_remove(project):
     before = project.model_dump()
     v = tl.add_track(project, "video")
     a = tl.add_track(project, "audio", name="FX")
-    assert [t.name for t in project.tracks] == ["V1", "V2", "V3", "A1", "FX"]
-    assert project.tracks[2].id == v.created[0] and project.tracks[4].id == a.created[0]
+    assert [t.name for t in project.tracks] == ["V3", "V1", "V2", "A1", "FX"]  # a new video track on top
+    assert project.tracks[0].id == v.created[0] and project.tracks[4].id == a.created[0]
     rm = tl.remove_track(project, "V1")
-    assert [t.name for t in project.tracks] == ["V2", "V3", "A1", "FX"]
+    assert [t.name for t in project.tracks] == ["V3", "V2", "A1", "FX"]
     for e in (rm, a, v):
         e.undo(project)
     assert project.model_dump() == before
