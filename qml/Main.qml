@@ -11,7 +11,7 @@ ApplicationWindow {
     property QtObject app: null               // the AppController; null while the editor loads
     property bool asynchronousContent: false  // the real entry: build the panes without freezing the window
     property bool closeConfirmed: false
-    readonly property Item editor: content.status === Loader.Ready ? content.item : null
+    readonly property Item editor: content.status === Loader.Ready ? content.item as Item : null
     signal editorReady()                      // `editor` is up: the app may open a project now
     signal editorFailed()
 
@@ -21,7 +21,7 @@ ApplicationWindow {
     minimumHeight: 600
     visible: true
     color: Theme.window
-    title: editor ? editor.title : "LTX Editor"
+    title: "LTX Editor"  // the editor binds its own (project name, unsaved mark) once it is up
     font.family: Theme.fontFamily
     font.pixelSize: Theme.fontNormal
 
@@ -33,22 +33,9 @@ ApplicationWindow {
         toolTipBase: Theme.raised; toolTipText: Theme.text; link: Theme.accentHover
     }
 
-    // The editor's menu bar and status bar once it is up; plain strips of the same colors until then.
-    menuBar: editor ? editor.menu : loadingMenu
-    footer: editor ? editor.statusBar : loadingFooter
-
-    // -- what the menu bar asks of its window, handed to the editor ------------------------------------
-    function guarded(action) { if (editor) editor.guarded(action) }
-    function saveThen(action) { if (editor) editor.saveThen(action) }
-    function newProject() { if (editor) editor.newProject() }
-    function openProject() { if (editor) editor.openProject() }
-    function openRecent(path) { if (editor) editor.openRecent(path) }
-    function exportVideo() { if (editor) editor.exportVideo() }
-    function saveAsFromMenu() { if (editor) editor.saveAsFromMenu() }
-    function openPreferences() { if (editor) editor.openPreferences() }
-    function generateFromMenu() { if (editor) editor.generateFromMenu() }
-    function showTab(index) { if (editor) editor.showTab(index) }
-    function showError(message, hint) { if (editor) editor.showError(message, hint) }
+    // Plain strips of the menu bar's and status bar's colors until the editor puts its own in these slots.
+    menuBar: loadingMenu
+    footer: loadingFooter
 
     function loadEditor() {
         if (app && content.source.toString() === "")

@@ -11,16 +11,16 @@ import "MenuBar"
 Item {
     id: root
     required property AppController app
-    required property ApplicationWindow window
+    required property Main window
     property var pendingAction: null      // runs after the unsaved-changes prompt is answered
     property var afterSave: null          // runs after a save that was refused and redone with Save As
     property string notice: ""
 
-    // What the window shows of the editor (Main.qml binds its title, menu bar and footer to these).
+    // What the window shows of the editor: its title, and the menu bar and status bar in the window's slots.
     readonly property string title: (app.document.dirty ? "• " : "") + app.document.name
                                     + (app.document.readOnly ? qsTr(" (read-only)") : "") + " — LTX Editor"
-    readonly property Item menu: appMenu
-    readonly property Item statusBar: statusStrip
+    Binding { target: root.window; property: "title"; value: root.title }
+    Component.onCompleted: { root.window.menuBar = appMenu; root.window.footer = statusStrip }
 
     // -- actions the menu, shortcuts and dialogs share (the window forwards its own to these) ----------
     function guarded(action) {      // ask about unsaved changes first, then run `action`
@@ -79,18 +79,31 @@ Item {
     Timer { id: noticeTimer; interval: 4000; onTriggered: root.notice = "" }
 
     // The window shows these two in its menu bar and footer slots (it reparents them there).
-    AppMenu { id: appMenu; app: root.app; window: root.window }
+    AppMenu {
+        id: appMenu
+        app: root.app
+        window: root.window
+        onNewProjectRequested: root.newProject()
+        onOpenRequested: root.openProject()
+        onOpenRecentRequested: (path) => root.openRecent(path)
+        onSaveRequested: root.saveThen(null)
+        onSaveAsRequested: root.saveAsFromMenu()
+        onExportRequested: root.exportVideo()
+        onPreferencesRequested: root.openPreferences()
+        onGenerateRequested: root.generateFromMenu()
+        onShowTabRequested: (index) => root.showTab(index)
+    }
     StatusBar { id: statusStrip; app: root.app; notice: root.notice }
 
     // -- transport shortcuts (text fields keep their own keys: they accept the shortcut override) -------
-    Shortcut { sequence: "Space"; onActivated: app.preview.togglePlay() }
-    Shortcut { sequence: "J"; onActivated: app.preview.shuttle(-1) }
-    Shortcut { sequence: "K"; onActivated: app.preview.shuttle(0) }
-    Shortcut { sequence: "L"; onActivated: app.preview.shuttle(1) }
-    Shortcut { sequence: "Left"; onActivated: app.preview.step(-1) }
-    Shortcut { sequence: "Right"; onActivated: app.preview.step(1) }
-    Shortcut { sequence: "Home"; onActivated: app.preview.goStart() }
-    Shortcut { sequence: "End"; onActivated: app.preview.goEnd() }
+    Shortcut { sequence: "Space"; onActivated: root.app.preview.togglePlay() }
+    Shortcut { sequence: "J"; onActivated: root.app.preview.shuttle(-1) }
+    Shortcut { sequence: "K"; onActivated: root.app.preview.shuttle(0) }
+    Shortcut { sequence: "L"; onActivated: root.app.preview.shuttle(1) }
+    Shortcut { sequence: "Left"; onActivated: root.app.preview.step(-1) }
+    Shortcut { sequence: "Right"; onActivated: root.app.preview.step(1) }
+    Shortcut { sequence: "Home"; onActivated: root.app.preview.goStart() }
+    Shortcut { sequence: "End"; onActivated: root.app.preview.goEnd() }
 
     // -- layout --------------------------------------------------------------------------------------
     SplitView {

@@ -1,17 +1,28 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import LtxEditor 1.0
 
 // File / Edit / Help menus. Their actions carry the standard shortcuts (Ctrl+S, Ctrl+Z, Ctrl+Shift+Z...).
+// What needs the editor's dialogs (unsaved-changes prompt, file dialogs) goes out as a request signal.
 MenuBar {
     id: bar
     required property AppController app
     required property ApplicationWindow window
+    signal newProjectRequested()
+    signal openRequested()
+    signal openRecentRequested(string path)
+    signal saveRequested()
+    signal saveAsRequested()
+    signal exportRequested()
+    signal preferencesRequested()
+    signal generateRequested()
+    signal showTabRequested(int index)
 
     Menu {
         title: qsTr("&File")
-        Action { objectName: "newAction"; text: qsTr("&New project"); shortcut: StandardKey.New; onTriggered: bar.window.newProject() }
-        Action { objectName: "openAction"; text: qsTr("&Open…"); shortcut: StandardKey.Open; onTriggered: bar.window.openProject() }
+        Action { objectName: "newAction"; text: qsTr("&New project"); shortcut: StandardKey.New; onTriggered: bar.newProjectRequested() }
+        Action { objectName: "openAction"; text: qsTr("&Open…"); shortcut: StandardKey.Open; onTriggered: bar.openRequested() }
         Menu {
             id: recentMenu
             title: qsTr("Open &recent")
@@ -19,22 +30,23 @@ MenuBar {
             Instantiator {
                 model: bar.app.recentFiles
                 delegate: MenuItem {
+                    id: recentItem
                     required property string modelData
-                    text: modelData.split("/").pop() + "   —   " + modelData
-                    onTriggered: bar.window.openRecent(modelData)
+                    text: recentItem.modelData.split("/").pop() + "   —   " + recentItem.modelData
+                    onTriggered: bar.openRecentRequested(recentItem.modelData)
                 }
                 onObjectAdded: function (index, object) { recentMenu.insertItem(index, object) }
                 onObjectRemoved: function (index, object) { recentMenu.removeItem(object) }
             }
         }
         MenuSeparator {}
-        Action { objectName: "saveAction"; text: qsTr("&Save"); shortcut: StandardKey.Save; onTriggered: bar.window.saveThen(null) }
+        Action { objectName: "saveAction"; text: qsTr("&Save"); shortcut: StandardKey.Save; onTriggered: bar.saveRequested() }
         Action {
             objectName: "saveAsAction"; text: qsTr("Save &as…"); shortcut: "Ctrl+Shift+S"
-            onTriggered: bar.window.saveAsFromMenu()
+            onTriggered: bar.saveAsRequested()
         }
         MenuSeparator {}
-        Action { objectName: "exportAction"; text: qsTr("&Export video…"); shortcut: "Ctrl+E"; onTriggered: bar.window.exportVideo() }
+        Action { objectName: "exportAction"; text: qsTr("&Export video…"); shortcut: "Ctrl+E"; onTriggered: bar.exportRequested() }
         MenuSeparator {}
         Action { objectName: "quitAction"; text: qsTr("&Quit"); shortcut: StandardKey.Quit; onTriggered: bar.window.close() }
     }
@@ -55,11 +67,11 @@ MenuBar {
             onTriggered: bar.app.document.redo()
         }
         MenuSeparator {}
-        Action { objectName: "preferencesAction"; text: qsTr("&Preferences…"); shortcut: "Ctrl+,"; onTriggered: bar.window.openPreferences() }
+        Action { objectName: "preferencesAction"; text: qsTr("&Preferences…"); shortcut: "Ctrl+,"; onTriggered: bar.preferencesRequested() }
     }
     Menu {
         title: qsTr("&Generate")
-        Action { text: qsTr("&Generate clip"); shortcut: "Ctrl+Return"; onTriggered: bar.window.generateFromMenu() }
-        Action { text: qsTr("Show &job queue"); onTriggered: bar.window.showTab(1) }
+        Action { text: qsTr("&Generate clip"); shortcut: "Ctrl+Return"; onTriggered: bar.generateRequested() }
+        Action { text: qsTr("Show &job queue"); onTriggered: bar.showTabRequested(1) }
     }
 }
