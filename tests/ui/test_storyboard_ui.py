@@ -10,7 +10,6 @@ from PySide6.QtTest import QTest
 from ltx_editor.core.settings import GenerationMode
 from ltx_editor.generation.landing import STORYBOARD_TRACK
 from tests.fakes.chat_server import FakeChatServer
-from tests.fakes.model_fixtures import TINY_LTX_MODEL_ID
 from tests.ui.workflow_app import *  # noqa: F403 (fixtures)
 from tests.ui.workflow_app import click, find_item, wait_jobs_done
 
@@ -200,7 +199,7 @@ def test_cloud_estimate_sums_every_shot_before_queueing(qtbot, app, tmp_path, mo
     gen, wf, doc = app.generate, app.storyboard, app.document
     gen.refreshBackends()
     gen.backend = "fal"
-    gen.modelId = TINY_LTX_MODEL_ID  # on fal: the 13B distilled endpoints (text, image, multiconditioning)
+    gen.modelId = "ltxv-13b-0.9.8-distilled"  # on fal: its text, image and multiconditioning endpoints
     gen.customSize = False
     gen.resolution = "480p"
     Image.new("RGB", (64, 64), (200, 40, 40)).save(tmp_path / "a.png")

@@ -187,7 +187,7 @@ def test_batch_estimate_sums_cloud_prices_and_local_is_free():
     ids = [sb.add_shot(project, f"shot {i}", 2.0).created[0] for i in range(3)]
     local = [shot_request(sb.shot(project, i), project, PROJECT_PATH, RECIPE) for i in ids]
     assert estimate_requests(local).usd == 0.0 and "free" in estimate_requests(local).text
-    fal = Recipe(backend="fal", settings=GenerationSettings(model_id="ltxv-2b-0.9.8-distilled"))
+    fal = Recipe(backend="fal", settings=GenerationSettings(model_id="ltxv-13b-0.9.8-distilled"))  # fal has no 2B
     reqs = [shot_request(sb.shot(project, i), project, PROJECT_PATH, fal) for i in ids]
     est = estimate_requests(reqs)
     assert est.count == 3 and est.unknown == 0
@@ -198,9 +198,9 @@ def test_batch_estimate_sums_cloud_prices_and_local_is_free():
 def test_workflow_requests_map_onto_fal_endpoints():
     from ltx_editor.generation.cloud.fal_fields import build_fal_call
 
-    fal = Recipe(backend="fal", settings=GenerationSettings(model_id="ltxv-2b-0.9.8-distilled", seed=5))
+    fal = Recipe(backend="fal", settings=GenerationSettings(model_id="ltxv-13b-0.9.8-distilled", seed=5))
     project = Project(keyframes=_keyframes(0, 160, 320, 479))
-    plan = plan_keyframes(project.keyframes, ModelLimits.for_model("ltxv-2b-0.9.8-distilled"))
+    plan = plan_keyframes(project.keyframes, ModelLimits.for_model("ltxv-13b-0.9.8-distilled"))
     chained = segment_request(plan, 1, project, PROJECT_PATH, fal, previous_tail="/tmp/tail.mp4")
     call = build_fal_call(chained)
     assert call.endpoint.endswith("/multiconditioning")
