@@ -91,11 +91,29 @@ Rectangle {
                 Label {
                     objectName: "backendStatus"
                     Layout.fillWidth: true
-                    text: panel.backendStatus().ready ? qsTr("%1 ready").arg(backendBox.currentText)
-                                                      : panel.backendStatus().reason
+                    Layout.preferredWidth: 0  // a long reason wraps; its one-line width must not widen the form
+                    // ready: what will run where ("Local ready — LTXV 2B on RTX 4090"); else what is missing
+                    text: panel.backendStatus().ready
+                          ? (panel.backendStatus().reason !== "ready" && panel.backendStatus().reason !== ""
+                             ? qsTr("%1 ready — %2").arg(backendBox.currentText).arg(panel.backendStatus().reason)
+                             : qsTr("%1 ready").arg(backendBox.currentText))
+                          : panel.backendStatus().reason
                     wrapMode: Text.Wrap
                     color: panel.backendStatus().ready ? Theme.textDim : Theme.warning
                     font.pixelSize: Theme.fontSmall
+                }
+                Label {  // the fix for what is missing (download, a smaller model, the cloud with its price): a link
+                    objectName: "backendFix"
+                    Layout.preferredWidth: 0
+                    Layout.fillWidth: true
+                    visible: !panel.backendStatus().ready && (panel.backendStatus().fix || "") !== ""
+                    text: (panel.backendStatus().fix || "") + " ›"
+                    wrapMode: Text.Wrap
+                    color: Theme.accent
+                    font.pixelSize: Theme.fontSmall
+                    font.underline: fixHover.hovered
+                    HoverHandler { id: fixHover; cursorShape: Qt.PointingHandCursor }
+                    TapHandler { onTapped: panel.gen.applyFix(panel.backendStatus().action) }
                 }
             }
 
@@ -237,6 +255,35 @@ Rectangle {
                     from: 0; to: 200
                     realValue: panel.gen.guidance
                     onRealModified: function (v) { panel.gen.guidance = v }
+                }
+            }
+
+            FormLabel { text: qsTr("Speed") }
+            ComboBox {
+                // Draft: distilled schedule, smaller, cached; Standard: the model's reference recipe;
+                // Final: the recipe plus its multi-scale pass (core/presets.py).
+                objectName: "presetBox"
+                readonly property var ids: ["", "draft", "standard", "final"]
+                Layout.fillWidth: true
+                model: [qsTr("As set above"), qsTr("Draft"), qsTr("Standard"), qsTr("Final")]
+                currentIndex: Math.max(0, ids.indexOf(panel.gen.preset))
+                onActivated: function (i) { panel.gen.preset = ids[i] }
+            }
+            RowLayout {
+                Layout.fillWidth: true
+                CheckBox {
+                    objectName: "multiscaleCheck"
+                    text: qsTr("Multi-scale")
+                    enabled: panel.gen.preset === ""
+                    checked: panel.gen.multiscale
+                    onToggled: panel.gen.multiscale = checked
+                }
+                CheckBox {
+                    objectName: "audioCheck"
+                    text: qsTr("Audio")
+                    visible: panel.gen.modelHasAudio
+                    checked: panel.gen.audio
+                    onToggled: panel.gen.audio = checked
                 }
             }
 

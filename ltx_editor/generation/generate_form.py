@@ -53,6 +53,9 @@ class Form:
     source_image: str = ""
     source_video: str = ""
     keyframes: list[Condition] = field(default_factory=list)  # filled from the timeline in keyframes mode
+    preset: str = ""  # "" = the fields as set; draft | standard | final (core/presets.py, local only)
+    multiscale: bool = False  # the recipe's upsampler pass
+    audio: bool = True  # LTX-2.x: generate the synchronized audio
 
     def modes(self) -> list[GenerationMode]:
         model = get_model(self.model_id)
@@ -85,10 +88,16 @@ class Form:
                             negative_prompt=self.negative_prompt, enhance_prompt=self.enhance)
         if self.custom_size:
             values.update(width_override=self.width, height_override=self.height)
+        values.update(upscale=self.multiscale, generate_audio=self.audio)
         if self.backend == "local":
             values.update(local_memory or {})
             values["loras"] = loras or []
-        return GenerationSettings.checked(**values)
+        settings = GenerationSettings.checked(**values)
+        if self.preset and self.backend == "local":
+            from ltx_editor.core.presets import apply_preset
+
+            settings, _ = apply_preset(self.preset, settings)
+        return settings
 
     def conditions(self) -> list[Condition]:
         mode = GenerationMode(self.mode)

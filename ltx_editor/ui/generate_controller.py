@@ -69,6 +69,7 @@ class GenerateController(QObject):
         self.form = Form(backend=preferences.values.default_backend)
         self._models = ModelsModel(self)
         self._loras = LoraModel(self)
+        self._machine: Any = None  # the ModelsController: hardware + models on disk, for honest local readiness
         self._statuses = readiness.all_statuses(preferences.values.local_model_path)
         preferences.changed.connect(self.refreshBackends)
         preferences.keysChanged.connect(self.refreshBackends)
@@ -80,9 +81,67 @@ class GenerateController(QObject):
     def _status(self, backend: str) -> readiness.BackendStatus:
         return next(s for s in self._statuses if s.id == backend)
 
+    def use_machine(self, machine: Any) -> None:
+        """Judge local readiness with this machine's hardware and models (and again whenever they change)."""
+        self._machine = machine
+        machine.hardwareChanged.connect(self.refreshBackends)
+        machine.modelsChanged.connect(self.refreshBackends)
+        self.refreshBackends()
+
+    def _local_context(self) -> dict | None:
+        if self._machine is None:
+            return None
+        from ltx_editor.core.model_defaults import best_model
+
+        model_id = self.form.model_id
+        info = get_model(model_id) if model_id else None
+        if info is None or "local" not in info.backends:  # judge what Local would run instead
+            hw = self._machine.hardware
+            local = best_model("local", GenerationMode(self.form.mode), hw.vram_gb if hw else None)
+            model_id = local.id if local else model_id
+        return self._machine.local_context(model_id, self._cloud_offer(model_id))
+
+    def _cloud_offer(self, model_id: str) -> tuple[str, str] | None:
+        """The cloud backend that can run this request, with its price in words (the fix for "no GPU")."""
+        from ltx_editor.core.model_defaults import best_model
+
+        mode = GenerationMode(self.form.mode)
+        for backend in ("fal", "replicate"):
+            model = get_model(model_id) if model_id else None
+            if model is None or not model.supports(backend, mode):
+                model = best_model(backend, mode)
+            if model is None:
+                continue
+            try:
+                form = Form(**{**self.form.__dict__, "backend": backend, "model_id": model.id,
+                               "prompt": self.form.prompt or "estimate"})
+                price = cost_text(form.request())
+            except (LtxEditorError, ValueError, TypeError):
+                price = "price unknown"
+            return backend, f"{readiness.NAMES[backend]} with {model.name} ({price})"
+        return None
+
+    @Slot(str)
+    def applyFix(self, action: str) -> None:
+        """Run the fix a not-ready backend offers (see generation/local_readiness.py for the actions)."""
+        kind, _, arg = action.partition(":")
+        if kind == "download" and self._machine is not None:
+            self._machine.download(arg)
+        elif kind == "model":
+            self.modelId = arg
+        elif kind == "backend":
+            self.backend = arg
+        elif kind == "allow-cpu":
+            self._prefs.values.allow_cpu = True
+            self._prefs.changed.emit()
+        elif kind == "install-local":
+            self.error.emit("Local generation is not installed for this machine.",
+                            "Install it with: pip install 'ltx-editor[local]' (on an NVIDIA GPU, .ci/setup picks "
+                            "the CUDA build of torch), then restart LTX Editor.")
+
     @Slot()
     def refreshBackends(self) -> None:
-        self._statuses = readiness.all_statuses(self._prefs.values.local_model_path)
+        self._statuses = readiness.all_statuses(self._prefs.values.local_model_path, context=self._local_context())
         if self._loras.folder != self._prefs.values.lora_dir:
             self._loras.scan(self._prefs.values.lora_dir)
         status = self._status(self.form.backend)
@@ -95,7 +154,11 @@ class GenerateController(QObject):
         self._models.show(self.form.backend, status.ready, status.reason)
         ids = [m.id for m in self._models.items]
         if self.form.model_id not in ids and ids:
-            self.form.model_id = ids[0]
+            from ltx_editor.core.model_defaults import best_model  # this backend's best model for the mode
+
+            hw = self._machine.hardware if self._machine is not None else None
+            best = best_model(self.form.backend, GenerationMode(self.form.mode), hw.vram_gb if hw else None)
+            self.form.model_id = best.id if best is not None and best.id in ids else ids[0]
             self._model_changed()
         self._mode_check()
 
@@ -107,6 +170,10 @@ class GenerateController(QObject):
         if self.form.resolution not in self.form.resolutions():
             self.form.resolution = self.form.resolutions()[-1]
         self._mode_check()
+        if self._machine is not None:  # local readiness is about this model (downloaded? fits?)
+            self._statuses = readiness.all_statuses(self._prefs.values.local_model_path,
+                                                    context=self._local_context())
+            self.backendsChanged.emit()
 
     def _mode_check(self) -> None:
         modes = [m.value for m in self.form.modes()]
@@ -128,6 +195,10 @@ class GenerateController(QObject):
     durationS = _field("duration_s", float, changed)
     fps = _field("fps", float, changed)
     steps = _field("steps", int, changed)
+    preset = _field("preset", str, changed)  # "" | draft | standard | final (core/presets.py)
+    multiscale = _field("multiscale", bool, changed)
+    audio = _field("audio", bool, changed)
+    modelHasAudio = Property(bool, lambda self: get_model(self.form.model_id).audio, notify=changed)
     guidance = _field("guidance", float, changed)
     seed = _field("seed", int, changed)
     seedLocked = _field("seed_locked", bool, changed)
@@ -153,8 +224,9 @@ class GenerateController(QObject):
 
     def _problem(self) -> str:
         status = self._status(self.form.backend)
-        if not status.ready:
-            return f"{status.name} is not ready: {status.reason}."
+        if not status.ready:  # the status line above the form says why, with its fix
+            return f"{status.name} is not ready (see above)." if status.fix else \
+                f"{status.name} is not ready: {status.reason}."
         return self.form.problem()
 
     def _summary(self) -> str:

@@ -128,3 +128,16 @@ def test_first_block_cache_turns_on_where_the_transformer_supports_it():
     with first_block_cache(one_layer, True, notes.append) as on:
         assert not on
     assert notes and "First Block Cache is not available" in notes[0]
+
+
+def test_the_generate_form_carries_multiscale_audio_and_the_preset():
+    from ltx_editor.generation.generate_form import Form
+
+    form = Form(model_id="ltx-2-19b", prompt="a fox", steps=30, guidance=3.0, multiscale=True, audio=False)
+    s = form.request().settings
+    assert (s.upscale, s.generate_audio, s.preset) == (True, False, None)
+    form.preset = "draft"
+    s = form.request().settings
+    assert (s.model_id, s.preset, s.upscale, s.steps) == ("ltx-2-19b-distilled", "draft", False, 8)
+    form.preset, form.backend = "final", "fal"  # presets are a local matter: the cloud gets the fields as set
+    assert form.request().settings.preset is None
