@@ -119,7 +119,11 @@ def vram_need_gb(info: ModelInfo, precision: str = "bf16") -> float:
 def download_size_bytes(info: ModelInfo) -> int | None:
     """The download's size when the registry records it (else the Hub tells us when planning)."""
     local = getattr(info, "local", None)
-    gb = getattr(local, "disk_gb", None) if local is not None else None
+    if local is None:
+        return None
+    gb = getattr(local, "disk_gb", None)
+    if not gb and getattr(local, "params_b", None):  # no published size: bf16 weights + text encoder + VAE
+        gb = local.params_b * 2 + getattr(local, "text_encoder_gb", 0.0) + 0.5
     return int(gb * 1e9) if gb else None
 
 

@@ -26,6 +26,8 @@ class PreferenceValues(BaseModel):
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
 
     model_cache_dir: str = ""  # "" = Hugging Face's default cache
+    model_dirs: list[str] = Field(default_factory=list)  # ComfyUI trees / folders of loose weights, used in place
+    allow_cpu: bool = False  # the person chose to run local models on the CPU (slow) without a GPU
     lora_dir: str = ""
     local_model_path: str = ""  # a folder / file / hub id used instead of the catalog's hub id ("" = catalog)
     default_backend: Literal["local", "fal", "replicate"] = "local"
@@ -167,3 +169,5 @@ class Preferences(QObject):
     enhanceModel = _field("enhance_model", str, changed)
     autosaveMinutes = _field("autosave_minutes", int, changed)
     recentFiles = Property(list, lambda self: list(self.values.recent_files), notify=changed)
+    modelDirs = Property(list, lambda self: list(self.values.model_dirs), notify=changed)
+    allowCpu = _field("allow_cpu", bool, changed)

@@ -114,6 +114,8 @@ def main_window(qtbot, tmp_path: Path):
     window.resize(1440, 900)
     qtbot.waitExposed(window)
     controller.start()
+    # The GPU check runs on a thread at start; its answer re-lays the generate panel's status line.
+    qtbot.waitUntil(lambda: controller.modelManager.hardware is not None)
     yield MainWindow(controller, engine, window, prefs, warnings)
     window.setProperty("closeConfirmed", True)
     window.close()

@@ -55,6 +55,7 @@ def editor(request, monkeypatch, fal, tiny_ltx_dir):
     monkeypatch.setattr(LTXVideoProviderFactory, "create", staticmethod(create))
     w = request.getfixturevalue("main_window")  # built after the patch: its worker uses `create`
     w.prefs.localModelPath = str(tiny_ltx_dir)
+    w.prefs.allowCpu = True  # no GPU here: local runs on the CPU only when asked (honest readiness)
     gen = w.app.generate
     gen.backend, gen.modelId = "local", TINY_LTX_MODEL_ID
     gen.customSize, gen.width, gen.height, gen.durationS, gen.steps = True, 32, 32, 0.375, 2

@@ -48,6 +48,7 @@ def test_golden_path(main_window, qtbot, tiny_ltx_dir, tmp_path):
 
     # -- the tiny local model and a short, small clip --------------------------------------------------------
     w.prefs.localModelPath = str(tiny_ltx_dir)
+    w.prefs.allowCpu = True  # no GPU here: local runs on the CPU only when asked (honest readiness)
     gen = app.generate
     assert gen.backend == "local" and gen.modelId == "ltxv-2b-0.9.8-distilled"
     click(win, w.find("customSizeBox", QQuickItem))

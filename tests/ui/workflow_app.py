@@ -60,6 +60,7 @@ def app(qtbot, tmp_path, tiny_ltx_dir, monkeypatch):
     monkeypatch.setattr(LTXVideoProviderFactory, "create", staticmethod(_tiny_provider))
     prefs = Preferences(path=tmp_path / "prefs.json")
     prefs.values.local_model_path = str(tiny_ltx_dir)
+    prefs.values.allow_cpu = True  # no GPU here: local runs on the CPU only when asked (honest readiness)
     prefs.values.autosave_minutes = 0
     controller = AppController(prefs)
     controller.document.replace(Project(tracks=[Track(id="v1", kind="video", name="V1")]), tmp_path / "proj.ltxproj")
@@ -74,6 +75,7 @@ def app(qtbot, tmp_path, tiny_ltx_dir, monkeypatch):
     controller.errorOccurred.connect(lambda m, h: errors.append((m, h)))
     controller.errors = errors
     controller.start()
+    qtbot.waitUntil(lambda: controller.modelManager.hardware is not None)  # local readiness needs the GPU check
     # JobQueue.run() clears a stop() that came before it started: wait for its loop before any test can end.
     qtbot.waitUntil(lambda: controller.worker.queue._loop is not None, timeout=10_000)
     yield controller
