@@ -173,3 +173,48 @@ def test_the_prompt_enhancer_gives_up_on_a_silent_host_and_keeps_the_prompt():
     assert outcome.prompt == "a dog" and outcome.enhanced is None
     assert "no answer within 0.5 s from the prompt enhancer at 127.0.0.1" in outcome.note
     assert "sk-secret" not in outcome.note
+
+
+# -- the whole matrix: every call of both services, stalled two ways, ends in time with the service named ---------
+STEPS = [("fal", "submit"), ("fal", "status"), ("fal", "result"), ("fal", "token"), ("fal", "file"),
+         ("fal", "key check"), ("replicate", "create"), ("replicate", "get"), ("replicate", "files"),
+         ("replicate", "file"), ("replicate", "key check")]
+STALLS = {"no answer, then a hang-up": lambda: Fault.hang(3.0), "an answer after the limits": lambda: Fault.delay(3.0)}
+
+
+@pytest.mark.parametrize("stall", list(STALLS))
+@pytest.mark.parametrize(("service", "step"), STEPS, ids=[f"{s}-{r}" for s, r in STEPS])
+def test_every_call_stalled_ends_in_time_naming_the_service(service, step, stall, monkeypatch, tmp_path):
+    name = "fal.ai" if service == "fal" else "Replicate"
+    fake = FakeFalServer() if service == "fal" else FakeReplicateServer()
+    options = {**LIMITS, "poll_timeout_s": 0.3, "max_poll_failures": 1,
+               "download": DownloadOptions(retries=1, backoff_s=0.01, connect_timeout_s=0.5, read_timeout_s=0.3,
+                                           total_timeout_s=1.0)}
+    with fake as server:
+        if service == "fal":
+            server.patch_client(monkeypatch)
+        route = {"key check": "token" if service == "fal" else "account"}.get(step, step)
+        server.faults.add(route, STALLS[stall](), times=50)
+        provider = server.provider(**options)
+        t0 = time.monotonic()
+        with pytest.raises(GenerationError) as err:
+            if step == "key check":
+                async def check():
+                    try:
+                        await provider.validate_credentials()
+                    finally:
+                        await provider.close()
+
+                asyncio.run(check())
+            else:
+                image = tmp_path / "first.png"
+                image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+                out = tmp_path / "out"
+                out.mkdir()
+                uploads = step in ("token", "files")
+                request = _request(service, M.IMAGE_TO_VIDEO if uploads else M.TEXT_TO_VIDEO,
+                                   [Condition(kind="image", path=str(image))] if uploads else ())
+                run_provider(provider, request, out)
+                assert list(out.iterdir()) == []
+    assert time.monotonic() - t0 < BOUND_S
+    assert err.value.retryable and name in err.value.message, err.value.message
