@@ -136,6 +136,7 @@ Rectangle {
 
     BinMenu {
         id: assetMenu
+        objectName: "binMenu"
         actions: bin.actions
         frames: bin.frames
         spans: bin.spans

@@ -57,8 +57,8 @@ def test_search_and_kind_filter_narrow_the_grid(main_window, qtbot, tmp_path):
 def open_menu_on(w, qtbot, card):
     click(w.window, card, Qt.MouseButton.RightButton)
     item = w.find("menuAddToTimeline", QQuickItem)
-    qtbot.waitUntil(lambda: item.isVisible())
-    qtbot.wait(300)  # the menu's open transition
+    menu = w.find("binMenu", QObject)
+    qtbot.waitUntil(lambda: item.isVisible() and menu.property("opened"))  # past the opening transition
     return item
 
 

@@ -81,8 +81,7 @@ def fail_locally(w, qtbot) -> str:
 
 def offered_dialog(w, qtbot) -> QObject:
     dialog = w.find("fallbackDialog", QObject)
-    qtbot.waitUntil(lambda: dialog.property("visible"))
-    qtbot.wait(300)  # the opening transition, so its buttons take clicks
+    qtbot.waitUntil(lambda: dialog.property("opened"))  # past the opening transition: its buttons take clicks
     return dialog
 
 

@@ -2,7 +2,6 @@
 dialog (and nothing is lost), a newer autosave offers recovery, New/Quit on unsaved work ask first,
 the preferences dialog says where keys live, the recipe dialog shows a sidecar."""
 import json
-import time
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtQuick import QQuickItem
@@ -48,13 +47,11 @@ def test_newer_autosave_offers_recovery(main_window, qtbot, tmp_path):
     assert w.app.saveAs(str(path))
     project = w.app.document.project.model_copy(deep=True)
     project.name = "recovered work"
-    time.sleep(0.05)
-    autosave(project, path)
+    autosave(project, path)  # stamped newer than the file whatever the clock's granularity
     w.app.newProject()
     assert not w.app.openProject(str(path))  # asks first
     rec = dialog(w, "recoveryDialog")
-    qtbot.waitUntil(lambda: rec.property("visible"))
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: rec.property("opened"))  # fully open: its buttons take clicks
     click(w.window, w.find("recoverButton", QQuickItem))
     qtbot.waitUntil(lambda: w.app.document.project.name == "recovered work")
     assert w.app.document.dirty  # recovered work is unsaved until saved
@@ -73,8 +70,7 @@ def test_new_on_unsaved_work_asks_and_cancel_keeps_it(main_window, qtbot):
     qtbot.waitUntil(lambda: not ask.property("visible"))
     assert w.app.document.project.name == "precious"
     key(w.window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: ask.property("visible"))
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: ask.property("opened"))
     discard = next(b for b in visible_items(w.window, "") if b.property("text") in ("Discard", "Don't Save", "Close without Saving"))
     click(w.window, discard)
     qtbot.waitUntil(lambda: w.app.document.project.name == "Untitled" and not w.app.document.dirty)

@@ -31,8 +31,7 @@ def test_a_failed_job_is_explained_and_can_be_retried(main_window, qtbot, tmp_pa
     qtbot.waitUntil(lambda: len(visible_items(w.window, "jobError")) == 1)
     assert row["error"] in visible_items(w.window, "jobError")[0].property("text")
     err.metaObject().invokeMethod(err, "accept")
-    qtbot.waitUntil(lambda: not err.property("visible"))
-    qtbot.wait(300)  # the dialog's closing transition
+    qtbot.waitUntil(lambda: not err.property("visible"))  # invisible once its closing transition is over
     retry = visible_items(w.window, "retryJobButton")[0]
     click(w.window, retry)
     qtbot.waitUntil(lambda: err.property("visible") and err.property("shownCount") == 2, timeout=120_000)

@@ -15,12 +15,13 @@ NO = Qt.KeyboardModifier.NoModifier
 
 
 @pytest.fixture
-def tl(load_qml, tmp_path):
+def tl(load_qml, tmp_path, qtbot):
     doc = sample_document(tmp_path)
     loaded = load_qml("timeline/Timeline.qml", document=doc)
     loaded.doc = doc
     loaded.ctl = loaded.root.findChild(TimelineController)
-    QTest.qWait(50)
+    clip_ids = [c.id for t in doc.project.tracks for c in t.clips]
+    qtbot.waitUntil(lambda: all((i := loaded.find(f"clip_{c}")) is not None and i.width() > 0 for c in clip_ids))
     return loaded
 
 
@@ -233,11 +234,11 @@ def test_clip_menu_extend_and_frame_grabs_call_actions(load_qml, tmp_path):
     assert actions.calls[-1] == ("extendClip", "c3", "both", 4.0, 9, 1.0, "overwrite")
 
 
-def test_keyframes_add_drag_edit_remove(tl, tmp_path):
+def test_keyframes_add_drag_edit_remove(tl, tmp_path, qtbot):
     image = png(tmp_path / "pics/new.png", "#20a040")
     assert tl.ctl.addKeyframe(200, str(image))
-    QTest.qWait(20)
     kf_id = next(k.id for k in tl.doc.project.keyframes if k.frame == 200)
+    qtbot.waitUntil(lambda: tl.find(f"keyframe_{kf_id}") is not None)  # its delegate is made asynchronously
     item = tl.find(f"keyframe_{kf_id}")
     steps = tl.doc.undo_stack.count()
     tl.ctl.setProperty("snapping", False)
@@ -277,7 +278,7 @@ import QtQuick
 Rectangle {
     property string assetId
     width: 8; height: 8
-    Drag.keys: ["ltx-asset"]
+    Drag.keys: ["ltx-asset", "ltx-asset-id:" + assetId]
     Drag.hotSpot.x: 4; Drag.hotSpot.y: 4
     function start() { Drag.active = true }
     function finish() { return Drag.drop() }
@@ -286,7 +287,7 @@ Rectangle {
 
 
 def drop_asset(tl, asset_id, target, x):
-    """What the clip bin's delegates do: an item with Drag.keys ltx-asset and an assetId, dropped at x."""
+    """What the clip bin's delegates do: an item with Drag.keys ltx-asset and ltx-asset-id:<id>, dropped at x."""
     component = QQmlComponent(tl.engine)
     component.setData(DRAGGABLE.encode(), tl.window.contentItem().property("baseUrl") or "")
     item = component.create()
@@ -398,7 +399,7 @@ def test_typing_in_a_text_field_does_not_trigger_timeline_keys(tl):
     assert tl.doc.project.model_dump() == before
 
 
-def test_only_visible_clips_have_delegates(load_qml, tmp_path):
+def test_only_visible_clips_have_delegates(load_qml, tmp_path, qtbot):
     from ltx_editor.ui.document import ProjectDocument
     from tests.fakes.projects import make_project
 
@@ -427,10 +428,10 @@ def test_only_visible_clips_have_delegates(load_qml, tmp_path):
         QCoreApplication.sendEvent(tl.window, QWheelEvent(
             QPointF(at), QPointF(at), QPoint(), QPoint(0, -120), Qt.MouseButton.NoButton,
             Qt.KeyboardModifier.ShiftModifier, Qt.ScrollPhase.NoScrollPhase, False))
-    QTest.qWait(20)
     assert tl.root.property("scrollX") == pytest.approx(30 * 120)
+    qtbot.waitUntil(lambda: "c0" not in delegates())  # the view drops and makes delegates on its next polish
     later = delegates()
-    assert "c0" not in later and len(later) < 40
+    assert len(later) < 40
     starts = [doc.project.find_clip(c)[1].start for c in later]
     assert all(3600 / 4 - 60 <= s <= (3600 + 1130) / 4 + 20 for s in starts)
 
