@@ -14,11 +14,13 @@ import getpass
 import json
 import os
 import socket
+import stat
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import ProjectFileError
+from .safe_files import read_bytes
 
 try:
     import fcntl
@@ -26,6 +28,8 @@ except ImportError:  # Windows
     fcntl = None
 
 MAX_LOCK_BYTES = 4096
+# Never through a symlink (a planted link must not make us truncate its target), never blocking (a FIFO).
+_OPEN = (os.O_RDWR | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
 
 
 @dataclass(frozen=True)
@@ -84,11 +88,14 @@ def acquire(project_path: str | Path) -> ProjectLock:
     path = lock_path(project_path)
     for _ in range(5):  # the holder may release between our open and our flock: try again on a fresh file
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+            fd = os.open(path, _OPEN | os.O_CREAT, 0o644)
         except OSError as exc:
-            if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:  # nobody can save in this folder
-                return ProjectLock(path, None, owned=False)
+            if isinstance(exc, PermissionError) or exc.errno in (errno.EROFS, errno.ELOOP, errno.ENXIO):
+                return ProjectLock(path, None, owned=False)  # read-only folder, or a planted link/special file
             raise ProjectFileError(f"Could not lock {project_path.name}: {exc.strerror or exc}.") from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or device planted under the lock's name
+            os.close(fd)
+            return ProjectLock(path, None, owned=False)
         state = _try_flock(fd)
         if state is None:  # no flock here: decide by the recorded owner
             os.close(fd)
@@ -114,7 +121,7 @@ def owner(project_path: str | Path) -> LockOwner | None:
     if found is None or found.is_this_process:
         return None
     try:
-        fd = os.open(path, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, _OPEN)
     except OSError:
         return found if _alive(found) else None
     try:
@@ -166,13 +173,12 @@ def _write_owner(fd: int) -> None:
 
 def _read_owner(path: Path) -> LockOwner | None:
     try:
-        with open(path, "rb") as f:
-            raw = f.read(MAX_LOCK_BYTES)
+        raw = read_bytes(path, what="lock file", max_bytes=MAX_LOCK_BYTES, error=ProjectFileError)
         data = json.loads(raw)
         return LockOwner(host=str(data["host"]), pid=int(data["pid"]), user=str(data.get("user", "")),
                          since=str(data.get("since", "")))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # missing, empty (being written) or damaged: nobody we can name
+    except (ProjectFileError, OSError, ValueError, KeyError, TypeError):
+        return None  # missing, empty (being written), damaged or not a regular file: nobody we can name
 
 
 def _alive(found: LockOwner) -> bool:

@@ -133,3 +133,20 @@ def test_a_read_only_folder_cannot_be_locked_but_opens(tmp_path):
 def test_describe_reads_like_a_sentence():
     text = LockOwner(host="studio", pid=42, user="ana", since="2026-12-01T08:00:00+00:00").describe()
     assert text == "ana on studio (process 42) since 2026-12-01 08:00:00 UTC"
+
+
+def test_a_planted_link_or_fifo_under_the_lock_name_is_never_written_through(tmp_path):
+    path = tmp_path / "film.ltxproj"
+    victim = tmp_path / "precious.txt"
+    victim.write_text("keep me")
+    lock_path(path).symlink_to(victim)
+    lock = acquire(path)  # opens, unlocked, instead of truncating the link's target
+    assert not lock.owned and victim.read_text() == "keep me"
+    assert owner(path) is None
+    lock.release()
+    assert victim.read_text() == "keep me" and lock_path(path).is_symlink()
+    lock_path(path).unlink()
+    os.mkfifo(lock_path(path))
+    lock = acquire(path)  # returns at once (no hang on the FIFO)
+    assert not lock.owned and owner(path) is None
+    lock.release()
