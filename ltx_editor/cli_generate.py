@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from ltx_editor.core.auto_model import AUTO
 from ltx_editor.core.catalog import CATALOG
 from ltx_editor.core.errors import LtxEditorError
+from ltx_editor.core.safe_text import for_terminal
 from ltx_editor.core.settings import GenerationMode, GenerationSettings, LoraSpec, describe_validation_error
 
 M = GenerationMode
@@ -85,7 +86,7 @@ class ProgressBar:
         frac = event.fraction if event.fraction is not None else 0.0
         filled = int(round(frac * self.width))
         line = (f"\r{event.stage.value:<15} [{'#' * filled}{'.' * (self.width - filled)}] {frac * 100:3.0f}% "
-                f"{event.message}"[:120])
+                f"{for_terminal(event.message)}"[:120])  # service text: no terminal control sequences
         if self.last is not None and event.stage != self.last.stage:
             self.stream.write("\n")
         self.stream.write(line.ljust(100))
@@ -334,7 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     except LtxEditorError as exc:
         if isinstance(bar, ProgressBar):
             bar.close()
-        print(f"error: {exc.message}" + (f"\n  {exc.hint}" if exc.hint else ""), file=sys.stderr)
+        print(f"error: {for_terminal(exc.message)}" + (f"\n  {for_terminal(exc.hint)}" if exc.hint else ""),
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\ncancelled", file=sys.stderr)

@@ -37,7 +37,7 @@ AREAS = {  # module -> what it covers
     "test_untrusted": "untrusted inputs",
     "test_two_editors": "two editors saving one project (SIGKILL)",
     "test_special_files": "special files (FIFO/device/socket/link/huge)",
-    "test_output_guard": "outputs that are inputs (export/render/generate)",
+    "test_output_guard": "outputs that are inputs (4 entry points)",
     "test_ffmpeg_names": "hostile names through ffmpeg",
     "test_sanity_limits": "sanity limits (render length)",
     "test_terminal_text": "untrusted text on terminal and in logs",

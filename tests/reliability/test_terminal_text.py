@@ -101,10 +101,13 @@ def test_info_prints_no_control_character_from_a_project(name):
 
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("attack", ATTACKS[:8])
-def test_error_messages_on_the_terminal_are_escaped(tmp_path, attack):
-    """An error naming a hostile path (here: a project that does not exist) prints it escaped."""
-    missing = tmp_path / f"no{attack.replace(chr(0), '')}.ltxproj".replace("/", "_")
-    result = run_cli("info", str(missing), timeout=60)
+@pytest.mark.parametrize("command", ["info", "generate"])
+def test_error_messages_on_the_terminal_are_escaped(tmp_path, attack, command):
+    """An error naming a hostile path (a project or recipe that does not exist) prints it escaped."""
+    missing = tmp_path / f"no{attack.replace(chr(0), '')}.json".replace("/", "_")
+    argv = ["info", str(missing)] if command == "info" else \
+        ["generate", "--from-sidecar", str(missing), "-o", str(tmp_path / "out.mp4")]
+    result = run_cli(*argv, timeout=60)
     _tally["cases"] += 1
     _tally["hangs"] += result.hung
     _tally["crashes"] += bool(result.tracebacks)
