@@ -4,7 +4,7 @@ import QtQuick.Layouts
 import LtxEditor 1.0
 
 // One asset in the bin: thumbnail, duration, backend/model badge, take switcher. The inner card is
-// what drags: it carries `assetId` and Drag.keys ["ltx-asset"] for the timeline's DropArea.
+// what drags: Drag.keys ["ltx-asset", "ltx-asset-id:<assetId>"] for the timeline's DropAreas.
 Item {
     id: root
     required property string assetId
@@ -43,7 +43,7 @@ Item {
         border.width: root.selected ? 2 : 1
         opacity: dragHandler.active ? 0.85 : 1
 
-        Drag.keys: ["ltx-asset"]
+        Drag.keys: ["ltx-asset", "ltx-asset-id:" + root.assetId]  // drop targets read the id from the keys
         Drag.source: card
 
         states: State {

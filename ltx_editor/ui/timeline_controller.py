@@ -35,6 +35,7 @@ MIN_PPF, MAX_PPF, DEFAULT_PPF = 0.01, 40.0, 4.0  # pixels per frame
 SNAP_PIXELS = 8
 VIEWPORT_MARGIN_PX = 48  # clips this close to the screen's edges are held too
 _TIMELINE_KINDS = frozenset(("timeline", "tracks", "clips", "keyframes", "markers", "bin"))
+ASSET_KEY = "ltx-asset-id:"  # a bin card's drag names its asset in a drag key (see BinDelegate.qml)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
 
 
@@ -176,9 +177,9 @@ class TimelineController(QObject):
     message = Property(str, lambda self: self._message, notify=messageChanged)
 
     # -- models -------------------------------------------------------------------------------------------
-    tracksModel = Property(QObject, lambda self: self._tracks, constant=True)
-    keyframesModel = Property(QObject, lambda self: self._keyframes, constant=True)
-    markersModel = Property(QObject, lambda self: self._markers, constant=True)
+    tracksModel = Property(TracksModel, lambda self: self._tracks, constant=True)
+    keyframesModel = Property(KeyframesModel, lambda self: self._keyframes, constant=True)
+    markersModel = Property(MarkersModel, lambda self: self._markers, constant=True)
 
     # -- zoom and the visible range -----------------------------------------------------------------------
     def _set_ppf(self, ppf: float) -> None:
@@ -306,9 +307,8 @@ class TimelineController(QObject):
     def _moving(self, anchor_id: str) -> list[str]:
         return self._selection if anchor_id in self._selection else [anchor_id]
 
-    @Slot(str, str, result=int)
-    def trackDelta(self, anchor_id: str, target_track_id: str) -> int:
-        """How many tracks of its own kind the anchor clip moves to reach the target track; -9999 when the
+    def _track_delta(self, anchor_id: str, target_track_id: str) -> int | None:
+        """How many tracks of its own kind the anchor clip moves to reach the target track; None when the
         target is of the other kind."""
         p = self.project
         try:
@@ -317,17 +317,22 @@ class TimelineController(QObject):
         except KeyError:
             return 0
         if dst.kind != src.kind:
-            return -9999
+            return None
         same = [t.id for t in p.tracks_of_kind(src.kind)]
         return same.index(dst.id) - same.index(src.id)
+
+    @Slot(str, str, result=bool)
+    def fitsTrack(self, anchor_id: str, target_track_id: str) -> bool:
+        """Whether the dragged clip may go on the target track (a track of its own kind)."""
+        return self._track_delta(anchor_id, target_track_id) is not None
 
     @Slot(str, str, int, result=bool)
     def moveSelection(self, anchor_id: str, target_track_id: str, delta_frames: int) -> bool:
         """Commit a drag: the selected clips (or just the anchor) move by delta_frames, and onto the target
         track (the others keep the same distance in tracks). One undo step."""
         ids = self._moving(anchor_id)
-        track_delta = self.trackDelta(anchor_id, target_track_id) if target_track_id else 0
-        if track_delta == -9999:
+        track_delta = self._track_delta(anchor_id, target_track_id) if target_track_id else 0
+        if track_delta is None:
             kind = self.project.find_clip(anchor_id)[0].kind
             self._refuse(f"A {kind} clip cannot go on a {self.project.track(target_track_id).kind} track.",
                          f"Drop it on a {kind} track.")
@@ -372,6 +377,11 @@ class TimelineController(QObject):
             return False
         ids = list(self._selection)
         return self._apply(lambda p: tl.delete_clips(p, ids, ripple=ripple))
+
+    @Slot(list, result=str)
+    def draggedAssetId(self, keys: list) -> str:
+        """The bin asset a drag carries: its keys are "ltx-asset" and "ltx-asset-id:<id>" ("" for other drags)."""
+        return next((k[len(ASSET_KEY):] for k in map(str, keys) if k.startswith(ASSET_KEY)), "")
 
     @Slot(str, str, int, result=bool)
     def insertAsset(self, asset_id: str, track_id: str, frame: int) -> bool:

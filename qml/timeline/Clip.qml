@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import LtxEditor 1.0
 
@@ -147,11 +148,10 @@ Rectangle {
     // -- trim handles --
     component TrimHandle: MouseArea {
         id: handle
-        property Item owner
         property int edge: -1
         property real pressX: 0
         property var limits: [0, 0]
-        width: Math.min(8, handle.owner.width / 3)
+        width: Math.min(8, box.width / 3)
         height: parent.height
         cursorShape: Qt.SizeHorCursor
         hoverEnabled: true
@@ -162,29 +162,29 @@ Rectangle {
             opacity: 0.7
         }
         onPressed: (mouse) => {
-            handle.owner.view.forceActiveFocus()
-            limits = handle.owner.view.controller.trimLimits(handle.owner.clipId, edge < 0 ? "in" : "out")
-            handle.owner.view.controller.beginDrag([handle.owner.clipId])
+            box.view.forceActiveFocus()
+            limits = box.view.controller.trimLimits(box.clipId, edge < 0 ? "in" : "out")
+            box.view.controller.beginDrag([box.clipId])
             pressX = mapToItem(null, mouse.x, mouse.y).x
-            handle.owner.trimFrame = edge < 0 ? handle.owner.start : handle.owner.end
-            handle.owner.trimEdge = edge
+            box.trimFrame = edge < 0 ? box.start : box.end
+            box.trimEdge = edge
         }
         onPositionChanged: (mouse) => {
             if (!pressed)
                 return
-            const from = edge < 0 ? handle.owner.start : handle.owner.end
-            let f = handle.owner.view.controller.snapFrame(from + Math.round((mapToItem(null, mouse.x, mouse.y).x - pressX) / handle.owner.ppf))
-            handle.owner.trimFrame = Math.max(limits[0], Math.min(limits[1], f))
+            const from = edge < 0 ? box.start : box.end
+            let f = box.view.controller.snapFrame(from + Math.round((mapToItem(null, mouse.x, mouse.y).x - pressX) / box.ppf))
+            box.trimFrame = Math.max(limits[0], Math.min(limits[1], f))
         }
         onReleased: {
-            const from = edge < 0 ? handle.owner.start : handle.owner.end
-            const to = handle.owner.trimFrame
-            handle.owner.trimEdge = 0
+            const from = edge < 0 ? box.start : box.end
+            const to = box.trimFrame
+            box.trimEdge = 0
             if (to !== from)
-                handle.owner.view.controller.trimClip(handle.owner.clipId, edge < 0 ? "in" : "out", to)
+                box.view.controller.trimClip(box.clipId, edge < 0 ? "in" : "out", to)
         }
-        onCanceled: handle.owner.trimEdge = 0
+        onCanceled: box.trimEdge = 0
     }
-    TrimHandle { objectName: "trimIn"; owner: box; edge: -1; anchors.left: parent.left }
-    TrimHandle { objectName: "trimOut"; owner: box; edge: 1; anchors.right: parent.right }
+    TrimHandle { objectName: "trimIn"; edge: -1; anchors.left: parent.left }
+    TrimHandle { objectName: "trimOut"; edge: 1; anchors.right: parent.right }
 }

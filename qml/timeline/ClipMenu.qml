@@ -4,7 +4,7 @@ import LtxEditor 1.0
 
 // A clip's context menu: edits, and (when the span controller / frame actions are there) extension and frame grabs.
 Menu {
-    id: menu
+    id: clipMenu
     objectName: "clipMenu"
     property var view
     property string clipId
@@ -16,31 +16,31 @@ Menu {
     readonly property bool canExtend: view.spans !== null
     readonly property bool canGrab: view.frames !== null
 
-    MenuItem { text: qsTr("Split at playhead  (S)"); enabled: menu.playhead > menu.clipStart && menu.playhead < menu.clipEnd; onTriggered: menu.ctl.splitAtPlayhead() }
-    MenuItem { text: qsTr("Delete  (Del)"); onTriggered: menu.ctl.deleteSelected(false) }
-    MenuItem { text: qsTr("Ripple delete  (Shift+Del)"); onTriggered: menu.ctl.deleteSelected(true) }
-    MenuSeparator { visible: menu.canExtend || menu.canGrab }
+    MenuItem { text: qsTr("Split at playhead  (S)"); enabled: clipMenu.playhead > clipMenu.clipStart && clipMenu.playhead < clipMenu.clipEnd; onTriggered: clipMenu.ctl.splitAtPlayhead() }
+    MenuItem { text: qsTr("Delete  (Del)"); onTriggered: clipMenu.ctl.deleteSelected(false) }
+    MenuItem { text: qsTr("Ripple delete  (Shift+Del)"); onTriggered: clipMenu.ctl.deleteSelected(true) }
+    MenuSeparator { visible: clipMenu.canExtend || clipMenu.canGrab }
     MenuItem {
         objectName: "extendItem"
         text: qsTr("Extend…")
-        visible: menu.canExtend
+        visible: clipMenu.canExtend
         height: visible ? implicitHeight : 0
-        onTriggered: menu.view.openExtend(menu.clipId)
+        onTriggered: clipMenu.view.openExtend(clipMenu.clipId)
     }
     MenuItem {
         objectName: "frameToKeyframeItem"
         text: qsTr("Use frame at playhead as keyframe")
-        visible: menu.canGrab
+        visible: clipMenu.canGrab
         height: visible ? implicitHeight : 0
-        enabled: menu.playheadInside
-        onTriggered: menu.view.frames.frameToKeyframe(menu.clipId, menu.playhead)
+        enabled: clipMenu.playheadInside
+        onTriggered: clipMenu.view.frames.frameToKeyframe(clipMenu.clipId, clipMenu.playhead)
     }
     MenuItem {
         objectName: "frameToImageInputItem"
         text: qsTr("Use frame at playhead as image-to-video input")
-        visible: menu.canGrab
+        visible: clipMenu.canGrab
         height: visible ? implicitHeight : 0
-        enabled: menu.playheadInside
-        onTriggered: menu.view.frames.frameToImageInput(menu.clipId, menu.playhead)
+        enabled: clipMenu.playheadInside
+        onTriggered: clipMenu.view.frames.frameToImageInput(clipMenu.clipId, clipMenu.playhead)
     }
 }

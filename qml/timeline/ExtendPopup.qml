@@ -7,7 +7,7 @@ import LtxEditor 1.0
 Popup {
     id: popup
     objectName: "extendPopup"
-    property QtObject spans: null  // the SpanController
+    property SpanController spans: null
     property string clipId
 
     modal: true

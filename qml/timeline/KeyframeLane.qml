@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import LtxEditor 1.0
@@ -49,8 +50,8 @@ Rectangle {
             if (event.hasUrls) {
                 for (let i = 0; i < event.urls.length; ++i)
                     lane.ctl.addKeyframe(frame + i, event.urls[i].toString())
-            } else if (event.source && event.source.assetId !== undefined) {
-                lane.dropAsset(event.source.assetId, frame)
+            } else if (lane.ctl.draggedAssetId(event.keys) !== "") {
+                lane.dropAsset(lane.ctl.draggedAssetId(event.keys), frame)
             }
             event.accept()
         }
@@ -150,8 +151,8 @@ Rectangle {
                     lane.view.selectedKeyframeId = kf.keyframeId
                     lane.view.controller.clearSelection()
                     if (m.button === Qt.RightButton) {
-                        menu.keyframeId = kf.keyframeId
-                        menu.popup()
+                        keyframeMenu.keyframeId = kf.keyframeId
+                        keyframeMenu.popup()
                         return
                     }
                     pressX = mapToItem(lane, m.x, m.y).x
@@ -187,17 +188,17 @@ Rectangle {
     }
 
     Menu {
-        id: menu
+        id: keyframeMenu
         property string keyframeId
         MenuItem {
             text: qsTr("Edit strength and prompt…")
             onTriggered: {
-                const row = lane.ctl.keyframesModel.indexOf(menu.keyframeId)
+                const row = lane.ctl.keyframesModel.indexOf(keyframeMenu.keyframeId)
                 const k = lane.ctl.keyframesModel.get(row)
-                lane.edit(menu.keyframeId, k.strength, k.prompt)
+                lane.edit(keyframeMenu.keyframeId, k.strength, k.prompt)
             }
         }
-        MenuItem { text: qsTr("Remove keyframe"); onTriggered: lane.ctl.removeKeyframe(menu.keyframeId) }
+        MenuItem { text: qsTr("Remove keyframe"); onTriggered: lane.ctl.removeKeyframe(keyframeMenu.keyframeId) }
     }
 
     KeyframePopup {

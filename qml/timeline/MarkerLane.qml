@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import LtxEditor 1.0
@@ -48,9 +49,9 @@ Rectangle {
                 onPressed: (mouse) => {
                     lane.view.forceActiveFocus()
                     if (mouse.button === Qt.RightButton) {
-                        menu.markerId = marker.markerId
-                        menu.markerName = marker.name
-                        menu.popup()
+                        markerMenu.markerId = marker.markerId
+                        markerMenu.markerName = marker.name
+                        markerMenu.popup()
                         return
                     }
                     pressX = mapToItem(lane, mouse.x, mouse.y).x
@@ -83,11 +84,11 @@ Rectangle {
     }
 
     Menu {
-        id: menu
+        id: markerMenu
         property string markerId
         property string markerName
-        MenuItem { text: qsTr("Rename…"); onTriggered: lane.rename(menu.markerId, menu.markerName) }
-        MenuItem { text: qsTr("Remove marker"); onTriggered: lane.view.controller.removeMarker(menu.markerId) }
+        MenuItem { text: qsTr("Rename…"); onTriggered: lane.rename(markerMenu.markerId, markerMenu.markerName) }
+        MenuItem { text: qsTr("Remove marker"); onTriggered: lane.view.controller.removeMarker(markerMenu.markerId) }
     }
 
     Popup {

@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import LtxEditor 1.0
 
@@ -23,6 +24,7 @@ Rectangle {
     Repeater {
         model: Math.ceil(ruler.width / (ruler.step * ruler.view.ppf)) + 2
         delegate: Item {
+            id: major
             required property int index
             readonly property int frame: (ruler.firstTick + index) * ruler.step
             x: ruler.view.xOfFrame(frame)
@@ -33,15 +35,15 @@ Rectangle {
                 model: 4
                 Rectangle {
                     required property int index
-                    x: (index + 1) * parent.width / 5
-                    y: parent.height - 6
+                    x: (index + 1) * major.width / 5
+                    y: major.height - 6
                     width: 1; height: 6
                     color: Theme.divider
                 }
             }
             Text {
                 x: 4; y: 3
-                text: ruler.view.controller ? ruler.view.controller.timecode(parent.frame) : ""
+                text: ruler.view.controller ? ruler.view.controller.timecode(major.frame) : ""
                 color: Theme.textDim
                 font.family: Theme.monoFamily
                 font.pixelSize: 10

@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -10,15 +11,15 @@ FocusScope {
     objectName: "timeline"
 
     required property ProjectDocument document
-    property QtObject spans: null  // the SpanController (generate span, extend); its items hide while null
-    property QtObject frames: null  // FrameActions (use a frame as keyframe/input); its items hide while null
+    property SpanController spans: null  // generate span, extend; its items hide while null
+    property FrameActions frames: null  // use a frame as keyframe/input; its items hide while null
 
-    readonly property var selectedClipIds: controller ? controller.selectedClipIds : []
+    readonly property var selectedClipIds: timelineController ? timelineController.selectedClipIds : []
     signal clipActivated(string clipId)
 
     // -- view state shared by the lanes (child files reach it through their `view` property) --
-    property alias controller: controller
-    readonly property real ppf: controller ? controller.pixelsPerFrame : 4
+    property alias controller: timelineController
+    readonly property real ppf: timelineController ? timelineController.pixelsPerFrame : 4
     readonly property real fps: document && document.fps > 0 ? document.fps : 24
     readonly property int rowHeight: Theme.trackHeight
     property real scrollX: 0
@@ -43,17 +44,17 @@ FocusScope {
     function tracksArea() { return tracksView }
     function setPlayhead(frame) { document.playheadFrame = Math.max(0, Math.round(frame)) }
     function clampScroll(x) { return Math.max(0, Math.min(x, contentWidth - lanes.width)) }
-    function syncViewport() { if (controller) controller.setViewport(scrollX / ppf, (scrollX + lanes.width) / ppf) }
+    function syncViewport() { if (timelineController) timelineController.setViewport(scrollX / ppf, (scrollX + lanes.width) / ppf) }
 
     // Zoom keeping the frame under `atX` (lanes coordinates) where it is.
     function zoomBy(factor, atX) {
         const anchor = (scrollX + atX) / ppf
-        controller.zoomBy(factor)
+        timelineController.zoomBy(factor)
         scrollX = clampScroll(anchor * ppf - atX)
         syncViewport()
     }
     function zoomToFit() {
-        controller.zoomToFit(lanes.width - 20)
+        timelineController.zoomToFit(lanes.width - 20)
         scrollX = 0
         syncViewport()
     }
@@ -66,9 +67,9 @@ FocusScope {
     // -- clip drags (called by Clip.qml) --
     function beginClipDrag(clipId, trackId) {
         dragAnchorId = clipId
-        dragIds = controller.isSelected(clipId) ? controller.selectedClipIds : [clipId]
-        controller.beginDrag(dragIds)
-        dragSourceRow = controller.tracksModel.indexOf(trackId)
+        dragIds = timelineController.isSelected(clipId) ? timelineController.selectedClipIds : [clipId]
+        timelineController.beginDrag(dragIds)
+        dragSourceRow = timelineController.tracksModel.indexOf(trackId)
         dragTargetTrackId = trackId
         dragDeltaFrames = 0
         dragRowDelta = 0
@@ -76,12 +77,12 @@ FocusScope {
         dragActive = true
     }
     function updateClipDrag(dxPixels, yInTracks) {
-        dragDeltaFrames = controller.dragDelta(dragAnchorId, Math.round(dxPixels / ppf))
+        dragDeltaFrames = timelineController.dragDelta(dragAnchorId, Math.round(dxPixels / ppf))
         const row = tracksView.indexAt(10, yInTracks + tracksView.contentY)
         if (row >= 0) {
-            dragTargetTrackId = controller.tracksModel.trackIdAt(row)
+            dragTargetTrackId = timelineController.tracksModel.trackIdAt(row)
             dragRowDelta = row - dragSourceRow
-            dragWrongKind = controller.trackDelta(dragAnchorId, dragTargetTrackId) === -9999
+            dragWrongKind = !timelineController.fitsTrack(dragAnchorId, dragTargetTrackId)
         }
     }
     function endClipDrag(commit) {
@@ -91,12 +92,12 @@ FocusScope {
         dragDeltaFrames = 0
         dragRowDelta = 0
         if (commit)
-            controller.moveSelection(anchor, target, delta)
+            timelineController.moveSelection(anchor, target, delta)
     }
 
     function openClipMenu(clipId, start, end, item, x, y) {
-        if (!controller.isSelected(clipId))
-            controller.selectClip(clipId, "replace")
+        if (!timelineController.isSelected(clipId))
+            timelineController.selectClip(clipId, "replace")
         clipMenu.clipId = clipId
         clipMenu.clipStart = start
         clipMenu.clipEnd = end
@@ -108,15 +109,15 @@ FocusScope {
     }
     function deleteSelection(ripple) {
         if (selectedKeyframeId !== "" && !ripple) {
-            controller.removeKeyframe(selectedKeyframeId)
+            timelineController.removeKeyframe(selectedKeyframeId)
             selectedKeyframeId = ""
         } else {
-            controller.deleteSelected(ripple)
+            timelineController.deleteSelected(ripple)
         }
     }
     function generateSpan() {
-        if (spans && controller.hasRange && controller.keyframesInRange >= 2)
-            spans.generateSpan(controller.rangeStart, controller.rangeEnd + 1)  // end exclusive
+        if (spans && timelineController.hasRange && timelineController.keyframesInRange >= 2)
+            spans.generateSpan(timelineController.rangeStart, timelineController.rangeEnd + 1)  // end exclusive
     }
 
     onScrollXChanged: syncViewport()
@@ -156,7 +157,7 @@ FocusScope {
                         width: parent.width; height: Theme.rulerHeight
                         leftPadding: Theme.spacing
                         verticalAlignment: Text.AlignVCenter
-                        text: controller ? controller.timecode(root.playheadFrame) : ""
+                        text: timelineController ? timelineController.timecode(root.playheadFrame) : ""
                         color: Theme.text
                         font.family: Theme.monoFamily
                         font.pixelSize: Theme.fontNormal
@@ -187,7 +188,7 @@ FocusScope {
                 width: Theme.trackHeaderWidth
                 clip: true
                 interactive: false
-                model: controller ? controller.tracksModel : null
+                model: timelineController ? timelineController.tracksModel : null
                 contentY: tracksView.contentY
                 delegate: TrackHeader {
                     view: root
@@ -247,7 +248,7 @@ FocusScope {
                     clip: true
                     interactive: false
                     boundsBehavior: Flickable.StopAtBounds
-                    model: controller ? controller.tracksModel : null
+                    model: timelineController ? timelineController.tracksModel : null
                     delegate: TrackRow {
                         view: root
                         width: tracksView.width
@@ -295,22 +296,22 @@ FocusScope {
     }
 
     // -- keys (window-wide; text fields keep their own keys) --
-    Shortcut { sequence: "S"; onActivated: controller.splitAtPlayhead() }
+    Shortcut { sequence: "S"; onActivated: timelineController.splitAtPlayhead() }
     Shortcut { sequences: [StandardKey.Delete, "Backspace"]; onActivated: root.deleteSelection(false) }
     Shortcut { sequence: "Shift+Delete"; onActivated: root.deleteSelection(true) }
-    Shortcut { sequence: "M"; onActivated: controller.addMarkerAtPlayhead() }
+    Shortcut { sequence: "M"; onActivated: timelineController.addMarkerAtPlayhead() }
     Shortcut {
         sequence: "I"
-        onActivated: controller.setRange(root.playheadFrame,
-                                         controller.hasRange ? controller.rangeEnd : root.playheadFrame)
+        onActivated: timelineController.setRange(root.playheadFrame,
+                                         timelineController.hasRange ? timelineController.rangeEnd : root.playheadFrame)
     }
     Shortcut {
         sequence: "O"
-        onActivated: controller.setRange(controller.hasRange ? controller.rangeStart : 0, root.playheadFrame)
+        onActivated: timelineController.setRange(timelineController.hasRange ? timelineController.rangeStart : 0, root.playheadFrame)
     }
     Shortcut {
         sequence: "Escape"
-        onActivated: { controller.clearSelection(); controller.clearRange(); root.selectedKeyframeId = "" }
+        onActivated: { timelineController.clearSelection(); timelineController.clearRange(); root.selectedKeyframeId = "" }
     }
     Shortcut { sequences: ["+", "="]; onActivated: root.zoomBy(1.25, lanes.width / 2) }
     Shortcut { sequence: "-"; onActivated: root.zoomBy(0.8, lanes.width / 2) }
@@ -318,7 +319,7 @@ FocusScope {
 
     // Declared last so it is destroyed last: the views above read it until they are gone.
     TimelineController {
-        id: controller
+        id: timelineController
         document: root.document
     }
 }

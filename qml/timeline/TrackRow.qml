@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import LtxEditor 1.0
 
@@ -33,8 +34,9 @@ Rectangle {
         anchors.fill: parent
         keys: ["ltx-asset"]
         onDropped: (event) => {
-            if (event.source && event.source.assetId !== undefined) {
-                row.view.controller.insertAsset(event.source.assetId, row.trackId, row.view.frameAtX(event.x))
+            const assetId = row.view.controller.draggedAssetId(event.keys)
+            if (assetId !== "") {
+                row.view.controller.insertAsset(assetId, row.trackId, row.view.frameAtX(event.x))
                 event.accept()
             }
         }

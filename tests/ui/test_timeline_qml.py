@@ -40,7 +40,6 @@ def timeline_warnings(tl):
 
 
 def test_loads_alone_with_only_a_document(tl):
-    assert tl.root.property("spans") is None and tl.root.property("frames") is None
     assert not tl.find("generateSpan").property("visible")
     assert clip_item(tl, "c0").property("width") == pytest.approx(48 * 4.0)
     assert not timeline_warnings(tl)
@@ -196,7 +195,7 @@ def test_playhead_follows_a_drag_on_the_ruler(tl):
 def test_shift_drag_on_ruler_selects_a_span_and_generate_span_calls_actions(load_qml, tmp_path):
     doc = sample_document(tmp_path)
     actions = RecordingActions()
-    tl = load_qml("timeline/Timeline.qml", document=doc, spans=actions, frames=actions)
+    tl = load_qml("timeline/Timeline.qml", document=doc, spans=actions.spans, frames=actions.frames)
     ruler = tl.find("ruler")
     button = tl.find("generateSpan")
     assert button.property("visible") and not button.property("enabled")
@@ -212,7 +211,7 @@ def test_shift_drag_on_ruler_selects_a_span_and_generate_span_calls_actions(load
 def test_clip_menu_extend_and_frame_grabs_call_actions(load_qml, tmp_path):
     doc = sample_document(tmp_path)
     actions = RecordingActions()
-    tl = load_qml("timeline/Timeline.qml", document=doc, spans=actions, frames=actions)
+    tl = load_qml("timeline/Timeline.qml", document=doc, spans=actions.spans, frames=actions.frames)
     doc.playheadFrame = 70
     item = tl.find("clip_c3")
     click(tl.window, center(item), button=Qt.MouseButton.RightButton)
@@ -342,7 +341,7 @@ def test_tracks_add_rename_mute(tl):
 def test_video_asset_on_the_lane_asks_the_workflow_for_its_frame(load_qml, tmp_path):
     doc = sample_document(tmp_path)
     actions = RecordingActions()
-    tl = load_qml("timeline/Timeline.qml", document=doc, spans=actions, frames=actions)
+    tl = load_qml("timeline/Timeline.qml", document=doc, spans=actions.spans, frames=actions.frames)
     drop_asset(tl, "vid", tl.find("keyframeLane"), 4 * 50)
     assert actions.calls == [("assetFrameToKeyframe", "vid", 0, 50)]
     drop_asset(tl, "snd", tl.find("keyframeLane"), 4 * 60)  # audio has no frame: ignored

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QPoint, QPointF, Qt, Slot
+from PySide6.QtCore import QPoint, QPointF, Qt, Slot
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 
 from ltx_editor.ui.document import ProjectDocument
+from ltx_editor.ui.frame_actions import FrameActions
+from ltx_editor.ui.span_controller import SpanController
 from tests.fakes.projects import make_project
 
 
@@ -57,13 +59,13 @@ def clip_of(project, clip_id: str):
     return project.find_clip(clip_id)
 
 
-class RecordingActions(QObject):
-    """Stands in for the SpanController's and FrameActions' slots (same names and argument order) and records
-    calls: the contract between the timeline and the generation workflows."""
+class RecordingSpans(SpanController):
+    """A SpanController (the type the timeline's `spans` property takes) that records its calls instead of
+    generating: the contract between the timeline and the span/extend workflows."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.calls: list[tuple] = []
+    def __init__(self, calls: list[tuple]) -> None:
+        super().__init__(None, None, None)  # no document, panel or intake: nothing is planned or queued
+        self.calls = calls
 
     @Slot(int, int, result=bool)
     def generateSpan(self, start: int, end: int) -> bool:
@@ -74,6 +76,14 @@ class RecordingActions(QObject):
     def extendClip(self, clip_id, direction, seconds, frames, strength, placement) -> bool:
         self.calls.append(("extendClip", clip_id, direction, seconds, frames, strength, placement))
         return True
+
+
+class RecordingFrames(FrameActions):
+    """FrameActions (the timeline's `frames` property type) that records its calls instead of grabbing."""
+
+    def __init__(self, calls: list[tuple]) -> None:
+        super().__init__(None, None)
+        self.calls = calls
 
     @Slot(str, int, result=bool)
     def frameToKeyframe(self, clip_id: str, frame: int) -> bool:
@@ -89,3 +99,12 @@ class RecordingActions(QObject):
     def assetFrameToKeyframe(self, asset_id: str, source_frame: int, at_frame: int) -> bool:
         self.calls.append(("assetFrameToKeyframe", asset_id, source_frame, at_frame))
         return True
+
+
+class RecordingActions:
+    """Both stand-ins over one call list: pass `spans=actions.spans, frames=actions.frames` to the timeline."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+        self.spans = RecordingSpans(self.calls)
+        self.frames = RecordingFrames(self.calls)
