@@ -51,6 +51,7 @@ Item {
     }
     function saveAsFromMenu() { saveAsDialog.after = null; saveAsDialog.open() }
     function openPreferences() { preferencesDialog.open() }
+    function openModelManager() { modelManagerDialog.open() }
     function generateFromMenu() { sidePanel.currentIndex = 0; app.generate.generate() }
     function showTab(index) { sidePanel.currentIndex = index }
     function showError(message, hint) { errorDialog.show(message, hint) }
@@ -90,6 +91,7 @@ Item {
         onSaveAsRequested: root.saveAsFromMenu()
         onExportRequested: root.exportVideo()
         onPreferencesRequested: root.openPreferences()
+        onModelManagerRequested: root.openModelManager()
         onGenerateRequested: root.generateFromMenu()
         onShowTabRequested: (index) => root.showTab(index)
     }
@@ -208,7 +210,19 @@ Item {
         exporter: root.app.exporter
         onExportStarted: exportDialog.open()
     }
-    PreferencesDialog { id: preferencesDialog; objectName: "preferencesDialog"; preferences: root.app.preferences }
+    PreferencesDialog { id: preferencesDialog; objectName: "preferencesDialog"; preferences: root.app.preferences; machine: root.app.modelManager }
+    Dialog {  // Generate → Model manager…: models on disk, downloads, this machine, LoRAs
+        id: modelManagerDialog
+        objectName: "modelManagerDialog"
+        title: qsTr("Model manager")
+        modal: true
+        anchors.centerIn: Overlay.overlay
+        width: Math.min(900, Overlay.overlay ? Overlay.overlay.width - 60 : 900)
+        height: Math.min(720, Overlay.overlay ? Overlay.overlay.height - 60 : 720)
+        standardButtons: Dialog.Close
+        onOpened: root.app.modelManager.rescan()
+        ModelManager { anchors.fill: parent; machine: root.app.modelManager }
+    }
     // Cloud fallback (issue 4 item 6): a local job that could not run is offered in the cloud, cost first.
     FallbackDialog {
         id: fallbackDialog

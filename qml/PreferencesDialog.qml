@@ -8,6 +8,7 @@ import LtxEditor 1.0
 Dialog {
     id: dialog
     required property Preferences preferences
+    property ModelsController machine: null  // for "This machine" (GPU, VRAM, torch build, RAM, disk)
 
     title: qsTr("Preferences")
     modal: true
@@ -37,6 +38,27 @@ Dialog {
             columns: 2
             columnSpacing: Theme.spacing * 1.5
             rowSpacing: Theme.spacing
+
+            SectionTitle { text: qsTr("This machine"); visible: dialog.machine !== null }
+            Repeater {
+                model: dialog.machine ? dialog.machine.hardwareDetails : []
+                delegate: Label {
+                    required property string modelData
+                    Layout.columnSpan: 2
+                    Layout.fillWidth: true
+                    text: modelData
+                    color: Theme.textDim
+                    wrapMode: Text.Wrap
+                    font.pixelSize: Theme.fontSmall
+                }
+            }
+            CheckBox {
+                objectName: "allowCpuBox"
+                Layout.columnSpan: 2
+                text: qsTr("Run local models on the CPU when there is no GPU (very slow)")
+                checked: dialog.preferences.allowCpu
+                onToggled: dialog.preferences.allowCpu = checked
+            }
 
             SectionTitle { text: qsTr("Cloud API keys") }
             Label {

@@ -3,7 +3,7 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import LtxEditor 1.0
 
-// The strip under the window: the last notice, where the project lives, jobs at work, money spent.
+// The strip under the window: the last notice, where the project lives, this machine's GPU, jobs at work.
 Rectangle {
     id: bar
     required property AppController app
@@ -32,6 +32,14 @@ Rectangle {
                   + (bar.app.document.durationFrames / Math.max(1, bar.app.document.fps)).toFixed(1) + " s"
             color: Theme.textDim
             font.pixelSize: Theme.fontSmall
+        }
+        Label {  // this machine at a glance; the model manager has the details
+            objectName: "hardwareLabel"
+            text: bar.app.modelManager.hardwareSummary
+            color: bar.app.modelManager.hasGpu ? Theme.textDim : Theme.textFaint
+            font.pixelSize: Theme.fontSmall
+            elide: Text.ElideRight
+            Layout.maximumWidth: 360
         }
         Label {
             text: bar.app.jobs.count === 0 ? "No jobs" : bar.app.jobs.count + (bar.app.jobs.count === 1 ? " job" : " jobs")

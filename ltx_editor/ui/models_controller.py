@@ -105,6 +105,7 @@ class ModelsController(QObject):
         self._store = self._make_store()
         preferences.changed.connect(self._prefs_changed)
         self.rescan()
+        self.scanLoras()
 
     # -- hardware -----------------------------------------------------------------------------------------
     @Slot()
@@ -193,6 +194,7 @@ class ModelsController(QObject):
     models = Property(QObject, lambda self: self._models, constant=True)
     loras = Property(QObject, lambda self: self._loras, constant=True)
     modelsFolder = Property(str, lambda self: str(self._store.models_dir), notify=modelsChanged)
+    modelFolders = Property(list, lambda self: [str(d) for d in self._store.extra_dirs], notify=modelsChanged)
     downloading = Property(bool, lambda self: any(d.running for d in self._downloads.values()), notify=modelsChanged)
 
     # -- downloads ----------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ MenuBar {
     signal preferencesRequested()
     signal generateRequested()
     signal showTabRequested(int index)
+    signal modelManagerRequested()
 
     Menu {
         title: qsTr("&File")
@@ -73,5 +74,7 @@ MenuBar {
         title: qsTr("&Generate")
         Action { text: qsTr("&Generate clip"); shortcut: "Ctrl+Return"; onTriggered: bar.generateRequested() }
         Action { text: qsTr("Show &job queue"); onTriggered: bar.showTabRequested(1) }
+        MenuSeparator {}
+        Action { objectName: "modelManagerAction"; text: qsTr("&Model manager…"); onTriggered: bar.modelManagerRequested() }
     }
 }

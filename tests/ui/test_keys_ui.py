@@ -21,7 +21,7 @@ def key_row(load_qml, no_keyring, tmp_path, monkeypatch):
     prefs = Preferences(path=tmp_path / "prefs.json")
     loaded = load_qml("ApiKeyRow.qml", size=(900, 200), preferences=prefs, service="replicate",
                       serviceName="Replicate", envName="REPLICATE_API_TOKEN")
-    loaded.keep_alive = prefs  # outlives the QML that binds to it (load_qml tears the engine down after us)
+    prefs.setParent(loaded.engine)  # deleted with the engine, never before the QML bound to it
     return loaded, prefs
 
 

@@ -1,0 +1,141 @@
+"""The model manager view, driven by clicks against the fake Hub: a model goes absent -> downloading (bytes,
+speed, ETA) -> paused -> resumed -> downloaded -> deleted; a cancel throws the partial bytes away; the machine's
+hardware is listed; a ComfyUI folder's LoRAs show their family and trigger words."""
+from __future__ import annotations
+
+import json
+import os
+import struct
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject
+from PySide6.QtQuick import QQuickItem
+
+from ltx_editor.ui.models_controller import ModelsController
+from ltx_editor.ui.preferences import Preferences
+from tests.fakes.hf_hub_server import FakeHub, diffusers_repo
+from tests.ui.helpers_app import *  # noqa: F403 (the main_window fixture)
+from tests.ui.helpers_app import click, scroll_into_view
+
+MODEL, REPO = "ltxv-2b-0.9.5", "Lightricks/LTX-Video-0.9.5"
+FAKE_BIN = Path(__file__).resolve().parents[1] / "fakes" / "bin"
+
+
+@pytest.fixture
+def hub():
+    with FakeHub() as server:
+        yield server
+
+
+@pytest.fixture
+def manager(load_qml, hub, tmp_path, monkeypatch, qtbot):
+    monkeypatch.setenv("PATH", f"{FAKE_BIN}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_NVIDIA_SMI", "one8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # the download journal
+    prefs = Preferences(path=tmp_path / "prefs.json")
+    prefs.values.model_cache_dir = str(tmp_path / "models")
+    machine = ModelsController(prefs, endpoint=hub.base_url)
+    machine.probe_now(refresh=True)
+    loaded = load_qml("ModelManager.qml", size=(900, 2400), machine=machine)
+    prefs.setParent(loaded.engine)  # deleted with the engine, never before the QML bound to them
+    machine.setParent(loaded.engine)
+    yield loaded, machine
+    machine.shutdown()
+
+
+def button(loaded, name: str) -> QQuickItem:
+    item = loaded.find(name, QQuickItem)
+    assert item is not None, name
+    return item
+
+
+def press(loaded, qtbot, name: str) -> None:
+    item = button(loaded, name)
+    qtbot.waitUntil(lambda: item.isVisible())
+    scroll_into_view(item)
+    click(loaded.window, item)
+
+
+def row(machine: ModelsController, model_id: str = MODEL) -> dict:
+    m = machine.models
+    r = m.row_of(model_id)
+    return {name: m.role_value(m.items[r], name) for name in m.ROLES}
+
+
+def test_hardware_and_models_are_listed(manager, qtbot):
+    loaded, machine = manager
+    assert loaded.warnings == []
+    assert "NVIDIA GeForce RTX 3070" in button(loaded, "hardwareLine0").property("text")
+    assert button(loaded, f"state_{MODEL}").property("text") == "Not downloaded"
+    assert "fits this GPU" in button(loaded, f"verdict_{MODEL}").property("text")
+    big = next(e for e in machine.entries().values() if not e.fits)
+    assert "this GPU has 8" in button(loaded, f"verdict_{big.model_id}").property("text")
+
+
+def test_download_pause_resume_delete(manager, hub, qtbot):
+    loaded, machine = manager
+    hub.add_repo(REPO, diffusers_repo(24, parts=("transformer",)))
+    hub.bytes_per_s = 8 * 1024 * 1024
+    press(loaded, qtbot, f"download_{MODEL}")
+    text = button(loaded, f"progressText_{MODEL}")
+    qtbot.waitUntil(lambda: "MB/s" in text.property("text") and row(machine)["fraction"] > 0, timeout=30_000)
+    assert " of " in text.property("text")  # bytes of total, speed, time left
+    press(loaded, qtbot, f"pause_{MODEL}")
+    qtbot.waitUntil(lambda: row(machine)["paused"], timeout=10_000)
+    assert button(loaded, f"download_{MODEL}").property("text") == "Resume"
+    hub.bytes_per_s = None
+    press(loaded, qtbot, f"download_{MODEL}")
+    state = button(loaded, f"state_{MODEL}")
+    qtbot.waitUntil(lambda: state.property("text").startswith("Downloaded"), timeout=60_000)
+    assert machine.entries()[MODEL].size_bytes > 24 * 1024 * 1024
+    press(loaded, qtbot, f"delete_{MODEL}")
+    qtbot.waitUntil(lambda: state.property("text") == "Not downloaded")
+    assert button(loaded, "managerNotice").property("text").startswith("Freed")
+
+
+def test_cancel_throws_the_partial_bytes_away(manager, hub, qtbot):
+    loaded, machine = manager
+    hub.add_repo(REPO, diffusers_repo(24, parts=("transformer",)))
+    hub.bytes_per_s = 6 * 1024 * 1024
+    press(loaded, qtbot, f"download_{MODEL}")
+    qtbot.waitUntil(lambda: row(machine)["downloading"] and row(machine)["fraction"] > 0, timeout=30_000)
+    press(loaded, qtbot, f"cancel_{MODEL}")
+    qtbot.waitUntil(lambda: not row(machine)["downloading"] and row(machine)["state"] == "absent", timeout=15_000)
+    blobs = Path(machine.modelsFolder) / f"models--{REPO.replace('/', '--')}" / "blobs"
+    assert not list(blobs.glob("*.incomplete"))
+
+
+def _lora(path: Path, metadata: dict[str, str]) -> None:
+    header = json.dumps({"__metadata__": metadata, "w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}})
+    path.write_bytes(struct.pack("<Q", len(header)) + header.encode() + b"\0\0\0\0")
+
+
+def test_comfyui_folder_loras_show_family_and_triggers(manager, tmp_path, qtbot):
+    loaded, machine = manager
+    loras = tmp_path / "ComfyUI" / "models" / "loras"
+    loras.mkdir(parents=True)
+    _lora(loras / "cakeify.safetensors", {"modelspec.title": "Cakeify", "modelspec.architecture": "ltx-video",
+                                          "modelspec.trigger_phrase": "CAKEIFY"})
+    _lora(loras / "kohya.safetensors", {"ss_output_name": "squish", "ss_base_model_version": "ltx2",
+                                        "ss_tag_frequency": json.dumps({"a": {"sq1sh": 9, "blob": 2}})})
+    (loras / "broken.safetensors").write_bytes(b"not a safetensors file")
+    machine.addModelFolder(str(tmp_path / "ComfyUI"))
+    qtbot.waitUntil(lambda: machine.loras.rowCount() == 3)
+    got = {r.name: (r.family, r.triggers, bool(r.error)) for r in machine.loras.items}
+    assert got["Cakeify"] == ("ltx-video", ("CAKEIFY",), False)
+    assert got["squish"] == ("ltx-2", ("sq1sh", "blob"), False)
+    assert got["broken"][2]
+    assert str(tmp_path / "ComfyUI") in machine.modelFolders
+
+
+def test_status_bar_and_menu_in_the_main_window(main_window, qtbot):
+    w = main_window
+    label = w.find("hardwareLabel", QQuickItem)
+    hw = w.app.modelManager.hardware
+    assert label.property("text") == hw.summary() and "RAM" in label.property("text")
+    dialog = w.find("modelManagerDialog", QObject)
+    action = w.window.findChild(QObject, "modelManagerAction")
+    action.metaObject().invokeMethod(action, "trigger")  # as the Generate menu does
+    qtbot.waitUntil(lambda: dialog.property("visible"))
+    assert w.qml_warnings == []
