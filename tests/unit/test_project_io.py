@@ -410,3 +410,43 @@ def test_a_temp_file_of_a_live_writer_elsewhere_is_left_alone_without_the_folder
     monkeypatch.undo()
     save_project(project, path)  # with the folder's turn held, any leftover is a dead writer's
     assert not fresh.exists()
+
+
+# --- the background saver: snapshot on the caller's thread, write on one worker, in order ---------------------
+def test_background_saves_land_in_order_and_skip_an_autosave_while_one_is_busy(saved, monkeypatch):
+    from ltx_editor.core.project_saver import BackgroundSaver
+
+    project, path = saved
+    gate = threading.Event()
+    real_autosave = project_io.autosave
+
+    def slow_autosave(snapshot, target):
+        gate.wait(10)
+        return real_autosave(snapshot, target)
+
+    monkeypatch.setattr("ltx_editor.core.project_saver.autosave", slow_autosave)
+    saver = BackgroundSaver()
+    project.name = "autosaved"
+    first = saver.autosave(project, path)
+    assert first is not None and saver.autosave(project, path) is None  # busy: skipped, the next tick retries
+    project.name = "saved"  # after the snapshot: the autosave still writes "autosaved"
+    saving = saver.save(project, path)
+    assert not saving.done()  # queued behind the autosave: writes land in the order they were asked for
+    gate.set()
+    assert saving.result(10) == path and first.result(10) == autosave_path(path)
+    assert load_project(path, recover=True).project.name == "saved"  # the save discarded the older autosave
+    assert not autosave_path(path).exists()
+    saver.wait()
+    saver.close()
+
+
+def test_a_background_save_reports_a_read_only_file(saved):
+    from ltx_editor.core.project_saver import BackgroundSaver
+
+    project, path = saved
+    path.chmod(0o444)
+    try:
+        with pytest.raises(ProjectReadOnly):
+            BackgroundSaver().save(project, path).result(10)
+    finally:
+        path.chmod(0o644)
