@@ -1,4 +1,5 @@
 """GPU benchmark: real-size LTX-Video 2B and 13B architectures with random weights (nothing is downloaded).
+(The LTX-2 family's 19B / 2.3-2.5 transformers and their VRAM table: tests/bench/gpu_generate_ltx2.py.)
 
     python tests/bench/gpu_generate.py [--models 2b,13b] [--width 768 --height 512 --frames 121 --steps 8]
                                        [--presets raw,default,fastest] [--work DIR] [--dry-run]
