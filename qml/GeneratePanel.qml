@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -52,16 +53,17 @@ Rectangle {
                         value: panel.gen.backend
                         onPicked: function (v) { panel.gen.backend = v }
                         delegate: ItemDelegate {
+                            id: backendItem
                             required property var modelData
                             required property int index
                             width: backendBox.width
-                            highlighted: backendBox.highlightedIndex === index
+                            highlighted: backendBox.highlightedIndex === backendItem.index
                             contentItem: RowLayout {
-                                Rectangle { width: 8; height: 8; radius: 4; color: modelData.ready ? Theme.ok : Theme.textFaint }
-                                Label { text: modelData.name; color: Theme.text }
+                                Rectangle { width: 8; height: 8; radius: 4; color: backendItem.modelData.ready ? Theme.ok : Theme.textFaint }
+                                Label { text: backendItem.modelData.name; color: Theme.text }
                                 Label {
                                     Layout.fillWidth: true
-                                    text: modelData.ready ? "" : modelData.reason
+                                    text: backendItem.modelData.ready ? "" : backendItem.modelData.reason
                                     elide: Text.ElideRight
                                     color: Theme.textFaint
                                     font.pixelSize: Theme.fontSmall

@@ -10,12 +10,12 @@ Rectangle {
     id: view
     required property PreviewController preview
     property ProjectDocument document: null
-    readonly property alias player: player
+    readonly property alias player: mediaPlayer
 
     color: Theme.window
 
     MediaPlayer {
-        id: player
+        id: mediaPlayer
         objectName: "mediaPlayer"
         videoOutput: videoOut
         audioOutput: AudioOutput { id: audio; volume: volumeSlider.value; muted: muteButton.checked }
@@ -31,35 +31,35 @@ Rectangle {
     // The controller's one `changed` signal covers every property: follow the source only when it differs,
     // so a position report never re-sets (and reloads) the media.
     readonly property string wantedSource: preview.source
-    onWantedSourceChanged: if (player.source.toString() !== wantedSource) player.source = wantedSource
-    Component.onCompleted: { player.source = wantedSource; preview.reshow() }
+    onWantedSourceChanged: if (mediaPlayer.source.toString() !== wantedSource) mediaPlayer.source = wantedSource
+    Component.onCompleted: { mediaPlayer.source = wantedSource; preview.reshow() }
     // A stopped player draws nothing; paused at the asked position it shows that frame (scrubbing). The
     // controller asks for the middle of a frame, so the frame shown is the one under the playhead.
     function showFrame(ms) {
-        if (player.source.toString() === "") return
+        if (mediaPlayer.source.toString() === "") return
         pendingMs = ms
-        if (player.playbackState === MediaPlayer.StoppedState) player.pause()
+        if (mediaPlayer.playbackState === MediaPlayer.StoppedState) mediaPlayer.pause()
         if (ready()) applyPending()
     }
     // A position set while a new source is still loading is dropped by the player (it showed the file's
     // first frame): keep it, and set it once the media is loaded.
     property int pendingMs: -1
     function ready() {
-        const s = player.mediaStatus
+        const s = mediaPlayer.mediaStatus
         return s === MediaPlayer.LoadedMedia || s === MediaPlayer.BufferedMedia || s === MediaPlayer.BufferingMedia
                || s === MediaPlayer.EndOfMedia
     }
     function applyPending() {
         if (pendingMs < 0) return
-        player.position = pendingMs
+        mediaPlayer.position = pendingMs
         pendingMs = -1
     }
 
     Connections {
         target: view.preview
         function onSeekRequested(ms) { view.showFrame(ms) }
-        function onPlayRequested(rate) { player.playbackRate = rate; player.play() }
-        function onPauseRequested() { player.pause() }
+        function onPlayRequested(rate) { mediaPlayer.playbackRate = rate; mediaPlayer.play() }
+        function onPauseRequested() { mediaPlayer.pause() }
     }
 
     ColumnLayout {

@@ -6,7 +6,7 @@ import LtxEditor 1.0
 
 // The image-to-video source: a preview of the chosen image and a button to choose another.
 RowLayout {
-    id: source
+    id: sourceImage
     required property GenerateController generate
     spacing: Theme.spacing
 
@@ -20,13 +20,13 @@ RowLayout {
             objectName: "sourceImagePreview"
             anchors.fill: parent
             anchors.margins: 1
-            source: source.generate.sourceImageUrl
+            source: sourceImage.generate.sourceImageUrl
             fillMode: Image.PreserveAspectFit
             asynchronous: true
         }
         Label {
             anchors.centerIn: parent
-            visible: source.generate.sourceImage === ""
+            visible: sourceImage.generate.sourceImage === ""
             text: qsTr("no image")
             color: Theme.textFaint
             font.pixelSize: Theme.fontSmall
@@ -36,7 +36,7 @@ RowLayout {
         Layout.fillWidth: true
         Label {
             Layout.fillWidth: true
-            text: source.generate.sourceImage !== "" ? source.generate.sourceImage.split("/").pop() : qsTr("Source image")
+            text: sourceImage.generate.sourceImage !== "" ? sourceImage.generate.sourceImage.split("/").pop() : qsTr("Source image")
             elide: Text.ElideMiddle
             color: Theme.text
         }
@@ -49,6 +49,6 @@ RowLayout {
         id: imageDialog
         title: qsTr("Source image")
         nameFilters: [qsTr("Images (*.png *.jpg *.jpeg *.webp)")]
-        onAccepted: source.generate.chooseSourceImage(selectedFile.toString())
+        onAccepted: sourceImage.generate.chooseSourceImage(selectedFile.toString())
     }
 }
