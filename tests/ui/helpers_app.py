@@ -42,6 +42,18 @@ def center_of(item: QQuickItem) -> QPoint:
     return item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
 
 
+def wait_settled(qtbot, read, polls: int = 3) -> None:
+    """Wait until `read()` (e.g. an item's scene position and size) gives the same value `polls` times in a
+    row: a layout or zoom animation has finished, however slow the machine (instead of a fixed pause)."""
+    seen: list = []
+
+    def settled() -> bool:
+        seen.append(read())
+        return len(seen) >= polls and all(v == seen[-1] for v in seen[-polls:])
+
+    qtbot.waitUntil(settled)
+
+
 def scroll_into_view(item: QQuickItem) -> None:
     """Scroll the nearest Flickable (ScrollView, ListView...) around `item` so the item is inside it."""
     flick = item.parentItem()

@@ -6,7 +6,7 @@ from PySide6.QtQuick import QQuickItem
 
 from tests.fakes.media_factory import ffmpeg
 from tests.ui.helpers_app import *  # noqa: F403 (the main_window fixture)
-from tests.ui.helpers_app import click, type_text, visible_items
+from tests.ui.helpers_app import center_of, click, type_text, visible_items, wait_settled
 
 
 def pick(combo: QQuickItem, index: int) -> None:
@@ -56,8 +56,8 @@ def test_loras_from_the_folder_switch_and_scale(main_window, qtbot, tmp_path):
     loras = w.app.generate.loras
     qtbot.waitUntil(lambda: loras.rowCount() == 1)
     qtbot.waitUntil(lambda: len(visible_items(w.window, "loraSwitch")) == 1)
-    qtbot.wait(50)
     switch = visible_items(w.window, "loraSwitch")[0]
+    wait_settled(qtbot, lambda: (center_of(switch), switch.width()))  # laid out where the click will land
     click(w.window, switch)
     qtbot.waitUntil(lambda: loras.get(0)["enabled"])
     loras.setScale(0, 0.6)

@@ -12,7 +12,7 @@ from ltx_editor.ui.preferences import Preferences
 from tests.fakes.model_fixtures import *  # noqa: F403 (tiny model fixtures)
 from tests.fakes.video_probe import probe
 from tests.ui.helpers_app import *  # noqa: F403 (the main_window fixture)
-from tests.ui.helpers_app import center_of, click, drag, key, type_text, visible_items
+from tests.ui.helpers_app import center_of, click, drag, key, type_text, visible_items, wait_settled
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 
@@ -103,7 +103,7 @@ def test_golden_path(main_window, qtbot, tiny_ltx_dir, tmp_path):
     key(win, Qt.Key.Key_Z, SHIFT)  # zoom to fit: the clip fills the lanes
     handle = next(i for i in visible_items(win, "trimOut"))
     qtbot.waitUntil(lambda: handle.width() > 0)
-    qtbot.wait(100)
+    wait_settled(qtbot, lambda: (center_of(handle), handle.width()))  # the zoom has finished
     start = center_of(handle)
     body = visible_items(win, "clipBody")[0]
     drag(win, start, start - QPoint(int(body.width() * 0.25), 0))
@@ -161,8 +161,7 @@ def test_golden_path(main_window, qtbot, tiny_ltx_dir, tmp_path):
         export_dialog = win2.findChild(QObject, "exportFileDialog")
         key(win2, Qt.Key.Key_E, CTRL)
         qtbot.waitUntil(lambda: export_dialog.property("visible"))
-        qtbot.wait(200)
-        assert export_dialog.property("selectedFile").toLocalFile() == str(tmp_path / "kite.mp4")  # suggested
+        qtbot.waitUntil(lambda: export_dialog.property("selectedFile").toLocalFile() == str(tmp_path / "kite.mp4"))
         finished: list[str] = []
         again.exporter.finished.connect(finished.append)
         accept_file_dialog(export_dialog)
