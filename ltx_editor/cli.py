@@ -4,6 +4,8 @@
     ltx-editor info PROJECT [--json]           tracks, clips, duration, missing media, spend
     ltx-editor render PROJECT -o OUT.mp4 [--yes]  render the timeline, with a progress bar on stderr
     ltx-editor generate ...                    one generation (see `ltx-editor generate --help`)
+    ltx-editor models [list|download ID|remove ID] [--json]   local models on this machine
+    ltx-editor doctor [--json]                 GPU, torch build, ffmpeg, keychain, models folder, keys present
 
 Errors print their message and hint and exit 1: never a traceback. Text from a project (names, paths) is
 printed with its control characters escaped, so a hostile name cannot drive the terminal.
@@ -25,6 +27,10 @@ COMMANDS = ("info", "render", "generate")
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in ("models", "doctor"):
+        from ltx_editor.cli_models import main as models
+
+        return models(args)
     if args and args[0] == "generate":
         from ltx_editor.cli_generate import main as generate
 
@@ -54,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("-y", "--yes", action="store_true",
                         help="render even when the timeline is past a sanity limit (e.g. longer than 2 hours)")
     sub.add_parser("generate", help="generate one clip (ltx-editor generate --help)", add_help=False)
+    sub.add_parser("models", help="list, download or remove local models (ltx-editor models --help)", add_help=False)
+    sub.add_parser("doctor", help="what this machine can run and what is missing", add_help=False)
     return p
 
 
