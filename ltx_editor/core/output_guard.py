@@ -13,20 +13,30 @@ from pathlib import Path
 
 from .errors import MediaError
 from .project import Project
-from .project_io import resolve_media
 
 
 class OutputOverwritesInput(MediaError):
     """The chosen output is a file the job reads; nothing was written."""
 
 
-def _identity(path: str | os.PathLike) -> tuple[str, tuple[int, int] | None]:
-    real = os.path.realpath(path)
+def _inode(path: str | os.PathLike) -> tuple[int, int] | None:
     try:
-        st = os.stat(real)
-        return real, (st.st_dev, st.st_ino)
-    except OSError:
-        return real, None  # not there (yet): only its name can collide
+        st = os.stat(path)  # follows symlinks, `..` and linked folders: the file itself
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _real_missing(path: str | os.PathLike, folders: dict[str, str]) -> str:
+    """The real path of a file that is not there: its folder's real path (cached: a project's missing
+    files share a few folders) and its name; a dangling link or a `..` spelling goes through realpath."""
+    path = os.fspath(path)
+    if os.path.lexists(path) or ".." in path:
+        return os.path.realpath(path)
+    folder, name = os.path.split(os.path.abspath(path))
+    if folder not in folders:
+        folders[folder] = os.path.realpath(folder)
+    return os.path.join(folders[folder], name)
 
 
 def project_companions(project_path: str | Path) -> list[Path]:
@@ -35,13 +45,15 @@ def project_companions(project_path: str | Path) -> list[Path]:
     return [p, p.with_name(p.name + ".bak"), p.with_name(p.name + ".autosave")]
 
 
-def project_files(project: Project, project_path: str | Path) -> list[Path]:
+def project_files(project: Project, project_path: str | Path) -> list[str]:
     """Every file the project names: each take's media and recipe, keyframe and shot images. An export may
-    use only some of them, but overwriting any one loses the person's work."""
+    use only some of them, but overwriting any one loses the person's work. (Plain strings: building a
+    Path per file costs more than the stat that checks it.)"""
     stored = [p for a in project.assets for t in a.takes for p in (t.path, t.sidecar) if p]
     stored += [k.image for k in project.keyframes]
     stored += [p for s in project.shots for p in (s.start_image, s.end_image) if p]
-    return [resolve_media(project_path, p) for p in dict.fromkeys(stored)]
+    folder = os.path.dirname(os.path.abspath(project_path))  # as resolve_media, without a Path per file
+    return [p if os.path.isabs(p) else os.path.join(folder, p) for p in dict.fromkeys(stored)]
 
 
 def check_export_target(project: Project, project_path: str | Path, out: str | Path) -> None:
@@ -52,21 +64,27 @@ def check_export_target(project: Project, project_path: str | Path, out: str | P
 
 def check_output(out: str | Path, inputs: Iterable[str | Path], *, project_path: str | Path | None = None,
                  what: str = "output", role: str = "a file this job reads") -> None:
-    """OutputOverwritesInput when `out` is (by real path or by inode) one of `inputs` or the project's file.
+    """OutputOverwritesInput when `out` is one of `inputs` or the project's own files; also when `out` is a
+    folder. Call it before anything is written.
 
-    Also refuses an `out` that is a folder. Call it before anything is written."""
+    When `out` exists, the same device + inode is the same file, however it is spelled (symlink, `..`,
+    hard link). When it does not, no existing file can be it: only an input that is missing too can share
+    its real path (an export there would later stand in for that missing source)."""
     out = Path(out)
-    real_out, id_out = _identity(out)
-    if os.path.isdir(real_out):
+    if os.path.isdir(out):
         raise OutputOverwritesInput(f"The {what} {out} is a folder.", hint="Choose a file name to write.")
-    named: list[tuple[Path, str]] = [(Path(p), f"it is {role}") for p in inputs]
+    named: list[tuple[str | Path, str]] = [(p, f"it is {role}") for p in inputs]
     if project_path is not None:
         named += [(p, "it is the project file" if i == 0 else "it is the project's own backup/autosave")
                   for i, p in enumerate(project_companions(project_path))]
+    folders: dict[str, str] = {}
+    id_out = _inode(out)
+    real_out = _real_missing(out, folders) if id_out is None else None
     for source, why in named:
-        real_in, id_in = _identity(source)
-        if real_in == real_out or (id_out is not None and id_in == id_out):
-            same = "" if str(source) == str(out) else f" (the same file as {source})"
+        id_in = _inode(source)
+        same = id_in == id_out if id_out is not None else id_in is None and _real_missing(source, folders) == real_out
+        if same:
+            also = "" if str(source) == str(out) else f" (the same file as {source})"
             raise OutputOverwritesInput(
-                f"Refusing to write the {what} to {out}{same}: {why}, and writing would destroy it.",
+                f"Refusing to write the {what} to {out}{also}: {why}, and writing would destroy it.",
                 hint="Choose another output file name.")

@@ -122,7 +122,10 @@ def read_bytes(path: str | Path, *, what: str = "file", max_bytes: int,
     """The whole content of a regular file of at most `max_bytes` (also when it grows while being read)."""
     with open_regular(path, what=what, max_bytes=max_bytes, error=error) as f:
         try:
-            data = f.read(max_bytes + 1)
+            size = os.fstat(f.fileno()).st_size  # read(n) allocates n bytes: ask for what is there
+            data = f.read(size + 1)
+            if len(data) > size:  # it grew meanwhile: read on, but never past the cap
+                data += f.read(max_bytes + 1 - len(data))
         except OSError as exc:
             raise error(f"Could not read the {what} {path}: {exc.strerror or exc}.") from None
     if len(data) > max_bytes:

@@ -17,6 +17,7 @@ def test_a_failed_job_is_explained_and_can_be_retried(main_window, qtbot, tmp_pa
     empty = tmp_path / "not-a-model"
     empty.mkdir()
     w.prefs.localModelPath = str(empty)  # exists, so the backend looks ready; loading it fails
+    w.prefs.allowCpu = True  # no GPU here: local runs on the CPU only when asked (honest readiness)
     small_form(w.app.generate, "a job that cannot load its model")
     job_id = w.app.generate.generate()
     assert job_id
@@ -42,6 +43,7 @@ def test_a_queued_job_shows_its_place_and_cancels(main_window, qtbot, tmp_path):
     empty = tmp_path / "slow-model"
     empty.mkdir()
     w.prefs.localModelPath = str(empty)
+    w.prefs.allowCpu = True  # no GPU here: local runs on the CPU only when asked (honest readiness)
     w.app.worker.queue.set_concurrency("local", 1)
     small_form(w.app.generate, "first")
     w.app.worker.stop()  # nothing runs: both jobs stay queued, in order
