@@ -31,12 +31,16 @@ def floor_to_valid_length(frames: int) -> int:
 @dataclass(frozen=True)
 class ModelLimits:
     max_frames: int = 257  # per generation
+    # "ltx-2": LTX2ConditionPipeline pins a condition at pixel 0 or (j - 1) * 8 + 1 for latent j >= 1, inside
+    # the clip: the landings then report the frame each keyframe really takes (the call notes the snap too).
+    family: str = "ltx-video"
 
     @classmethod
-    def for_model(cls, model_id: str) -> ModelLimits:
+    def for_model(cls, model_id: str, backend: str = "local") -> ModelLimits:
         from .catalog import get_model
 
-        return cls(max_frames=get_model(model_id).max_frames)
+        model = get_model(model_id)
+        return cls(max_frames=model.max_frames, family=model.family if backend == "local" else "ltx-video")
 
     @property
     def usable_frames(self) -> int:
@@ -154,15 +158,32 @@ def plan_keyframes(keyframes: Sequence[Keyframe], limits: ModelLimits | None = N
         held = [u for u in sorted(units) if first_u <= u <= end_u]
         conditions = tuple(PlannedCondition(units[u].id, units[u].image, (u - out_u) * STEP, units[u].strength)
                            for u in held)
-        landings += [Landing(units[u].id, units[u].frame, start + u * STEP, i) for u in held]
+        num_frames = max(STEP + 1, (end_u - out_u) * STEP + 1)
+        if final and limits.family == "ltx-2" and held and held[-1] > out_u and num_frames + STEP <= usable:
+            # LTX-2 cannot pin a clip's last frame (8k): one more latent lets the last keyframe take 8k + 1.
+            num_frames += STEP
+        landed = [start + out_u * STEP + pinned((u - out_u) * STEP, num_frames, limits.family) for u in held]
+        landings += [Landing(units[u].id, units[u].frame, at, i) for u, at in zip(held, landed, strict=True)]
+        if final and span is None and landed and limits.family == "ltx-2":
+            end = max(end, landed[-1] + 1)  # the default span ends on the last keyframe, where LTX-2 pins it
         segments.append(Segment(
-            index=i, num_frames=max(STEP + 1, (end_u - out_u) * STEP + 1), output_start=start + out_u * STEP,
+            index=i, num_frames=num_frames, output_start=start + out_u * STEP,
             timeline_start=start if i == 0 else segments[-1].timeline_end,
             timeline_end=end if final else start + end_u * STEP + 1,
             prompt=_segment_prompt(prompt, units, first_u if i == 0 else first_u - 1, end_u),
             conditions=conditions, overlap_frames=0 if i == 0 else overlap_frames,
             overlap_strength=overlap_strength))
     return KeyframePlan(start, end, tuple(segments), tuple(landings))
+
+
+def pinned(index: int, num_frames: int, family: str) -> int:
+    """The output frame a condition planned at `index` lands on: itself for LTX-Video (multiples of 8); for
+    LTX-2 the nearest frame its condition pipeline can pin inside the clip (0, 1, 9, 17, ..., 8k - 7)."""
+    if family != "ltx-2" or index <= 0:
+        return index
+    last = (num_frames - 1) // STEP  # the clip's last latent
+    latent = min(max(1, round((index - 1) / STEP) + 1), last)
+    return (latent - 1) * STEP + 1
 
 
 def _segment_bounds(key_units: list[int], last_unit: int, reach: int, overlap: int) -> list[tuple[int, int, int]]:

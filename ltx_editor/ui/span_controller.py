@@ -53,7 +53,7 @@ class SpanController(QObject):
     def _span_plan(self, start: int, end: int, recipe: Recipe) -> KeyframePlan:
         """[start, end): end is exclusive, as everywhere on the timeline (the lane passes its range's last
         frame + 1, so a range drawn from one keyframe to another spans both)."""
-        return plan_keyframes(self._doc.project.keyframes, ModelLimits(max_frames=recipe.max_frames),
+        return plan_keyframes(self._doc.project.keyframes, ModelLimits(max_frames=recipe.max_frames, family=_pin_family(recipe)),
                               span=(start, end), prompt=recipe.prompt)
 
     @Slot(int, int, result="QVariantMap")

@@ -106,3 +106,21 @@ def _keyframes():
     from ltx_editor.core.settings import GenerationMode
 
     return GenerationMode.KEYFRAMES
+
+
+def test_ltx2_keyframe_plan_reports_where_each_keyframe_lands():
+    from ltx_editor.core.keyframe_plan import ModelLimits, pinned, plan_keyframes
+    from ltx_editor.core.project import Keyframe
+
+    keys = [Keyframe(id=f"k{f}", frame=f, image="x.png") for f in (0, 16, 32)]
+    plan = plan_keyframes(keys, ModelLimits(family="ltx-2"))
+    (seg,) = plan.segments
+    # One more latent so the last keyframe can be pinned (8k is never pinnable): 41 frames, not 33.
+    assert seg.num_frames == 41 and [c.index for c in seg.conditions] == [0, 16, 32]
+    assert {lnd.keyframe_id: lnd.landed for lnd in plan.landings} == {"k0": 0, "k16": 17, "k32": 33}
+    assert seg.timeline_end == 34 and plan.gaps_and_overlaps() == (0, 0)  # the clip ends on the last keyframe
+    # What the plan reports is what the call does: modes.latent_index snaps the same way.
+    for index in (8, 16, 32, 40):
+        assert pinned(index, 41, "ltx-2") == landed_frame(latent_index(index, 8, 41), 8)
+    ltxv = plan_keyframes(keys, ModelLimits())  # LTX-Video pins multiples of 8 exactly
+    assert [lnd.landed for lnd in ltxv.landings] == [0, 16, 32] and ltxv.segments[0].num_frames == 33
