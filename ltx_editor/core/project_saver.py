@@ -17,25 +17,38 @@ from .project_snapshot import take_snapshot
 
 class BackgroundSaver:
     def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="project-save")
+        self._pool: ThreadPoolExecutor | None = None  # started on the first write, ended by close()
         self._lock = threading.Lock()
         self._autosaving: Future | None = None
 
+    def _submit(self, fn, *args) -> Future:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="project-save")
+        return self._pool.submit(fn, *args)
+
     def save(self, project: Project, path: str | Path) -> Future:
         """Snapshot now; the future gives the saved path or raises ProjectFileError (ProjectReadOnly ...)."""
-        return self._pool.submit(save_project, take_snapshot(project), Path(path))
+        with self._lock:
+            return self._submit(save_project, take_snapshot(project), Path(path))
 
     def autosave(self, project: Project, path: str | Path) -> Future | None:
         """Snapshot now and write `<path>.autosave` on the worker; None when the previous one is still busy."""
         with self._lock:
             if self._autosaving is not None and not self._autosaving.done():
                 return None
-            self._autosaving = self._pool.submit(autosave, take_snapshot(project), Path(path))
+            self._autosaving = self._submit(autosave, take_snapshot(project), Path(path))
             return self._autosaving
 
     def wait(self) -> None:
         """Until every write asked for so far has finished (e.g. before the editor quits)."""
-        self._pool.submit(lambda: None).result()
+        with self._lock:
+            pool = self._pool
+        if pool is not None:
+            pool.submit(lambda: None).result()
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True)
+        """Finish every write and end the worker thread (a later write starts a new one)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)

@@ -174,9 +174,9 @@ class ProjectDocument(QObject):
             self.autosaveFailed.emit(str(error))
 
     def close(self) -> None:
-        """Finish every write and let go of the project's lock (the editor is quitting). The document still
-        works afterwards (its idle save thread ends with the process)."""
-        self._wait_for_saves()
+        """Finish every write, end the save thread and let go of the project's lock (the editor is quitting).
+        The document still works afterwards: a later save starts the thread again."""
+        self._saver.close()
         self._swap_lock(None)
 
     def _wait_for_saves(self) -> None:
