@@ -123,6 +123,17 @@ class AppController(QObject):
         self._doc.close()  # finishes the last autosave, lets go of the project's lock
 
     # -- jobs ----------------------------------------------------------------------------------------------
+    @Slot(result=int)
+    def activeJobCount(self) -> int:
+        """Jobs running or waiting (Quit asks about them first)."""
+        return sum(1 for j in self._worker.queue.jobs if j.state in ("queued", "running"))
+
+    @Slot()
+    def cancelAllJobs(self) -> None:
+        for job in self._worker.queue.jobs:
+            if job.state in ("queued", "running"):
+                self._worker.queue.cancel(job.id)
+
     def _on_job_changed(self, job: Job) -> None:
         if self._intake.on_job_changed(job):  # its result came into the project just now
             self._jobs.on_job_changed(job)  # shows "open result" now that the asset exists
@@ -305,6 +316,7 @@ class AppController(QObject):
 
         project = self._doc.project
         try:
+            self._doc.wait_for_saves()  # an autosave in flight shares the takes whose paths adopt_media moves
             adopt_media(project, self._doc.working_path, path)
             project.jobs = [JobRecord.model_validate(r) for r in self._worker.queue.to_records()]
             self._doc.save(path)  # snapshot here; encoded and written on the save worker

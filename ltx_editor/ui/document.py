@@ -119,7 +119,7 @@ class ProjectDocument(QObject):
         has it), "anyway" opens it beside that editor, "read-only" opens it without the right to save over it.
         """
         lock = self._lock_for(Path(path)) if path and access == "edit" else None
-        self._wait_for_saves()
+        self.wait_for_saves()
         self._swap_lock(lock)
         self._set_read_only(bool(path) and access == "read-only")
         self._project = project
@@ -179,7 +179,9 @@ class ProjectDocument(QObject):
         self._saver.close()
         self._swap_lock(None)
 
-    def _wait_for_saves(self) -> None:
+    def wait_for_saves(self) -> None:
+        """Until the writes in flight have landed (before changing what a running autosave shares, e.g. the
+        media paths a Save As moves)."""
         self._saver.wait()
 
     def _lock_for(self, path: Path) -> project_lock.ProjectLock:
