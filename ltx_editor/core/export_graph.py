@@ -22,17 +22,40 @@ COPY_CODECS = {"h264"}
 
 @dataclass(frozen=True)
 class Encoding:
-    """Shared with the benchmark's hand-written baseline, so both pay the same encoder."""
+    """The encoders and their settings (export_presets.ExportOptions makes one per preset). Shared with the
+    benchmark's hand-written baseline, so both pay the same encoder."""
 
-    preset: str = "veryfast"
+    preset: str = "veryfast"  # x264/x265 speed
     crf: int = 18
-    audio_bitrate: str = "192k"
+    audio_bitrate: str = "192k"  # "" for an uncompressed codec
+    codec: str = "libx264"
+    pix_fmt: str = "yuv420p"
+    bitrate: str | None = None  # a video bitrate target instead of constant quality
+    audio_codec: str = "aac"
+    audio: bool = True  # False: no sound track at all
+    fps: float | None = None  # the written rate when it is not the project's
+    copy_allowed: bool = True  # frames already in the right format may be stream-copied
 
     def video_args(self) -> list[str]:
-        return ["-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf), "-pix_fmt", "yuv420p"]
+        args = ["-c:v", self.codec]
+        if self.codec in ("libx264", "libx265"):
+            args += ["-preset", self.preset, *(["-b:v", self.bitrate] if self.bitrate else ["-crf", str(self.crf)])]
+            if self.codec == "libx265":  # hvc1: the tag Apple's players want; x265 is chatty on stderr
+                args += ["-tag:v", "hvc1", "-x265-params", "log-level=error"]
+        elif self.codec == "libvpx-vp9":  # crf with a bitrate cap is "constrained quality"; 0 = pure quality
+            args += ["-crf", str(self.crf), "-b:v", self.bitrate or "0", "-deadline", "good", "-cpu-used", "4",
+                     "-row-mt", "1"]
+        elif self.codec == "prores_ks":  # profile 2 = ProRes 422 (quality is the profile's)
+            args += ["-profile:v", "2", "-vendor", "apl0"]
+        elif self.bitrate:
+            args += ["-b:v", self.bitrate]
+        return [*args, "-pix_fmt", self.pix_fmt]
 
     def audio_args(self) -> list[str]:
-        return ["-c:a", "aac", "-b:a", self.audio_bitrate]
+        args = ["-c:a", self.audio_codec]
+        if self.audio_codec == "libopus":
+            args += ["-ar", "48000"]  # Opus runs at 48 kHz only
+        return args + (["-b:a", self.audio_bitrate] if self.audio_bitrate else [])
 
 
 @dataclass
@@ -62,8 +85,9 @@ def copy_span(piece: VideoPiece, info: MediaInfo) -> bool:
 def concat_safe(path: Path) -> bool:
     """The concat demuxer reads its list line by line, so no quoting keeps a line break (CR or LF) inside a
     name: such a name could add directives of its own. Nor can the UTF-8 list hold a name that is not
-    UTF-8. Those pieces are encoded, their names passed as plain arguments instead."""
-    name = str(path)
+    UTF-8. Those pieces are encoded, their names passed as plain arguments instead. The list holds the
+    resolved name (_quote), so that is the one checked: a plain link may point at a hostile name."""
+    name = str(Path(path).resolve())
     if "\n" in name or "\r" in name:
         return False
     try:
@@ -108,18 +132,29 @@ def can_copy_audio(plan: ExportPlan, infos: dict[Path, MediaInfo]) -> bool:
 
 
 def build(plan: ExportPlan, infos: dict[Path, MediaInfo], enc: Encoding) -> Command:
-    if can_copy_video(plan, infos):
+    if enc.copy_allowed and enc.codec == "libx264" and _same_rate(plan, enc) and can_copy_video(plan, infos):
         return _copy_command(plan, infos, enc)
     return _encode_command(plan, infos, enc)
+
+
+def _same_rate(plan: ExportPlan, enc: Encoding) -> bool:
+    return enc.fps is None or fps_fraction(enc.fps) == fps_fraction(plan.fps)
+
+
+def output_frames(plan: ExportPlan, enc: Encoding) -> int:
+    """Frames the written file holds: the plan's, or as many as last as long at the export's own rate."""
+    if _same_rate(plan, enc):
+        return plan.total_frames
+    return max(1, round(plan.total_frames * fps_fraction(enc.fps) / fps_fraction(plan.fps)))
 
 
 def _copy_command(plan: ExportPlan, infos: dict[Path, MediaInfo], enc: Encoding) -> Command:
     listing = "ffconcat version 1.0\n" + "".join(_concat_entry(p, infos[p.path], plan.fps) for p in plan.video)
     args = ["-f", "concat", "-safe", "0", "-i", "{concat_list}"]
     graph, out_args = "", ["-map", "0:v:0", "-c:v", "copy"]
-    if can_copy_audio(plan, infos):
+    if enc.audio and can_copy_audio(plan, infos):
         out_args += ["-map", "0:a:0", "-c:a", "copy"]
-    else:
+    elif enc.audio:
         inputs, graph = _audio_graph(plan, infos, first_input=1)
         args += inputs
         out_args += ["-map", "[aout]", *enc.audio_args()]
@@ -160,12 +195,18 @@ def _encode_command(plan: ExportPlan, infos: dict[Path, MediaInfo], enc: Encodin
             chains.append(f"[{n}:v:0]trim=end_frame={piece.frames},setpts=N/({rate}*TB),"
                           f"{_conform(info, plan)}[{label}]")
         labels.append(f"[{label}]")
-    chains.append(f"{''.join(labels)}concat=n={len(labels)}:v=1:a=0,setpts=N/({rate}*TB)[vout]")
-    audio_inputs, audio_graph = _audio_graph(plan, infos, first_input=inputs.next, shared=shared)
-    graph = ";\n".join(chains + [audio_graph])
+    out_rate = rate if _same_rate(plan, enc) else fps_fraction(enc.fps)
+    retime = "" if out_rate == rate else f",fps={out_rate}"  # another rate: frames dropped or repeated evenly
+    chains.append(f"{''.join(labels)}concat=n={len(labels)}:v=1:a=0,setpts=N/({rate}*TB){retime}[vout]")
+    audio_inputs, audio_out = [], []
+    if enc.audio:
+        audio_inputs, audio_graph = _audio_graph(plan, infos, first_input=inputs.next, shared=shared)
+        chains.append(audio_graph)
+        audio_out = ["-map", "[aout]", *enc.audio_args()]
+    graph = ";\n".join(chains)
     return Command(args=[*inputs.args, *audio_inputs, "-/filter_complex", "{graph}", "-map", "[vout]",
-                         "-map", "[aout]", *enc.video_args(), "-r", str(rate), *enc.audio_args(),
-                         "-frames:v", str(plan.total_frames)], graph=graph, stream_copy=False)
+                         *enc.video_args(), "-r", str(out_rate), *audio_out,
+                         "-frames:v", str(output_frames(plan, enc))], graph=graph, stream_copy=False)
 
 
 def _video_input(piece: VideoPiece, info: MediaInfo, rate: Fraction) -> list[str]:
