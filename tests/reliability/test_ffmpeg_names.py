@@ -141,6 +141,24 @@ def test_render_cannot_be_made_to_read_another_file_through_a_name(sources, tmp_
     assert not modified and added == ["out.mp4"]
 
 
+@pytest.mark.timeout(300)
+def test_a_plain_link_to_a_hostile_name_is_not_written_into_the_concat_list(sources, tmp_path):
+    """The concat list names the file a link resolves to: a link called plain.mp4 to the issue's hostile
+    name must not smuggle the name's directives in."""
+    shutil.copy(sources["other"], tmp_path / "clip.mp4")
+    hostile = tmp_path / "clip.mp4\nduration 0.1\n#.mp4"
+    shutil.copy(sources["numbered"], hostile)
+    (tmp_path / "plain.mp4").symlink_to(hostile.name)
+    shutil.copy(sources["numbered"], tmp_path / "second.mp4")
+    project, expected = _project(tmp_path, ["plain.mp4", "second.mp4"], None)
+    before = snapshot(tmp_path)
+    _tally["cases"] += 1
+    outcome = bounded(export_timeline, project, tmp_path / "p.ltxproj", tmp_path / "out.mp4", timeout=120)
+    assert not outcome.hung and outcome.error is None, outcome
+    assert frame_numbers(tmp_path / "out.mp4") == expected
+    assert changes(before, snapshot(tmp_path)) == ([], ["out.mp4"])
+
+
 @pytest.mark.parametrize("raw", [b"bad\xff.mp4", b"\xc3(.mp4", b"\xed\xa0\x80.mp4"])
 def test_a_name_that_is_not_text_is_refused_in_words(sources, tmp_path, raw):
     """A name with bytes that are not UTF-8 cannot be stored in a project (JSON text): import refuses it
