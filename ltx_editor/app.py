@@ -16,8 +16,10 @@ PySide6 and small modules; never torch (the local provider imports it when the f
 """
 from __future__ import annotations
 
+import os
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from importlib import import_module
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 MAIN_QML = QUrl.fromLocalFile(str(QML_DIR / "Main.qml"))
 EDITOR_MODULES = ("ltx_editor.ui.app_controller", "ltx_editor.ui.preferences", "ltx_editor.ui.thumbnails")
 UNEXPOSED_START_MS = 1000  # a window that never draws (minimized at start) still gets its editor
+EXIT_GRACE_S = 5.0  # after the event loop returned: the longest Python's own exit may take before we end it
 
 
 def project_argument(argv: list[str]) -> str | None:
@@ -155,7 +158,23 @@ def main(argv: list[str] | None = None, on_window: Callable[[QWindow], None] | N
     QTimer.singleShot(UNEXPOSED_START_MS, startup.begin)
     if on_window is not None:
         on_window(window)
-    return app.exec()
+    code = app.exec()
+    exit_watchdog(code)
+    return code
+
+
+def exit_watchdog(code: int, grace_s: float = EXIT_GRACE_S) -> threading.Thread:
+    """Make sure the process ends once the event loop has returned (shutdown already ran in aboutToQuit):
+    a thread stuck in native code (a local step in torch, a stalled socket) would otherwise keep Python's exit
+    waiting for it, with no window left to say so. Daemon: a normal exit never waits for it."""
+    def end() -> None:
+        time.sleep(grace_s)
+        sys.stderr.flush()
+        os._exit(code)
+
+    thread = threading.Thread(target=end, name="ltx-editor-exit-watchdog", daemon=True)
+    thread.start()
+    return thread
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ Item {
     property var pendingAction: null      // runs after the unsaved-changes prompt is answered
     property var afterSave: null          // runs after a save that was refused and redone with Save As
     property string notice: ""
+    property bool jobsAnswered: false     // Quit asked about running jobs and was answered
 
     // What the window shows of the editor: its title, and the menu bar and status bar in the window's slots.
     readonly property string title: (app.document.dirty ? "• " : "") + app.document.name
@@ -59,6 +60,12 @@ Item {
     Connections {
         target: root.window
         function onClosing(close) {
+            const jobs = root.app.activeJobCount()
+            if (jobs > 0 && !root.jobsAnswered && !root.window.closeConfirmed) {  // ask before anything else
+                close.accepted = false
+                quitJobsDialog.ask(jobs)
+                return
+            }
             if (root.app.document.dirty && !root.window.closeConfirmed) {
                 close.accepted = false
                 root.guarded(function () { root.window.closeConfirmed = true; root.window.close() })
@@ -203,6 +210,12 @@ Item {
         onSaveChosen: { const a = root.pendingAction; root.pendingAction = null; root.saveThen(a) }
         onDiscardChosen: { const a = root.pendingAction; root.pendingAction = null; if (a) a() }
         onCancelChosen: root.pendingAction = null
+    }
+    QuitJobsDialog {
+        id: quitJobsDialog
+        objectName: "quitJobsDialog"
+        onCancelJobsChosen: { root.app.cancelAllJobs(); root.jobsAnswered = true; root.window.close() }
+        onKeepJobsChosen: { root.jobsAnswered = true; root.window.close() }
     }
     ExportDialog { id: exportDialog; objectName: "exportDialog"; exporter: root.app.exporter }
     ExportConfirmDialog {
