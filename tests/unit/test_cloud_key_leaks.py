@@ -64,6 +64,7 @@ def keychain():
     secrets.set_api_key("fal", FAL_KEY)
     secrets.set_api_key("replicate", REP_KEY)
     yield
+    secrets.forget_session_keys()  # set_api_key also keeps them in memory: later tests must see no key
     keyring.set_keyring(previous)
 
 
