@@ -23,15 +23,19 @@ def _clock(seconds: float) -> str:
     return f"{h}:{rest // 60:02d}:{rest % 60:02d}"
 
 
-def export_question(project: Project, *, max_hours: float = MAX_RENDER_HOURS) -> str | None:
-    """The question to ask before exporting `project`, or None when it is within the limits."""
+def export_question(project: Project, *, max_hours: float = MAX_RENDER_HOURS, frames: int | None = None,
+                    fps: float | None = None) -> str | None:
+    """The question to ask before exporting `project`, or None when it is within the limits. `frames` and
+    `fps` describe what is really rendered when that is not the whole timeline at the project's rate (an
+    in/out range, another rate)."""
     s = project.settings
-    frames = project.duration()
-    seconds = frames / s.fps
+    frames = project.duration() if frames is None else frames
+    fps = s.fps if fps is None else fps
+    seconds = frames / fps
     if seconds <= max_hours * 3600:
         return None
     size_gb = frames * s.width * s.height * _BYTES_PER_PIXEL_FRAME / 1e9
-    return (f"The export would be {_clock(seconds)} long ({frames:,} frames at {s.fps:g} fps), more than the "
+    return (f"The export would be {_clock(seconds)} long ({frames:,} frames at {fps:g} fps), more than the "
             f"{max_hours:g} hours that is sensible here; encoding it may take days and roughly {size_gb:,.0f} GB "
             "of disk. Export it anyway?")
 

@@ -57,6 +57,10 @@ def test_core_asks_exactly_past_the_limit(fps, start, frames, near):
     question = export_question(project)
     _tally["cases"] += 1
     assert (question is not None) == ((start + frames) / fps > MAX_RENDER_HOURS * 3600), (fps, start, frames)
+    # An in/out range (or another rate) is judged by what is really rendered: 48 frames never ask.
+    assert export_question(project, frames=48, fps=fps) is None
+    assert (export_question(project, frames=start + frames, fps=fps * 2) is not None) == (
+        (start + frames) / (fps * 2) > MAX_RENDER_HOURS * 3600)
     if question is not None:
         assert f"{start + frames:,} frames" in question and "anyway?" in question
         with pytest.raises(NeedsConfirmation, match="Export it anyway"):
