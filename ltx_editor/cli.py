@@ -2,7 +2,10 @@
 
     ltx-editor [PROJECT.ltxproj]               open the editor (on a project)
     ltx-editor info PROJECT [--json]           tracks, clips, duration, missing media, spend
-    ltx-editor render PROJECT -o OUT.mp4 [--yes]  render the timeline, with a progress bar on stderr
+    ltx-editor render PROJECT -o OUT [--preset NAME|list] [--size WxH] [--fps N] [--range IN-OUT] [--yes]
+                                               render the timeline, with a progress bar on stderr
+    ltx-editor new PROJECT [--size WxH] [--fps N] FILE...   a project with FILEs in order on V1
+    ltx-editor export-otio PROJECT OUT.otio / import-otio IN.otio PROJECT   OpenTimelineIO interchange
     ltx-editor generate ...                    one generation (see `ltx-editor generate --help`)
     ltx-editor models [list|download ID|remove ID] [--json]   local models on this machine
     ltx-editor doctor [--json]                 GPU, torch build, ffmpeg, keychain, models folder, keys present
@@ -23,6 +26,7 @@ from ltx_editor.core.errors import LtxEditorError
 from ltx_editor.core.safe_text import for_terminal
 
 COMMANDS = ("info", "render", "generate")
+EDIT_COMMANDS = ("new", "export-otio", "import-otio")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
         from ltx_editor.cli_models import main as models
 
         return models(args)
+    if args and (args[0] in EDIT_COMMANDS or args[0] == "render" and _lists_presets(args)):
+        from ltx_editor.cli_edit import main as edit  # new, export-otio, import-otio, render --preset list
+
+        return edit(args)
     if args and args[0] == "generate":
         from ltx_editor.cli_generate import main as generate
 
@@ -45,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     return gui([sys.argv[0] if sys.argv and sys.argv[0] else "ltx-editor", *args])
 
 
+def _lists_presets(args: list[str]) -> bool:
+    """`render --preset list` needs neither a project nor an output."""
+    return "--preset=list" in args or any(a == "--preset" and b == "list" for a, b in zip(args, args[1:], strict=False))
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ltx-editor", description="LTX Editor: generate, edit and export AI video. "
                                 "Without a command it opens the editor (on PROJECT when given).",
@@ -53,9 +66,16 @@ def _parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="describe a project: tracks, clips, duration, missing media, spend")
     info.add_argument("project")
     info.add_argument("--json", action="store_true", help="machine-readable output")
-    render = sub.add_parser("render", help="render the timeline to one H.264/AAC MP4")
+    render = sub.add_parser("render", help="render the timeline with an export preset (H.264 MP4 by default)")
     render.add_argument("project")
-    render.add_argument("-o", "--output", required=True, help="the MP4 to write")
+    render.add_argument("-o", "--output", required=True, help="the file to write (.mp4, .mov or .webm)")
+    render.add_argument("--preset", help="export preset (default: the one for the output's suffix); "
+                        "--preset list names them")
+    render.add_argument("--size", help="WIDTHxHEIGHT (default: the project's)")
+    render.add_argument("--fps", type=float, help="frame rate (default: the project's)")
+    render.add_argument("--range", help="IN-OUT in frames (48-96), seconds (2s-4s) or timecodes")
+    render.add_argument("--crf", type=int, help="constant quality (lower is better; default: the preset's)")
+    render.add_argument("--no-audio", action="store_true", help="write no sound track")
     render.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     render.add_argument("-y", "--yes", action="store_true",
                         help="render even when the timeline is past a sanity limit (e.g. longer than 2 hours)")
@@ -73,7 +93,7 @@ def _headless(args: list[str]) -> int:
     try:
         if ns.command == "info":
             return _info(Path(ns.project), as_json=ns.json)
-        return _render(Path(ns.project), Path(ns.output), quiet=ns.quiet, yes=ns.yes)
+        return _render(Path(ns.project), Path(ns.output), quiet=ns.quiet, yes=ns.yes, ns=ns)
     except LtxEditorError as exc:
         print(f"error: {for_terminal(exc.message)}" + (f"\n  {for_terminal(exc.hint)}" if exc.hint else ""),
               file=sys.stderr)
@@ -176,29 +196,30 @@ class ProgressBar:
         print(file=sys.stderr, flush=True)
 
 
-def _render(project_path: Path, out: Path, *, quiet: bool, yes: bool = False) -> int:
-    from ltx_editor.core.errors import MediaError
+def _render(project_path: Path, out: Path, *, quiet: bool, yes: bool = False,
+            ns: argparse.Namespace | None = None) -> int:
+    from ltx_editor.cli_edit import render_options
     from ltx_editor.core.export import export_timeline
     from ltx_editor.core.limits import export_question, require_confirmation
     from ltx_editor.core.output_guard import check_export_target
     from ltx_editor.core.project_io import load_project
 
-    if out.suffix.lower() != ".mp4":
-        raise MediaError(f"{out.name} is not an .mp4 file name.", hint="Name the output something.mp4.")
     loaded = load_project(project_path)
+    options = render_options(ns, loaded.project, out)  # before the questions: a bad option needs no answer
     check_export_target(loaded.project, loaded.path, out)  # before any question: a refusal needs no answer
     question = export_question(loaded.project)
     require_confirmation(question, yes or (question is not None and _ask(question)),
                          how="Run again with --yes to render it anyway, or shorten the timeline.")
     bar = None if quiet else ProgressBar()
     try:  # Ctrl-C interrupts the wait: the export kills ffmpeg and removes its temp file on the way out
-        written = export_timeline(loaded.project, loaded.path, out, progress=bar)
+        written = export_timeline(loaded.project, loaded.path, out, progress=bar, options=options)
     finally:
         if bar is not None:
             bar.close()
-    project = loaded.project
-    print(f"{written}  ({project.duration()} frames, {project.settings.width}x{project.settings.height}, "
-          f"{project.settings.fps:g} fps)")
+    s = loaded.project.settings
+    frames = (options.range_end - options.range_start) if options.range_start is not None else loaded.project.duration()
+    print(f"{written}  ({options.preset}, {frames} frames, {options.width or s.width}x{options.height or s.height}, "
+          f"{options.fps or s.fps:g} fps)")
     return 0
 
 

@@ -133,6 +133,8 @@ def _audio_pieces(project: Project, paths: dict[str, Path]) -> list[AudioPiece]:
             take = asset.take(clip.take_id)
             if asset.kind == "image" or not (take.has_audio or asset.kind == "audio"):
                 continue
+            if track.kind == "video" and clip.link is not None:
+                continue  # its sound plays from the linked clip on an audio track
             pieces.append(AudioPiece(start=clip.start, frames=clip.duration, clip_id=clip.id, path=paths[clip.id],
                                      source_frame=clip.in_frame, take_fps=take.fps,
                                      on_video_track=track.kind == "video",

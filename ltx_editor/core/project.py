@@ -102,6 +102,9 @@ class Clip(_Model):
     in_frame: Frame = 0
     out_frame: Frame
     name: Text = ""
+    # The clip this one belongs with (a video and its own sound on an audio track): the video's sound is
+    # then heard through the linked audio clip only.
+    link: Id | None = None
 
     @model_validator(mode="after")
     def _check_range(self) -> Clip:

@@ -1,0 +1,144 @@
+"""Timeline interchange through OpenTimelineIO (.otio; other formats through OTIO's adapters where installed),
+so an edit moves to Resolve, Premiere or Kdenlive and back.
+
+Mapping: one OTIO video/audio Track per track, clips with Gaps between them, each clip's media as an
+ExternalReference (absolute file URL, available range = the whole take) and its source range in project
+frames. OTIO stacks tracks bottom to top, our list runs top to bottom: video tracks are written reversed.
+Markers go on the timeline's stack. What OTIO has no field for (ids, links, mute/hide/lock, marker colours)
+travels in `metadata["ltx_editor"]`, so a round trip gives back the same timeline.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import MediaError
+from .ids import new_id
+from .media import import_media
+from .project import Clip, Marker, Project, ProjectSettings, Track
+from .project_io import resolve_media
+
+KEY = "ltx_editor"
+
+
+def _otio():
+    import opentimelineio as otio  # imported on use: the editor starts without it
+
+    return otio
+
+
+# --- export --------------------------------------------------------------------------------------------
+def to_otio(project: Project, project_path: str | Path):
+    """The project's timeline as an opentimelineio Timeline."""
+    otio = _otio()
+    fps = project.settings.fps
+    rt = lambda frames: otio.opentime.RationalTime(frames, fps)  # noqa: E731
+    timeline = otio.schema.Timeline(name=project.name, global_start_time=rt(0))
+    timeline.metadata[KEY] = {"settings": project.settings.model_dump()}
+    video = [t for t in project.tracks if t.kind == "video"]
+    audio = [t for t in project.tracks if t.kind == "audio"]
+    for track in [*reversed(video), *audio]:
+        kind = otio.schema.TrackKind.Video if track.kind == "video" else otio.schema.TrackKind.Audio
+        out = otio.schema.Track(name=track.name or track.id, kind=kind)
+        out.enabled = not (track.hidden if track.kind == "video" else track.muted)
+        out.metadata[KEY] = {"id": track.id, "muted": track.muted, "hidden": track.hidden, "locked": track.locked}
+        at = 0
+        for clip in track.clips:
+            if clip.start > at:
+                out.append(otio.schema.Gap(source_range=otio.opentime.TimeRange(rt(0), rt(clip.start - at))))
+            out.append(_clip(otio, project, project_path, clip, rt))
+            at = clip.end
+        timeline.tracks.append(out)
+    for marker in project.markers:
+        m = otio.schema.Marker(name=marker.name, marked_range=otio.opentime.TimeRange(rt(marker.frame), rt(0)))
+        m.metadata[KEY] = {"id": marker.id, "color": marker.color}
+        timeline.tracks.markers.append(m)
+    return timeline
+
+
+def _clip(otio, project: Project, project_path: str | Path, clip: Clip, rt):
+    asset = project.asset(clip.asset_id)
+    take = asset.take(clip.take_id)
+    path = resolve_media(project_path, take.path).resolve()
+    ref = otio.schema.ExternalReference(target_url=otio.url_utils.url_from_filepath(str(path)),
+                                        available_range=otio.opentime.TimeRange(rt(0), rt(take.frame_count)))
+    out = otio.schema.Clip(name=clip.name or asset.name or asset.id, media_reference=ref,
+                           source_range=otio.opentime.TimeRange(rt(clip.in_frame), rt(clip.duration)))
+    out.metadata[KEY] = {"id": clip.id, "asset_id": asset.id, "take_id": take.id, "link": clip.link,
+                         "kind": asset.kind}
+    return out
+
+
+def export_otio(project: Project, project_path: str | Path, out: str | Path) -> Path:
+    """Write the timeline to `out` (.otio, or any format an installed OTIO adapter writes)."""
+    otio = _otio()
+    out = Path(out)
+    try:
+        otio.adapters.write_to_file(to_otio(project, project_path), str(out))
+    except otio.exceptions.OTIOError as exc:
+        raise MediaError(f"Could not write {out.name} as a timeline: {exc}.",
+                         hint="Name it .otio (other formats need their OpenTimelineIO adapter installed).") from None
+    return out
+
+
+# --- import --------------------------------------------------------------------------------------------
+def import_otio(source: str | Path, project_path: str | Path, *, name: str | None = None) -> Project:
+    """A new project holding the timeline of `source` (.otio or an installed adapter's format); its media are
+    probed from the files the clips name (MediaError naming the first clip whose file is missing)."""
+    otio = _otio()
+    source = Path(source)
+    try:
+        timeline = otio.adapters.read_from_file(str(source))
+    except (otio.exceptions.OTIOError, ValueError) as exc:
+        raise MediaError(f"{source.name} is not a timeline OpenTimelineIO can read: {exc}.",
+                         hint="Choose an .otio file (other formats need their adapter installed).") from None
+    saved = (timeline.metadata.get(KEY) or {}).get("settings")
+    settings = ProjectSettings(**saved) if saved else ProjectSettings(fps=_rate(timeline))
+    project = Project(name=name or timeline.name or source.stem, settings=settings)
+    fps = settings.fps
+    frames = lambda t: round(t.rescaled_to(fps).value)  # noqa: E731
+    videos, audios = [], []
+    for otrack in timeline.tracks:
+        kind = "video" if otrack.kind == otio.schema.TrackKind.Video else "audio"
+        meta = dict(otrack.metadata.get(KEY) or {})
+        track = Track(id=meta.get("id") or new_id("track"), kind=kind, name=otrack.name,
+                      muted=meta.get("muted", kind == "audio" and not otrack.enabled),
+                      hidden=meta.get("hidden", kind == "video" and not otrack.enabled),
+                      locked=meta.get("locked", False))
+        for item in otrack:
+            if isinstance(item, otio.schema.Clip):
+                start = frames(otrack.range_of_child(item).start_time)
+                track.clips.append(_clip_from(otio, project, project_path, item, start, frames))
+        (videos if kind == "video" else audios).append(track)
+    project.tracks = [*reversed(videos), *audios]
+    for m in timeline.tracks.markers:
+        meta = dict(m.metadata.get(KEY) or {})
+        project.markers.append(Marker(id=meta.get("id") or new_id("marker"), frame=frames(m.marked_range.start_time),
+                                      name=m.name, **({"color": meta["color"]} if "color" in meta else {})))
+    return Project.model_validate(project.model_dump())  # every rule of a loaded project applies
+
+
+def _clip_from(otio, project: Project, project_path: str | Path, item, start: int, frames) -> Clip:
+    meta = dict(item.metadata.get(KEY) or {})
+    ref = item.media_reference
+    if not isinstance(ref, otio.schema.ExternalReference) or not ref.target_url:
+        raise MediaError(f"Clip {item.name!r} has no media file.", hint="Relink it in the other editor, then export again.")
+    path = Path(otio.url_utils.filepath_from_url(ref.target_url))
+    if not path.is_file():
+        raise MediaError(f"Clip {item.name!r} uses {path}, which is missing.",
+                         hint="Put the media where the timeline says, or relink it in the other editor.")
+    asset = import_media(project, project_path, path)  # the same file twice gives the same asset back
+    if not any(a is asset for a in project.assets):
+        if meta.get("asset_id") and all(a.id != meta["asset_id"] for a in project.assets):
+            asset = asset.model_copy(update={"id": meta["asset_id"]})
+        project.assets.append(asset)
+    rng = item.source_range or item.available_range()
+    in_frame, length = frames(rng.start_time), frames(rng.duration)
+    return Clip(id=meta.get("id") or new_id("clip"), asset_id=asset.id, take_id=asset.active_take_id, start=start,
+                in_frame=in_frame, out_frame=in_frame + length, name=item.name, link=meta.get("link"))
+
+
+def _rate(timeline) -> float:
+    for clip in timeline.find_clips():
+        if clip.source_range is not None:
+            return clip.source_range.duration.rate
+    return 24.0
