@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-from .project import Asset, Clip, Project, Shot, Track, note_clips
+from .project import Asset, Clip, Project, Shot, Track, index_of, note_clips, note_entities
 
 __all__ = ["Edit", "Changes", "ClipChanges", "EntityChanges", "Group", "combine", "compose", "group",
            "entity_changes", "replace_asset", "approx_size"]
@@ -33,6 +33,8 @@ _BATCH = 48  # above this many clips a restore filters and re-sorts the track in
 class Edit(ABC):
     """An applied, undoable change. `affected`/`created` name the ids it touched; `kinds` the views to refresh
     (see ui.document.EDIT_KINDS)."""
+
+    __slots__ = ()  # subclasses use slots: a history of small edits should be small
 
     label: str
     created: list[str]
@@ -75,7 +77,16 @@ def approx_size(model: Any) -> int:
     return size
 
 
-@dataclass
+def _sampled_size(entities: list, extra: int = 0) -> int:
+    """approx_size summed over entities; past 32 of them, estimated from an even sample (a ripple keeps
+    thousands of clips of one shape, and measuring each would cost more than the edit)."""
+    if len(entities) <= 32:
+        return sum(approx_size(e) + extra for e in entities)
+    sample = entities[:: len(entities) // 16][:16]
+    return round(sum(approx_size(e) + extra for e in sample) * len(entities) / len(sample))
+
+
+@dataclass(slots=True)
 class ClipChanges:
     """Clips of one track before and after (None: not on the track)."""
 
@@ -120,7 +131,7 @@ class ClipChanges:
 
     @staticmethod
     def _bytes(side: dict[str, Clip | None]) -> int:
-        return sys.getsizeof(side) + sum(approx_size(c) for c in side.values() if c is not None)
+        return sys.getsizeof(side) + _sampled_size([c for c in side.values() if c is not None])
 
 
 def _position(clips: list[Clip], clip_id: str, start: int) -> int:
@@ -136,7 +147,7 @@ def _position(clips: list[Clip], clip_id: str, start: int) -> int:
 Slot = tuple[int, Any] | None  # (position in its list, entity), or None: not in the list
 
 
-@dataclass
+@dataclass(slots=True)
 class EntityChanges:
     """Entities of one project list (assets, shots, tracks, keyframes, markers) before and after, with their
     positions. Restoring removes and re-inserts only these ids; the rest of the list is left as it is."""
@@ -150,7 +161,7 @@ class EntityChanges:
         items = list(getattr(project, self.collection))
         present: dict[str, tuple[int, Any]] = {}
         for eid, slot in live.items():
-            i = _index_of(items, eid, slot[0] if slot is not None else None)
+            i = _index_of(project, self.collection, items, eid, slot[0] if slot is not None else None)
             if i is not None:
                 present[eid] = (i, items[i])
         for i, _ in sorted(present.values(), key=lambda s: s[0], reverse=True):
@@ -164,9 +175,15 @@ class EntityChanges:
                 entity = merge(entity, here[1] if here else None, self)
             if entity is not None:  # where it belongs, or (kept by a merge) where it was
                 placed.append((slot[0] if slot is not None else here[0], entity))
+        spots = []
         for at, entity in sorted(placed, key=lambda s: s[0]):
-            items.insert(min(at, len(items)), entity)
+            at = min(at, len(items))
+            items.insert(at, entity)
+            spots.append((at, entity.id))
         setattr(project, self.collection, items)
+        if self.collection != "tracks":
+            back = {eid for _, eid in spots}
+            note_entities(project, self.collection, [e for e in present if e not in back], spots)
 
     def known_take_ids(self, asset_id: str) -> set[str]:
         ids: set[str] = set()
@@ -181,13 +198,20 @@ class EntityChanges:
 
     @staticmethod
     def _bytes(side: dict[str, Slot]) -> int:
-        return sys.getsizeof(side) + sum(approx_size(s[1]) + 64 for s in side.values() if s is not None)
+        return sys.getsizeof(side) + _sampled_size([s[1] for s in side.values() if s is not None], 64)
 
 
-def _index_of(items: list, eid: str, hint: int | None) -> int | None:
+def _index_of(project: Project, collection: str, items: list, eid: str, hint: int | None) -> int | None:
+    """Where the entity is in `items` (the project's list), or None: at its hint, else by the project's index
+    (tracks are few: scanned)."""
     if hint is not None and hint < len(items) and items[hint].id == eid:
         return hint
-    return next((i for i, x in enumerate(items) if x.id == eid), None)
+    if collection == "tracks":
+        return next((i for i, x in enumerate(items) if x.id == eid), None)
+    try:
+        return index_of(project, collection, eid)
+    except KeyError:
+        return None
 
 
 def _merge_asset(wanted: Asset | None, live: Asset | None, change: EntityChanges) -> Asset | None:
@@ -242,7 +266,7 @@ def entity_changes(collection: str, before_items: list, after_items: list, ids: 
 Step = ClipChanges | EntityChanges
 
 
-@dataclass
+@dataclass(slots=True)
 class Changes(Edit):
     """An edit as a list of per-entity changes, applied in order and reverted in reverse order."""
 
@@ -265,7 +289,7 @@ class Changes(Edit):
 
     def merged_with(self, later: Edit) -> Edit:
         if not isinstance(later, Changes):
-            return super().merged_with(later)
+            return Edit.merged_with(self, later)
         return Changes(self.label, [*self.steps, *later.steps], _union(self.created, later.created),
                        _union(self.affected, later.affected), tuple(dict.fromkeys(self.kinds + later.kinds)))
 
@@ -274,7 +298,7 @@ def _union(a: Iterable[str], b: Iterable[str]) -> list[str]:
     return list(dict.fromkeys([*a, *b]))
 
 
-@dataclass
+@dataclass(slots=True)
 class Group(Edit):
     """Several applied edits as one undo step: reverted in reverse order, applied in order."""
 
@@ -356,6 +380,5 @@ def replace_asset(project: Project, asset: Asset) -> None:
     """Swap in a new version of an asset (entities in a project are never changed in place: snapshots share
     them). Not an undo step."""
     items = list(project.assets)
-    i = next(i for i, a in enumerate(items) if a.id == asset.id)
-    items[i] = asset
+    items[index_of(project, "assets", asset.id)] = asset
     project.assets = items

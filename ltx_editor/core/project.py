@@ -260,8 +260,9 @@ class _Index:
 
     def __init__(self) -> None:
         self.clips: dict[str, tuple[str, Clip]] = {}  # clip id -> (track id, the clip object)
-        # collection -> ((id of the list, its length) when indexed, id -> position in the list)
-        self.positions: dict[str, tuple[tuple[int, int], dict[str, int]]] = {}
+        # collection -> (the list's length as the index knows it, id -> position in the list). Positions may
+        # be off by a step or two (checked on use); the ids are exact while the length matches.
+        self.positions: dict[str, tuple[int, dict[str, int]]] = {}
 
     def clip(self, project: Project, clip_id: str) -> tuple[Track, Clip]:
         found = self._verified_clip(project, clip_id)
@@ -285,24 +286,51 @@ class _Index:
         return (track, clip) if i < len(clips) and clips[i] is clip else None
 
     def entity(self, project: Project, collection: str, eid: str):
+        return getattr(project, collection)[self.position(project, collection, eid)]
+
+    def position(self, project: Project, collection: str, eid: str) -> int:
         items = getattr(project, collection)
-        built_from, where = self.positions.get(collection, (None, {}))
+        known = self.positions.get(collection)
+        if known is None:
+            known = self._reindex(items, collection)
+        length, where = known
         i = where.get(eid)
-        if i is not None and i < len(items) and items[i].id == eid:
-            return items[i]
-        if built_from != (id(items), len(items)):  # the list changed since: index it again
-            where = {x.id: n for n, x in enumerate(items)}
-            self.positions[collection] = ((id(items), len(items)), where)
-            i = where.get(eid)
-            if i is not None:
-                return items[i]
+        if i is not None:
+            # An insert or removal before it moves it by a step or two: look nearby before indexing again.
+            for j in (i, i - 1, i + 1, i - 2, i + 2):
+                if 0 <= j < len(items) and items[j].id == eid:
+                    where[eid] = j
+                    return j
+        elif items and items[-1].id == eid:  # appended outside an edit (a job's new asset)
+            where[eid] = len(items) - 1
+            return len(items) - 1
+        elif length == len(items):  # the index holds every id of this list: it is not here
             raise KeyError(f"no {collection[:-1]} {eid!r}")
-        # Same list, same length: only an in-place swap could hide it (edits never do that); look once.
-        found = next((x for x in items if x.id == eid), None)
-        if found is None:
-            raise KeyError(f"no {collection[:-1]} {eid!r}")
-        self.positions.pop(collection, None)
-        return found
+        length, where = self._reindex(items, collection)
+        if eid in where:
+            return where[eid]
+        raise KeyError(f"no {collection[:-1]} {eid!r}")
+
+    def _reindex(self, items: list, collection: str) -> tuple[int, dict[str, int]]:
+        known = self.positions[collection] = (len(items), {x.id: n for n, x in enumerate(items)})
+        return known
+
+    def note(self, collection: str, length: int, gone: list[str], placed: list[tuple[int, str]]) -> None:
+        known = self.positions.get(collection)
+        if known is None:
+            return
+        where = known[1]
+        for eid in gone:
+            where.pop(eid, None)
+        for at, eid in placed:
+            where[eid] = at
+        self.positions[collection] = (length, where)
+
+
+def index_of(project: Project, collection: str, entity_id: str) -> int:
+    """Where the entity with this id sits in project.<collection> (assets, keyframes, markers, shots);
+    KeyError when absent. Indexed: O(1) while the list keeps its order."""
+    return _index(project).position(project, collection, entity_id)
 
 
 _START = attrgetter("start")
@@ -317,6 +345,11 @@ def _index(project: Project) -> _Index:
     key = id(project)
     _INDEXES[key] = (weakref.ref(project, lambda _ref: _INDEXES.pop(key, None)), index)
     return index
+
+
+def note_entities(project: Project, collection: str, gone: list[str], placed: list[tuple[int, str]]) -> None:
+    """Tell the index what an edit changed in a list (core/edits calls this after each restore)."""
+    _index(project).note(collection, len(getattr(project, collection)), gone, placed)
 
 
 def note_clips(project: Project, track_id: str, gone: list[str], placed: list[Clip]) -> None:

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from .edits import Changes, ClipChanges, Edit, EntityChanges, entity_changes
+from .edits import Changes, ClipChanges, Edit, EntityChanges
 from .errors import EditRefused
 from .ids import new_id
 from .project import (
@@ -29,6 +29,7 @@ from .project import (
     Track,
     TrackKind,
     clip_problem,
+    index_of,
     media_length,
     placement_problem,
 )
@@ -126,9 +127,10 @@ class _Draft:
         self.new_tracks: dict[str, tuple[int, Track]] = {}  # created tracks, at their position
         self.headers: dict[str, Track] = {}  # tracks whose own fields change
         self.removed_tracks: list[str] = []
-        self.keyframes: list[Keyframe] | None = None
-        self.markers: list[Marker] | None = None
-        self.touched: dict[str, set[str]] = {"keyframes": set(), "markers": set()}
+        # keyframes / markers: a working copy of the list (sorted by frame) and, per touched id, where it was
+        self.lists: dict[str, list] = {}
+        self.before: dict[str, dict[str, tuple[int, Keyframe | Marker] | None]] = {}
+        self.now: dict[str, dict[str, Keyframe | Marker | None]] = {}
 
     def track(self, track_id: str) -> _TrackDraft:
         if track_id not in self.tracks:
@@ -138,27 +140,38 @@ class _Draft:
             self.tracks[track_id] = _TrackDraft(original)
         return self.tracks[track_id]
 
-    def keyframe_list(self, *ids: str) -> list[Keyframe]:
-        if self.keyframes is None:
-            self.keyframes = list(self.project.keyframes)
-        self.touched["keyframes"].update(ids)
-        return self.keyframes
+    def put(self, collection: str, old: Keyframe | Marker | None, new: Keyframe | Marker | None) -> None:
+        """Replace `old` by `new` in a frame-sorted list (old None: add; new None: remove)."""
+        items = self.lists.get(collection)
+        if items is None:
+            items = self.lists[collection] = list(getattr(self.project, collection))
+            self.before[collection], self.now[collection] = {}, {}
+        touched = self.before[collection]
+        if old is not None:
+            if old.id not in touched:
+                touched[old.id] = (index_of(self.project, collection, old.id), old)
+            del items[_at_frame(items, old)]
+        elif new is not None:
+            touched.setdefault(new.id, None)
+        if new is not None:
+            insort(items, new, key=_FRAME)
+        self.now[collection][(old or new).id] = new
 
-    def marker_list(self, *ids: str) -> list[Marker]:
-        if self.markers is None:
-            self.markers = list(self.project.markers)
-        self.touched["markers"].update(ids)
-        return self.markers
+    def _entity_steps(self) -> list[EntityChanges]:
+        steps = []
+        for collection, items in self.lists.items():
+            after = {eid: None if e is None else (_at_frame(items, e), e) for eid, e in self.now[collection].items()}
+            if collection == "keyframes":
+                _check_unique_frames(items, [s[0] for s in after.values() if s is not None])
+            steps.append(EntityChanges(collection, dict(self.before[collection]), after))
+        return steps
 
     def commit(self, label: str, *, created: Iterable[str] = (), affected: Iterable[str] = (),
                kinds: tuple[str, ...] = ("clips", "timeline")) -> Changes:
         p = self.project
         for t in self.tracks.values():
             _check_track(t, p)
-        if self.keyframes is not None:
-            _check_unique_frames(self.keyframes, "keyframes")
-        if self.markers is not None:
-            self.markers.sort(key=lambda m: m.frame)
+        entity_steps = self._entity_steps()
         steps: list = []
         if self.new_tracks:
             steps.append(EntityChanges("tracks", dict.fromkeys(self.new_tracks), dict(self.new_tracks)))
@@ -175,9 +188,7 @@ class _Draft:
             if track.clips:
                 steps.append(ClipChanges(tid, {c.id: c for c in track.clips}, dict.fromkeys(c.id for c in track.clips)))
             steps.append(EntityChanges("tracks", {tid: (_track_position(p, tid), track)}, {tid: None}))
-        for name, items in (("keyframes", self.keyframes), ("markers", self.markers)):
-            if items is not None:
-                steps.append(entity_changes(name, getattr(p, name), items, self.touched[name]))
+        steps.extend(entity_steps)
         edit = Changes(label, steps, created=list(created), affected=list(dict.fromkeys(affected)), kinds=kinds)
         for step in steps:  # apply; a drafted track's list is already the result (sorted), so it goes in as is
             clips = drafted.get(id(step))
@@ -242,11 +253,24 @@ def _check_track(draft: _TrackDraft, project: Project) -> None:
                           f"{_name(draft)}.", hint="Move or trim one of them, or use a ripple edit.")
 
 
-def _check_unique_frames(items: list[Keyframe], what: str) -> None:
-    items.sort(key=lambda k: k.frame)
-    for a, b in zip(items, items[1:], strict=False):
-        if a.frame == b.frame:
-            raise EditRefused(f"Two {what} cannot share frame {a.frame}.", hint="Move one of them first.")
+def _check_unique_frames(items: list[Keyframe], touched: list[int]) -> None:
+    """One keyframe per frame: the touched ones (at these positions of the sorted list) and their neighbours."""
+    for i in touched:
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(items) and items[j].frame == items[i].frame:
+                raise EditRefused(f"Two keyframes cannot share frame {items[i].frame}.",
+                                  hint="Move one of them first.")
+
+
+_FRAME = attrgetter("frame")
+
+
+def _at_frame(items: list, entity) -> int:
+    """The position of this very entity in a frame-sorted list."""
+    i = bisect_left(items, entity.frame, key=_FRAME)
+    while i < len(items) and items[i] is not entity:
+        i += 1
+    return i if i < len(items) else next(n for n, x in enumerate(items) if x is entity)
 
 
 def _validation_message(e: ValidationError) -> str:
@@ -525,14 +549,6 @@ def set_clip_take(project: Project, clip_id: str, take_id: str) -> Edit:
 
 
 # --- keyframes -----------------------------------------------------------------------------------------
-def _replace(items: list, old, new) -> None:
-    items[next(i for i, x in enumerate(items) if x is old)] = new
-
-
-def _remove(items: list, old) -> None:
-    del items[next(i for i, x in enumerate(items) if x is old)]
-
-
 def _keyframe(project: Project, keyframe_id: str) -> Keyframe:
     try:
         return project.keyframe(keyframe_id)
@@ -552,7 +568,7 @@ def add_keyframe(project: Project, frame: int, image: str, strength: float = 1.0
     kf = _valid(Keyframe, {"id": new_id("kf"), "frame": frame, "image": image, "strength": strength,
                            "prompt": prompt})
     d = _Draft(project)
-    d.keyframe_list(kf.id).append(kf)
+    d.put("keyframes", None, kf)
     return d.commit("Add keyframe", created=[kf.id], affected=[kf.id], kinds=("keyframes", "timeline"))
 
 
@@ -567,7 +583,7 @@ def update_keyframe(project: Project, keyframe_id: str, *, frame: int | None = N
                if v is not None}
     new = _valid(Keyframe, {**old.model_dump(), **changes})
     d = _Draft(project)
-    _replace(d.keyframe_list(keyframe_id), old, new)
+    d.put("keyframes", old, new)
     label = "Move keyframe" if set(changes) == {"frame"} else "Change keyframe"
     return d.commit(label, affected=[keyframe_id], kinds=("keyframes", "timeline"))
 
@@ -575,7 +591,7 @@ def update_keyframe(project: Project, keyframe_id: str, *, frame: int | None = N
 def remove_keyframe(project: Project, keyframe_id: str) -> Edit:
     old = _keyframe(project, keyframe_id)
     d = _Draft(project)
-    _remove(d.keyframe_list(keyframe_id), old)
+    d.put("keyframes", old, None)
     return d.commit("Remove keyframe", affected=[keyframe_id], kinds=("keyframes", "timeline"))
 
 
@@ -590,7 +606,7 @@ def _marker(project: Project, marker_id: str) -> Marker:
 def add_marker(project: Project, frame: int, name: str = "", color: str = "#f5c542") -> Edit:
     marker = _valid(Marker, {"id": new_id("marker"), "frame": frame, "name": name, "color": color})
     d = _Draft(project)
-    d.marker_list(marker.id).append(marker)
+    d.put("markers", None, marker)
     return d.commit("Add marker", created=[marker.id], affected=[marker.id], kinds=("markers", "timeline"))
 
 
@@ -604,7 +620,7 @@ def update_marker(project: Project, marker_id: str, *, frame: int | None = None,
     changes = {k: v for k, v in {"frame": frame, "name": name, "color": color}.items() if v is not None}
     new = _valid(Marker, {**old.model_dump(), **changes})
     d = _Draft(project)
-    _replace(d.marker_list(marker_id), old, new)
+    d.put("markers", old, new)
     label = "Move marker" if set(changes) == {"frame"} else "Change marker"
     return d.commit(label, affected=[marker_id], kinds=("markers", "timeline"))
 
@@ -612,5 +628,5 @@ def update_marker(project: Project, marker_id: str, *, frame: int | None = None,
 def remove_marker(project: Project, marker_id: str) -> Edit:
     old = _marker(project, marker_id)
     d = _Draft(project)
-    _remove(d.marker_list(marker_id), old)
+    d.put("markers", old, None)
     return d.commit("Remove marker", affected=[marker_id], kinds=("markers", "timeline"))

@@ -7,9 +7,9 @@ which is not an undo step.
 """
 from __future__ import annotations
 
-from ltx_editor.core.edits import Changes, EntityChanges, entity_changes, replace_asset
+from ltx_editor.core.edits import Changes, EntityChanges, entity_changes
 from ltx_editor.core.errors import EditRefused
-from ltx_editor.core.project import Asset, Project
+from ltx_editor.core.project import Asset, Project, index_of
 
 KINDS = ("bin",)
 
@@ -30,24 +30,18 @@ def _own(asset: Asset) -> Asset:
 
 def add_assets(project: Project, assets: list[Asset], label: str) -> Changes:
     """Add new assets at the end of the bin (one undo step)."""
-    before = project.assets
-    project.assets = [*before, *assets]
     ids = [a.id for a in assets]
-    start = len(before)
+    start = len(project.assets)
     step = EntityChanges("assets", dict.fromkeys(ids), {a.id: (start + i, _own(a)) for i, a in enumerate(assets)})
+    step.put(project, True)
     return Changes(label, [step], created=ids, affected=ids, kinds=KINDS)
 
 
 def _one(project: Project, label: str, asset_id: str, new: Asset | None) -> Changes:
-    items = project.assets
-    i = next(i for i, a in enumerate(items) if a.id == asset_id)
-    old = items[i]
-    if new is None:
-        project.assets = items[:i] + items[i + 1:]
-    else:
-        replace_asset(project, new)
-    step = EntityChanges("assets", {asset_id: (i, _own(old))},
+    i = index_of(project, "assets", asset_id)
+    step = EntityChanges("assets", {asset_id: (i, _own(project.assets[i]))},
                          {asset_id: (i, _own(new)) if new is not None else None})
+    step.put(project, True)
     return Changes(label, [step], affected=[asset_id], kinds=KINDS)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from PySide6.QtCore import Property, QObject, QUrl, Signal, Slot
 from PySide6.QtQml import QmlElement
 
-from ltx_editor.core.project import Asset
+from ltx_editor.core.project import Asset, index_of
 
 from .document import EDIT_KINDS, ProjectDocument
 from .list_model import RoleListModel
@@ -85,12 +85,12 @@ class BinModel(RoleListModel):
 
     def _on_edited(self, changed: list) -> None:
         """Update only the rows of the assets named (an edit lists what it touched); a bare "bin" re-syncs."""
+        if "bin" not in changed:
+            return  # every change to assets says "bin" (edits' kinds, the job intake's mark_dirty)
         ids = [c for c in changed if c not in NOT_IDS]
-        if "bin" in changed and not ids:
+        if not ids:
             self.rebuild(reset=False)
             return
-        if "bin" not in changed:
-            ids = [c for c in ids if self.row_of(c) >= 0]
         for asset_id in dict.fromkeys(ids):
             self._follow(asset_id)
 
@@ -116,12 +116,17 @@ class BinModel(RoleListModel):
         self.upsert(row, at=self._insert_row(project, asset))
 
     def _insert_row(self, project, asset: Asset) -> int:
-        """The row a new asset takes so the bin keeps the project's order (the end, for the usual append)."""
-        if project.assets and project.assets[-1] is asset:
+        """The row a new asset takes so the bin keeps the project's order: after the row of the nearest
+        asset before it in the project that the bin shows (the end, for the usual append)."""
+        assets = project.assets
+        at = index_of(project, "assets", asset.id)
+        if at == len(assets) - 1:
             return len(self._items)
-        order = {a.id: i for i, a in enumerate(project.assets)}
-        mine = order[asset.id]
-        return sum(1 for r in self._items if order.get(r.id, -1) < mine)
+        for before in range(at - 1, -1, -1):
+            row = self.row_of(assets[before].id)
+            if row >= 0:
+                return row + 1
+        return 0
 
     @Slot()
     def rebuild(self, reset: bool = True) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 
 Index = QModelIndex | QPersistentModelIndex
+_NEARBY = 32  # how far row_of looks around a remembered row before indexing again
 
 
 class RoleListModel(QAbstractListModel):
@@ -79,9 +80,24 @@ class RoleListModel(QAbstractListModel):
         self._row_index = None
 
     def row_of(self, key: str) -> int:
-        if self._row_index is None:
-            self._row_index = {self.key(it): i for i, it in enumerate(self._items)}
-        return self._row_index.get(key, -1)
+        """The row of `key`, or -1. The index knows exactly which keys are here; a row number may be off by
+        the rows inserted or removed before it since, so it is checked and looked for nearby first."""
+        index = self._row_index
+        if index is None:
+            index = self._row_index = {self.key(it): i for i, it in enumerate(self._items)}
+        row = index.get(key)
+        if row is None:
+            return -1
+        items, key_of = self._items, self.key
+        if row < len(items) and key_of(items[row]) == key:
+            return row
+        for d in range(1, _NEARBY + 1):
+            for r in (row - d, row + d):
+                if 0 <= r < len(items) and key_of(items[r]) == key:
+                    index[key] = r
+                    return r
+        self._row_index = None  # drifted far: index again
+        return self.row_of(key)
 
     def item(self, key: str) -> Any | None:
         row = self.row_of(key)
@@ -99,10 +115,8 @@ class RoleListModel(QAbstractListModel):
         at = end if at is None else max(0, min(at, end))
         self.beginInsertRows(QModelIndex(), at, at)
         self._items.insert(at, item)
-        if at == end and self._row_index is not None:
-            self._row_index[key] = at
-        else:
-            self._row_index = None
+        if self._row_index is not None:
+            self._row_index[key] = at  # rows after it are now one further on: row_of finds them nearby
         self.endInsertRows()
 
     def remove(self, key: str) -> bool:
@@ -111,10 +125,8 @@ class RoleListModel(QAbstractListModel):
             return False
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._items[row]
-        if row == len(self._items) and self._row_index is not None:
-            del self._row_index[key]
-        else:
-            self._row_index = None
+        if self._row_index is not None:
+            del self._row_index[key]  # rows after it are now one nearer: row_of finds them nearby
         self.endRemoveRows()
         return True
 
@@ -135,7 +147,8 @@ class RoleListModel(QAbstractListModel):
             else:
                 self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), pos if pos < row else pos + 1)
                 self._items.insert(pos, self._items.pop(row))
-                self._row_index = None
+                if self._row_index is not None:
+                    self._row_index[key] = pos
                 self.endMoveRows()
                 self._changed(pos, item, same)
 
@@ -146,8 +159,10 @@ class RoleListModel(QAbstractListModel):
             while rows and rows[-1] == first - 1:
                 first = rows.pop()
             self.beginRemoveRows(QModelIndex(), first, last)
+            if self._row_index is not None:
+                for item in self._items[first:last + 1]:
+                    self._row_index.pop(self.key(item), None)
             del self._items[first:last + 1]
-            self._row_index = None
             self.endRemoveRows()
 
     def _changed(self, row: int, item: Any, same: Callable[[Any, Any], bool] | None) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
-from ltx_editor.core.project import Marker
+from ltx_editor.core.project import Marker, Project, index_of
 
 from .list_model import RoleListModel
 
@@ -25,20 +25,26 @@ class MarkersModel(RoleListModel):
     def rebuild(self, markers: list[Marker]) -> None:
         self.sync(sorted(markers, key=lambda m: m.frame), same=lambda a, b: a == b)
 
-    def follow(self, markers: list[Marker], ids: list[str]) -> None:
-        """Update just the markers an edit named: `markers` is the project's list (sorted by frame, the
-        order of the rows); the named ones are taken out and put back where they now belong."""
-        where = {m.id: i for i, m in enumerate(markers)}
-        named = [i for i in dict.fromkeys(ids) if i in where or self.row_of(i) >= 0]
-        if not named:
+    def follow(self, project: Project, ids: list[str]) -> None:
+        """Update just the markers an edit named. Rows keep the project's order (sorted by frame): the named
+        ones are taken out and put back where they now are."""
+        where = {}
+        for i in dict.fromkeys(ids):
+            try:
+                where[i] = index_of(project, "markers", i)
+            except KeyError:
+                if self.row_of(i) >= 0:
+                    where[i] = None  # removed
+        if not where:
             return
-        if all(self.row_of(i) == where.get(i) for i in named):  # changed in place (renamed, recoloured)
-            for i in named:
-                self.upsert(markers[where[i]])
+        markers = project.markers
+        if all(self.row_of(i) == at for i, at in where.items()):  # changed in place (renamed, recoloured)
+            for at in where.values():
+                self.upsert(markers[at])
             return
-        for i in named:
+        for i in where:
             self.remove(i)
-        for at in sorted(where[i] for i in named if i in where):
+        for at in sorted(at for at in where.values() if at is not None):
             self.upsert(markers[at], at=at)
 
     def role_value(self, marker: Marker, name: str) -> Any:

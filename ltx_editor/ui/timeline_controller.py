@@ -115,9 +115,10 @@ class TimelineController(QObject):
             return
         p = self._doc.project
         if known & {"tracks", "clips", "bin"} or known == {"timeline"}:
-            self._tracks.rebuild(p, bin_changed="bin" in known)
+            assets = (named - _TIMELINE_KINDS) or True if "bin" in known else False  # the ids an edit names
+            self._tracks.rebuild(p, bin_changed=assets)
         if "markers" in known:
-            self._markers.follow(p.markers, changed)
+            self._markers.follow(p, changed)
         if "keyframes" in known:
             self._keyframes.rebuild(p.keyframes, self._span())
             self.rangeChanged.emit()  # keyframesInRange may have changed

@@ -90,9 +90,17 @@ class TrackClipsModel(RoleListModel):
                     changed.append(i)
         self.role_changed("thumbnail", changed)
 
-    def invalidate(self) -> None:
-        """The bin changed (takes, offline media): rows must be read again."""
-        self._rows.clear()
+    def invalidate(self, asset_ids: set[str] | None = None) -> None:
+        """The bin changed (takes, offline media): rows of clips of these assets (all rows when None) must
+        be read again."""
+        if asset_ids is None:
+            self._rows.clear()
+        else:
+            stale = [cid for cid, row in self._rows.items() if row.clip.asset_id in asset_ids]
+            if not stale:
+                return
+            for cid in stale:
+                del self._rows[cid]
         self._track = None
         self._shown = None
 

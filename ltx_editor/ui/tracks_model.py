@@ -49,10 +49,10 @@ class TracksModel(RoleListModel):
     def window(self) -> tuple[int, int]:
         return self._first, self._last
 
-    def rebuild(self, project: Project, bin_changed: bool = True) -> None:
+    def rebuild(self, project: Project, bin_changed: bool | set[str] = True) -> None:
         """Follow the project's tracks (row-level changes) and refresh every track's visible clips. Clip rows
-        are read again only where a clip changed (a new clip object), or everywhere when the bin changed
-        (takes and media shown on clips)."""
+        are read again only where a clip changed (a new clip object), or for clips of the assets that
+        changed (`bin_changed`: their ids, or True for every asset)."""
         self._project = project
         counts: dict[str, int] = {}
         rows = []
@@ -66,8 +66,9 @@ class TracksModel(RoleListModel):
             for gone in set(self._clip_models) - {t.id for t in project.tracks}:
                 self._clip_models.pop(gone).deleteLater()
         if bin_changed:
+            ids = None if bin_changed is True else set(bin_changed)
             for model in self._clip_models.values():
-                model.invalidate()
+                model.invalidate(ids)
         self._refresh_clips()
 
     def set_window(self, first: int, last: int) -> None:
