@@ -31,6 +31,10 @@ PIPES_LTXV = {"t2v": "LTXPipeline", "i2v": "LTXImageToVideoPipeline", "cond": "L
 # every mode; it is also the only one taking `image_cond_noise_scale`, and in diffusers 0.42.1 LTXPipeline and
 # LTXImageToVideoPipeline build their own sigmas and raise when given the distilled `timesteps`.
 PIPES_LTXV_COND = {"t2v": "LTXConditionPipeline", "i2v": "LTXConditionPipeline", "cond": "LTXConditionPipeline"}
+# LTXConditionPipeline never passes the scheduler a `mu`, so a scheduler config with dynamic shifting on (the
+# LTXPipeline-era configs, where LTXPipeline computes `mu` itself) raises there; the makers' examples run this
+# pipeline, so their checkpoints' schedulers do not shift dynamically: every LTX-Video recipe pins that.
+_LTXV_SCHEDULER = {"use_dynamic_shifting": False}
 PIPES_LTX2 = {"t2v": "LTX2Pipeline", "i2v": "LTX2ImageToVideoPipeline", "cond": "LTX2ConditionPipeline"}
 
 
@@ -110,12 +114,12 @@ def _ltxv_multiscale(distilled: bool, tone_map: float | None, source: str) -> Mu
 
 def _ltxv_dev(rid: str) -> Recipe:
     return Recipe(rid, "ltx-video", PIPES_LTXV_COND, dict(_LTXV_DEV_KW), _LTXV_DEV_SRC,
-                  multiscale=_ltxv_multiscale(False, None, _LTXV_DEV_SRC))
+                  multiscale=_ltxv_multiscale(False, None, _LTXV_DEV_SRC), scheduler=dict(_LTXV_SCHEDULER))
 
 
 def _ltxv_distilled(rid: str, tone_map: float | None, source: str) -> Recipe:
     return Recipe(rid, "ltx-video", PIPES_LTXV_COND, dict(_LTXV_DIST_KW), source, distilled=True,
-                  multiscale=_ltxv_multiscale(True, tone_map, source))
+                  multiscale=_ltxv_multiscale(True, tone_map, source), scheduler=dict(_LTXV_SCHEDULER))
 
 
 # -- LTX-2.x --------------------------------------------------------------------------------------------
@@ -169,7 +173,7 @@ RECIPES: dict[str, Recipe] = {r.id: r for r in [
     # is the pipelines' default 3.0 (passed explicitly so the call does not depend on defaults).
     Recipe("ltxv-2b-0.9.5", "ltx-video", PIPES_LTXV_COND,
            {"num_inference_steps": 50, "guidance_scale": 3.0, "decode_timestep": 0.03, "decode_noise_scale": 0.025},
-           "diffusers ltx_video.md, LTX-Video 0.9.5 LoRA example"),
+           "diffusers ltx_video.md, LTX-Video 0.9.5 LoRA example", scheduler=dict(_LTXV_SCHEDULER)),
     _ltxv_dev("ltxv-13b-0.9.7-dev"),
     _ltxv_distilled("ltxv-13b-0.9.7-distilled", None, _LTXV_DIST_SRC),
     # No separate 0.9.8 dev example is published: the 0.9.7 dev recipe (same 13B architecture) applies.

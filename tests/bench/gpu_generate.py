@@ -96,8 +96,9 @@ def param_counts(name: str) -> tuple[float, float]:
     return sum(p.numel() for p in t.parameters()) / 1e9, sum(p.numel() for p in v.parameters()) / 1e9
 
 
-def build_model(name: str, work: Path, device: str, smoke: bool = False) -> Path:
-    """Random bf16 weights built on the GPU (fast), saved once as a diffusers folder."""
+def build_model(name: str, work: Path, device: str, smoke: bool = False, bf16: bool = False) -> Path:
+    """Random bf16 weights built on the GPU (fast), saved once as a diffusers folder. bf16=True builds bf16 on
+    the CPU too (half the memory: the real-size CPU test in tests/unit/test_catalog_realsize.py)."""
     import torch
     from diffusers import (
         AutoencoderKLLTXVideo,
@@ -114,7 +115,7 @@ def build_model(name: str, work: Path, device: str, smoke: bool = False) -> Path
         return folder
     torch.manual_seed(0)
     old = torch.get_default_dtype()
-    torch.set_default_dtype(torch.bfloat16 if device == "cuda" else torch.float32)
+    torch.set_default_dtype(torch.bfloat16 if device == "cuda" or bf16 else torch.float32)
     try:
         with torch.device(device):
             transformer = LTXVideoTransformer3DModel(**transformer_config(name, smoke))
