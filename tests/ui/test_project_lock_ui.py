@@ -86,6 +86,7 @@ def test_a_project_open_elsewhere_asks_and_opens_read_only_then_offers_save_as(m
     assert not doc.readOnly and load_project(mine).project.name == "my changes"
     assert owner(path).pid == proc.pid  # the other editor still has its project
     assert lock_path(mine).exists() and owner(mine) is None  # ours now
+    assert [m for m in w.qml_warnings if "LockDialog.qml" in m or "SaveAsOfferDialog.qml" in m] == []
 
 
 def test_open_anyway_edits_beside_the_other_editor_and_cancel_opens_nothing(main_window, qtbot, other_editor):
