@@ -2,15 +2,17 @@
 (The LTX-2 family's 19B / 2.3-2.5 transformers and their VRAM table: tests/bench/gpu_generate_ltx2.py.)
 
     python tests/bench/gpu_generate.py [--models 2b,13b] [--width 768 --height 512 --frames 121 --steps 8]
-                                       [--presets raw,default,fastest] [--work DIR] [--dry-run]
+                                       [--presets raw,standard,draft,fastest] [--runs 5] [--work DIR] [--dry-run]
 
 For each model it builds the transformer (2B: 28 layers x 32 heads x 64; 13B: 48 layers x 32 heads x 128)
 and the 0.9.1+ video VAE from their configs with random bf16 weights, saves the pipeline once, then times
-one warm run per preset at 768x512, 121 frames, 8 steps and records the peak VRAM:
-  raw      diffusers defaults: from_pretrained(bf16).to("cuda"), pipe(...) — no tiling, no offload;
-  default  our default preset through LocalLTXProvider (VAE tiling on, bf16, no offload);
-  fastest  our fastest preset: fp8 layerwise storage + torch.compile + VAE tiling.
-All three use the same prompt, seed, size, steps and guidance 1.0 (distilled-style: one pass per step).
+`--runs` warm runs per preset (min/median/max) at 768x512, 121 frames, 8 steps and records the peak VRAM:
+  raw       plain diffusers following the model's documented recipe (LTXConditionPipeline, its timesteps,
+            guidance, decode timestep/noise; VAE tiling), as a person would script it: the baseline;
+  standard  the same recipe through LocalLTXProvider (our Standard preset);
+  draft     standard + First Block Cache (threshold 0.2) at the same size: the cache's speed-up alone;
+  fastest   the recipe with fp8 layerwise storage + torch.compile + VAE tiling.
+The table gives each median against raw and against standard, and against real time (frames / 24 fps).
 The text encoder is a 1-layer T5 with the real 4096 width (the real T5-XXL adds ~9.5 GB of bf16 weights,
 which the default preset keeps on the GPU and offload would move out): peak VRAM figures exclude it.
 Without CUDA the script refuses (exit status 2); --dry-run prints the plan and parameter counts anywhere;
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import statistics
 import sys
 import tempfile
 import time
@@ -47,7 +50,9 @@ PROMPT = "A red fox trots through fresh snow in a pine forest at dawn, the camer
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Time LTX 2B/13B on a GPU: raw diffusers vs our presets.")
     p.add_argument("--models", default="2b,13b", help="comma list of 2b, 13b")
-    p.add_argument("--presets", default="raw,default,fastest", help="comma list of raw, default, fastest")
+    p.add_argument("--presets", default="raw,standard,draft,fastest",
+                   help="comma list of raw, standard, draft, fastest")
+    p.add_argument("--runs", type=int, default=5, help="timed warm runs per figure (min/median/max)")
     p.add_argument("--width", type=int, default=768)
     p.add_argument("--height", type=int, default=512)
     p.add_argument("--frames", type=int, default=121)
@@ -59,11 +64,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.smoke:
         args.width = args.height = 32
-        args.frames, args.steps = 9, 2
+        args.frames, args.steps, args.runs = 9, 2, 2
     args.models = [m.strip() for m in args.models.split(",") if m.strip()]
     args.presets = [m.strip() for m in args.presets.split(",") if m.strip()]
     bad = [m for m in args.models if m not in TRANSFORMERS] + \
-          [x for x in args.presets if x not in ("raw", "default", "fastest")]
+          [x for x in args.presets if x not in ("raw", "standard", "draft", "fastest")]
     if bad:
         p.error(f"unknown model/preset: {', '.join(bad)}")
     if (args.frames - 1) % 8 or args.width % 32 or args.height % 32:
@@ -155,27 +160,49 @@ def _peak(device: str) -> float:
     return torch.cuda.max_memory_allocated() / 1024**3
 
 
-def run_raw(folder: Path, args: argparse.Namespace, device: str) -> tuple[float, float]:
+def _recipe_kwargs(name: str, args: argparse.Namespace) -> dict:
+    """The catalog model's reference recipe (core/recipes.py) at the bench's step count."""
+    from ltx_editor.core.recipes import apply_overrides, recipe_for
+
+    recipe = recipe_for(CATALOG_IDS[name])
+    return apply_overrides(recipe, steps=args.steps, guidance_scale=recipe.guidance)
+
+
+def _stats(times: list[float]) -> tuple[float, float, float]:
+    return min(times), statistics.median(times), max(times)
+
+
+def run_raw(folder: Path, name: str, args: argparse.Namespace, device: str) -> tuple[list[float], float]:
+    """Plain diffusers following the documented recipe (ltx_video.md: LTXConditionPipeline, the recipe's
+    timesteps/guidance/decode arguments), as a person would write it: the baseline."""
     import torch
-    from diffusers import LTXPipeline
+    from diffusers import FlowMatchEulerDiscreteScheduler, LTXConditionPipeline
 
     dtype = torch.bfloat16 if device == "cuda" else torch.float32
-    pipe = LTXPipeline.from_pretrained(folder, dtype=dtype).to(device)
+    pipe = LTXConditionPipeline.from_pretrained(folder, dtype=dtype).to(device)
+    pipe.scheduler = FlowMatchEulerDiscreteScheduler.from_config(pipe.scheduler.config, use_dynamic_shifting=False)
+    pipe.vae.enable_tiling()
     pipe.set_progress_bar_config(disable=True)
-    kwargs = dict(prompt=PROMPT, width=args.width, height=args.height, num_frames=args.frames,
-                  num_inference_steps=args.steps, guidance_scale=1.0, output_type="np")
+    kwargs = dict(prompt=PROMPT, width=args.width, height=args.height, num_frames=args.frames, output_type="np",
+                  **_recipe_kwargs(name, args))
     pipe(**kwargs, generator=torch.Generator("cpu").manual_seed(0))  # warm-up (kernels, autotune)
     _reset(device)
-    t = time.perf_counter()
-    pipe(**kwargs, generator=torch.Generator("cpu").manual_seed(0))
+    times = []
+    for _ in range(args.runs):
+        t = time.perf_counter()
+        pipe(**kwargs, generator=torch.Generator("cpu").manual_seed(0))
+        _peak(device)  # synchronizes
+        times.append(time.perf_counter() - t)
     peak = _peak(device)
-    secs = time.perf_counter() - t
     del pipe
-    return secs, peak
+    return times, peak
 
 
 def run_ours(folder: Path, name: str, preset: str, args: argparse.Namespace, out: Path,
-             device: str) -> tuple[float, float]:
+             device: str) -> tuple[list[float], float]:
+    """standard: the recipe through LocalLTXProvider; draft: the same plus First Block Cache (same size, so the
+    ratio is the cache's alone); fastest: the recipe with fp8 storage + torch.compile."""
+    from ltx_editor.core.recipes import recipe_for
     from ltx_editor.core.settings import GenerationSettings
     from ltx_editor.generation.local.provider import LocalLTXProvider
     from ltx_editor.generation.request import CancelToken, GenerationRequest
@@ -184,7 +211,8 @@ def run_ours(folder: Path, name: str, preset: str, args: argparse.Namespace, out
     provider = LocalLTXProvider(device=device, compile_transformer=fastest)
     settings = GenerationSettings(model_id=CATALOG_IDS[name], width_override=args.width,
                                   height_override=args.height, num_frames_override=args.frames,
-                                  steps=args.steps, guidance_scale=1.0, seed=0, fp8=fastest, vae_tiling=True)
+                                  steps=args.steps, guidance_scale=recipe_for(CATALOG_IDS[name]).guidance, seed=0,
+                                  fp8=fastest, vae_tiling=True, preset="draft" if preset == "draft" else None)
     request = GenerationRequest(prompt=PROMPT, settings=settings, model_path=str(folder))
 
     async def once():
@@ -192,10 +220,10 @@ def run_ours(folder: Path, name: str, preset: str, args: argparse.Namespace, out
 
     asyncio.run(once())  # load + warm-up (+ compile for the fastest preset)
     _reset(device)
-    result = asyncio.run(once())
+    times = [asyncio.run(once()).timings["generate"] for _ in range(args.runs)]
     peak = _peak(device)
     asyncio.run(provider.close())
-    return result.timings["generate"], peak
+    return times, peak
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -222,18 +250,24 @@ def main(argv: list[str] | None = None) -> int:
         folder = build_model(name, work, device, args.smoke)
         for preset in args.presets:
             _reset(device)
-            secs, peak = (run_raw(folder, args, device) if preset == "raw"
-                          else run_ours(folder, name, preset, args, out, device))
-            rows.append((name, preset, secs, peak))
-            print(f"{name:>4} {preset:<8} {secs:8.2f} s {peak:8.2f} GiB", flush=True)
+            times, peak = (run_raw(folder, name, args, device) if preset == "raw"
+                           else run_ours(folder, name, preset, args, out, device))
+            rows.append((name, preset, times, peak))
+            lo, med, hi = _stats(times)
+            print(f"{name:>4} {preset:<8} {lo:.2f}/{med:.2f}/{hi:.2f} s {peak:8.2f} GiB", flush=True)
     gpu = torch.cuda.get_device_name() if device == "cuda" else "CPU smoke run (tiny configs)"
-    print(f"\n{gpu} — {args.width}x{args.height}, {args.frames} frames, {args.steps} steps,"
-          " warm runs, pipeline call only (no mp4 writing); peak = torch.cuda.max_memory_allocated")
-    print(f"{'model':<6}{'preset':<10}{'time (s)':>10}{'peak VRAM (GiB)':>18}{'vs raw':>10}")
-    raw = {n: s for n, p, s, _ in rows if p == "raw"}
-    for name, preset, secs, peak in rows:
-        rel = f"{secs / raw[name]:.2f}x" if name in raw else "-"
-        print(f"{name:<6}{preset:<10}{secs:>10.2f}{peak:>18.2f}{rel:>10}")
+    clip_s = args.frames / 24.0
+    print(f"\n{gpu} — {args.width}x{args.height}, {args.frames} frames ({clip_s:.2f} s at 24 fps), "
+          f"{args.steps} steps, {args.runs} warm runs each, pipeline call only; peak = max_memory_allocated")
+    print(f"{'model':<6}{'preset':<10}{'min/median/max (s)':>22}{'peak VRAM (GiB)':>18}{'vs raw':>9}"
+          f"{'vs standard':>13}{'x real time':>13}")
+    med = {(n, p): _stats(t)[1] for n, p, t, _ in rows}
+    for name, preset, times, peak in rows:
+        lo, m, hi = _stats(times)
+        raw = f"{m / med[name, 'raw']:.2f}x" if (name, "raw") in med else "-"
+        std = f"{med[name, 'standard'] / m:.2f}x" if (name, "standard") in med else "-"
+        print(f"{name:<6}{preset:<10}{f'{lo:.2f}/{m:.2f}/{hi:.2f}':>22}{peak:>18.2f}{raw:>9}{std:>13}"
+              f"{clip_s / m:>12.2f}x")
     return 0
 
 
