@@ -99,12 +99,14 @@ class ClipChanges:
         tracks = project.tracks
         ti = next(i for i, t in enumerate(tracks) if t.id == self.track_id)
         track = tracks[ti]
-        clips = list(track.clips)
         if len(want) > _BATCH:
-            clips = [c for c in clips if c.id not in want]
+            clips = [c for c in track.clips if c.id not in want]
             clips.extend(c for c in want.values() if c is not None)
             clips.sort(key=_start)
         else:
+            # In place (no copy of the track's list): only the live track holds its list (a new Track wraps
+            # it below; snapshots for saving copy lists, edit drafts copy them).
+            clips = track.clips
             for cid, expected in live.items():
                 if expected is not None:
                     del clips[_position(clips, cid, expected.start)]

@@ -79,7 +79,7 @@ def keep_within_budget(stack: QUndoStack, newest: EditCommand, budget: int = UND
     total, full = newest.kept_bytes(), False
     for i in range(stack.index() - 1, -1, -1):
         cmd = stack.command(i)
-        if not isinstance(cmd, EditCommand) or cmd.edit is None:
+        if not isinstance(cmd, EditCommand) or cmd.edit is None or cmd is newest:
             continue
         size = cmd.kept_bytes()
         full = full or total + size > budget  # once one step does not fit, no older one is kept
