@@ -1,10 +1,12 @@
-"""The download child: `python -m ltx_editor.generation.model_fetch MODEL_ID --cache-dir DIR`.
+"""The download child: `python -m ltx_editor.generation.model_fetch --cache-dir DIR --name NAME --source JSON...`.
 
-Runs huggingface_hub for each of the catalog model's sources (snapshot_download for a diffusers repo's pipeline
-folders, hf_hub_download for a single-file checkpoint)
-and prints one JSON line per report on stdout: {"stage", "done_bytes", "total_bytes", "speed_bps", "eta_s",
-"message", "hint", "path"}. The editor kills this process to pause or cancel; huggingface_hub resumes from the
-`.incomplete` files it leaves. Before the first byte it checks the free space for what is still missing.
+For each source (model_sources.Source as JSON: a diffusers repo's pipeline folders, or one file of a repo) it
+asks the Hub once for the commit and its file list (sizes, blob ids), checks the free space for what is still
+missing, fetches the missing blobs with huggingface_hub's own `http_get` into resumable `blobs/<etag>.incomplete`
+files, then lets `snapshot_download` / `hf_hub_download` lay out the snapshot (links only, nothing re-fetched).
+It prints one JSON line per report on stdout: {"stage", "done_bytes", "total_bytes", "speed_bps", "eta_s",
+"message", "hint", "path"}. The editor kills this process to pause or cancel. It never imports the catalog
+(0.7 s): the parent passes the sources.
 """
 from __future__ import annotations
 
@@ -15,11 +17,11 @@ import sys
 import threading
 import time
 from collections import deque
+from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 
-from ltx_editor.core.catalog import CATALOG
-
-from .model_store import ModelStore, ModelStoreError, Source, _parts, sources_of
+from .model_sources import ModelStoreError, Source, check_space, parts_of_index
 
 REPORT_EVERY_S = 0.2
 SPEED_WINDOW_S = 3.0
@@ -84,26 +86,54 @@ def tqdm_for(meter: Meter) -> type:
     return _Bytes
 
 
-def _incomplete_bytes(cache_dir: str, repo: str) -> int:
-    blobs = Path(cache_dir) / f"models--{repo.replace('/', '--')}" / "blobs"
-    return sum(p.stat().st_size for p in blobs.glob("*.incomplete"))
+@dataclass(frozen=True)
+class Wanted:
+    """One file of a source: where the cache keeps its blob, how big it is."""
+
+    path: str
+    size: int
+    etag: str  # the blob's name in the cache: the LFS sha256, else the git blob id
+    xet: bool
 
 
-def _plan(src: Source, cache_dir: str) -> tuple[list, dict]:
-    """(huggingface_hub's dry-run file list, the keyword arguments of the real download) for one source."""
-    from huggingface_hub import hf_hub_download, snapshot_download
+@dataclass
+class Plan:
+    source: Source
+    commit: str
+    files: list[Wanted]
+    kwargs: dict
 
-    common = {"revision": src.revision, "cache_dir": cache_dir}
+
+def _blobs(cache_dir: str, repo: str) -> Path:
+    return Path(cache_dir) / f"models--{repo.replace('/', '--')}" / "blobs"
+
+
+def plan(src: Source, cache_dir: str) -> Plan:
+    """The commit and the files to have, from one revision call and one tree listing (sizes, blob ids)."""
+    from huggingface_hub import HfApi, hf_hub_download
+    from huggingface_hub.hf_api import RepoFile
+
+    api = HfApi()
+    commit = api.model_info(src.repo_id, revision=src.revision or "main").sha
+    tree = [f for f in api.list_repo_tree(src.repo_id, recursive=True, revision=commit) if isinstance(f, RepoFile)]
     if src.filename:
-        return [hf_hub_download(src.repo_id, src.filename, dry_run=True, **common)], \
-            {"filename": src.filename, **common}
-    index = hf_hub_download(src.repo_id, "model_index.json", **common)
-    allow, ignore = src.patterns(_parts(Path(index)) or [])
-    kwargs = {"allow_patterns": allow, "ignore_patterns": ignore, **common}
-    return snapshot_download(src.repo_id, dry_run=True, **kwargs), kwargs
+        chosen = [f for f in tree if f.path == src.filename]
+        if not chosen:
+            raise ModelStoreError(f"{src.filename} is not in {src.repo_id} on the Hub.",
+                                  hint="The catalog's file name may be wrong or the file was moved; report it.")
+        kwargs = {"filename": src.filename, "revision": commit, "cache_dir": cache_dir}
+    else:
+        index = hf_hub_download(src.repo_id, "model_index.json", revision=commit, cache_dir=cache_dir)
+        allow, ignore = src.patterns(parts_of_index(Path(index)) or [])
+        chosen = [f for f in tree if any(fnmatch(f.path, p) for p in allow)
+                  and not any(fnmatch(f.path, p) for p in ignore)]
+        kwargs = {"allow_patterns": allow, "ignore_patterns": ignore, "revision": commit, "cache_dir": cache_dir}
+    files = [Wanted(f.path, f.size, f.lfs.sha256 if f.lfs is not None else f.blob_id, f.xet_hash is not None)
+             for f in chosen]
+    return Plan(src, commit, files, kwargs)
 
 
-def prefetch(repo_id: str, files: list, cache_dir: str, tqdm_class: type, workers: int = 8) -> None:
+def prefetch(p: Plan, cache_dir: str, tqdm_class: type, workers: int = 8) -> None:
     """Fetch each missing blob into `blobs/<etag>.incomplete`, resuming what an earlier process left there.
 
     huggingface_hub >= 2 downloads into a process-unique temporary file and deletes it on failure (its PR
@@ -112,32 +142,45 @@ def prefetch(repo_id: str, files: list, cache_dir: str, tqdm_class: type, worker
     it and only links the snapshot. Xet-backed files are left to hf_xet, which keeps its own chunk cache."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from huggingface_hub import get_hf_file_metadata, hf_hub_url
+    from huggingface_hub import hf_hub_url
     from huggingface_hub.file_download import http_get
     from huggingface_hub.utils import build_hf_headers
 
-    blobs = Path(cache_dir) / f"models--{repo_id.replace('/', '--')}" / "blobs"
+    blobs = _blobs(cache_dir, p.source.repo_id)
     headers = build_hf_headers()
+    xet = _xet_available()
 
-    def one(info) -> None:
-        meta = get_hf_file_metadata(hf_hub_url(repo_id, info.filename, revision=info.commit_hash))
-        if meta.xet_file_data is not None and _xet_available() or not meta.etag:
+    def one(f: Wanted) -> None:
+        blob = blobs / f.etag
+        if f.xet and xet:
             return
-        blob = blobs / meta.etag
-        if blob.exists():
-            return
-        blobs.mkdir(parents=True, exist_ok=True)
-        part = blobs / f"{meta.etag}.incomplete"
-        with open(part, "ab") as fh:
-            http_get(meta.location, fh, resume_size=fh.tell(), headers=headers, expected_size=meta.size,
-                     tqdm_class=tqdm_class, displayed_filename=info.filename)
-        if meta.size is not None and part.stat().st_size != meta.size:
-            raise OSError(f"{info.filename} arrived with {part.stat().st_size} of {meta.size} bytes")
-        os.replace(part, blob)
+        if not blob.exists():
+            blobs.mkdir(parents=True, exist_ok=True)
+            part = blobs / f"{f.etag}.incomplete"
+            with open(part, "ab") as fh:
+                http_get(hf_hub_url(p.source.repo_id, f.path, revision=p.commit), fh, resume_size=fh.tell(),
+                         headers=headers, expected_size=f.size, tqdm_class=tqdm_class, displayed_filename=f.path)
+            if part.stat().st_size != f.size:
+                raise OSError(f"{f.path} arrived with {part.stat().st_size} of {f.size} bytes")
+            os.replace(part, blob)
+        _link(blob, blobs.parent / "snapshots" / p.commit / f.path)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for future in [pool.submit(one, f) for f in files]:
+        for future in [pool.submit(one, f) for f in p.files]:
             future.result()
+
+
+def _link(blob: Path, pointer: Path) -> None:
+    """The snapshot entry for a blob, made by huggingface_hub's own helper (relative symlink, or a copy where
+    symlinks are not allowed), so the final snapshot_download finds it and sends no HEAD per file."""
+    if pointer.exists():
+        return
+    try:
+        from huggingface_hub.file_download import _create_symlink
+    except ImportError:  # a future huggingface_hub without it: the final snapshot_download links (slower)
+        return
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+    _create_symlink(str(blob), str(pointer), new_blob=False)
 
 
 def _xet_available() -> bool:
@@ -148,39 +191,44 @@ def _xet_available() -> bool:
     return bool(is_xet_available())
 
 
-def fetch(model_id: str, cache_dir: str, skip_files: tuple[str, ...] = ()) -> list[str]:
+def _have(p: Plan, cache_dir: str) -> tuple[int, int]:
+    """(bytes already complete, bytes in resumable .incomplete files) for a plan."""
+    blobs = _blobs(cache_dir, p.source.repo_id)
+    done = sum(f.size for f in p.files if (blobs / f.etag).exists())
+    partial = sum((blobs / f"{f.etag}.incomplete").stat().st_size for f in p.files
+                  if (blobs / f"{f.etag}.incomplete").exists())
+    return done, partial
+
+
+def fetch(sources: list[Source], cache_dir: str, name: str) -> list[str]:
     from huggingface_hub import hf_hub_download, snapshot_download
 
-    info = CATALOG[model_id]
-    sources = [s for s in sources_of(info) if not (s.filename and s.filename in skip_files)]
-    if not sources_of(info):
-        raise ModelStoreError(f"{info.name} runs only in the cloud; there is nothing to download.")
-    emit("planning", message=f"Asking the Hub what {info.name} needs…")
-    plans = [(src, *_plan(src, cache_dir)) for src in sources]
-    total = sum(f.file_size for _, plan, _ in plans for f in plan)
-    already = sum(f.file_size for _, plan, _ in plans for f in plan if not f.will_download)
-    resumable = sum(_incomplete_bytes(cache_dir, r) for r in {src.repo_id for src in sources})
-    ModelStore(cache_dir, journal=os.devnull).check_space(max(0, total - already - resumable), info.name)
+    emit("planning", message=f"Asking the Hub what {name} needs…")
+    plans = [plan(src, cache_dir) for src in sources]
+    total = sum(f.size for p in plans for f in p.files)
+    have = [_have(p, cache_dir) for p in plans]
+    already, resumable = sum(h[0] for h in have), sum(h[1] for h in have)
+    check_space(Path(cache_dir), max(0, total - already - resumable), name)
     emit("planning", total_bytes=total, done_bytes=already, message=f"{total / 1e9:.2f} GB in all")
     meter = Meter(total, already)
-    for src, plan, _ in plans:
-        prefetch(src.repo_id, [f for f in plan if f.will_download], cache_dir, tqdm_for(meter))
-    paths = []  # every blob is in place now: huggingface_hub only links the snapshot and records the tree
-    for src, _, kwargs in plans:
-        if src.filename:
-            paths.append(hf_hub_download(src.repo_id, tqdm_class=tqdm_for(meter), **kwargs))
+    for p in plans:
+        prefetch(p, cache_dir, tqdm_for(meter))
+    paths = []  # every blob is in place: huggingface_hub links the snapshot and records the tree
+    for p in plans:
+        if p.source.filename:
+            paths.append(hf_hub_download(p.source.repo_id, tqdm_class=tqdm_for(meter), **p.kwargs))
         else:
-            paths.append(snapshot_download(src.repo_id, tqdm_class=tqdm_for(meter), **kwargs))
+            paths.append(snapshot_download(p.source.repo_id, tqdm_class=tqdm_for(meter), **p.kwargs))
     emit("done", done_bytes=total, total_bytes=total, path=str(paths[0]) if paths else "",
-         message=f"{info.name} is downloaded.")
+         message=f"{name} is downloaded.")
     return paths
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="model_fetch")
-    p.add_argument("model_id")
     p.add_argument("--cache-dir", required=True)
-    p.add_argument("--skip-file", action="append", default=[], help="a single file already found in place")
+    p.add_argument("--name", default="the model")
+    p.add_argument("--source", action="append", default=[], help="a model_sources.Source as JSON (repeatable)")
     args = p.parse_args(argv)
     from huggingface_hub.errors import (
         GatedRepoError,
@@ -190,9 +238,9 @@ def main(argv: list[str] | None = None) -> int:
         RevisionNotFoundError,
     )
 
-    name = CATALOG[args.model_id].name if args.model_id in CATALOG else args.model_id
+    name = args.name
     try:
-        fetch(args.model_id, args.cache_dir, tuple(args.skip_file))
+        fetch([Source.from_json(s) for s in args.source], args.cache_dir, name)
     except ModelStoreError as exc:
         emit("failed", message=exc.message, hint=exc.hint)
         return 3

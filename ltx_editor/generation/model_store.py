@@ -16,8 +16,10 @@ A journal in the config folder remembers interrupted downloads so they can be re
 """
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,59 +27,31 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from fnmatch import fnmatch
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from ltx_editor.core.catalog import CATALOG, ModelInfo
-from ltx_editor.core.errors import LtxEditorError
 
 from . import hardware
+from .model_sources import (
+    DISK_MARGIN_BYTES,
+    IGNORE_PATTERNS,
+    DiskSpaceError,
+    ModelStoreError,
+    Source,
+    check_space,
+)
+from .model_sources import parts_of_index as _parts
 
 State = Literal["absent", "partial", "downloaded", "in_use"]
 GIB = 1024**3
-DISK_MARGIN_BYTES = 512 * 1024**2  # leave room for the OS and the editor's own renders
 COMFY_DIRS = ("checkpoints", "diffusion_models", "unet", "text_encoders", "clip", "vae", "loras",
               "upscale_models", "latent_upscale_models")
 WEIGHT_SUFFIXES = (".safetensors", ".sft")
-# What a diffusers download skips: pickles can run code when loaded; flax/onnx/gguf are useless to diffusers.
-IGNORE_PATTERNS = ["*.bin", "*.pt", "*.pth", "*.ckpt", "*.msgpack", "*.h5", "*.onnx", "*.onnx_data", "*.gguf"]
-
-
-class ModelStoreError(LtxEditorError):
-    """A model could not be downloaded, found or removed; the message names the model and the folder."""
-
-
-class DiskSpaceError(ModelStoreError):
-    """Not enough free space for a download (checked before any byte is written)."""
 
 
 # -- what the catalog asks for -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Source:
-    """One thing to fetch from the Hub: a diffusers repo's pipeline folders, or one file in a repo.
-
-    `skip_weights` names pipeline parts whose weights are not wanted (a single-file checkpoint's config repo:
-    its transformer comes from the file, so only `transformer/config.json` is fetched from the repo)."""
-
-    repo_id: str
-    revision: str | None = None
-    filename: str | None = None  # a single-file checkpoint in the repo; None = the diffusers folders
-    skip_weights: tuple[str, ...] = ()
-
-    @property
-    def key(self) -> str:
-        return f"{self.repo_id}/{self.filename}" if self.filename else self.repo_id
-
-    def patterns(self, parts: Iterable[str]) -> tuple[list[str], list[str]]:
-        """(allow, ignore) patterns for snapshot_download, given model_index.json's parts."""
-        allow = ["model_index.json"]
-        for part in parts:
-            allow += [f"{part}/*.json", f"{part}/*.txt", f"{part}/*.model"] if part in self.skip_weights \
-                else [f"{part}/*"]
-        return allow, IGNORE_PATTERNS
-
-
 def sources_of(info: ModelInfo) -> list[Source]:
     """What the local backend needs for `info`, from the catalog's local registry (`info.local`); a plain
     `hub_id` repo when the catalog has no registry entry. Empty for cloud-only models."""
@@ -201,16 +175,14 @@ def scan_cache(cache_dir: str | Path) -> dict[str, CachedRepo]:
     return out
 
 
-def _parts(index: Path) -> list[str] | None:
-    try:
-        data = json.loads(index.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return [k for k, v in data.items() if not k.startswith("_") and isinstance(v, list) and v and v[0] is not None]
+@lru_cache(maxsize=256)
+def _pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled regex for a list of fnmatch patterns (huggingface_hub's allow/ignore semantics)."""
+    return re.compile("|".join(fnmatch.translate(p) for p in patterns) or "(?!)")
 
 
 def _matches(path: str, allow: list[str], ignore: list[str]) -> bool:
-    return any(fnmatch(path, p) for p in allow) and not any(fnmatch(path, p) for p in ignore)
+    return bool(_pattern(tuple(allow)).match(path)) and not _pattern(tuple(ignore)).match(path)
 
 
 def _size(path: Path) -> int:
@@ -232,8 +204,10 @@ def source_on_disk(src: Source, repo: CachedRepo) -> Found:
     allow, ignore = src.patterns(parts)
     tree = repo.tree()
     if tree:
-        wanted = [p for p in tree if _matches(p, allow, ignore)]
-        present = [p for p in wanted if os.path.exists(snapshot / p)]
+        allow_re, ignore_re = _pattern(tuple(allow)), _pattern(tuple(ignore))
+        wanted = [p for p in tree if allow_re.match(p) and not ignore_re.match(p)]
+        base = str(snapshot)
+        present = [p for p in wanted if os.path.exists(os.path.join(base, p))]
         size = sum(int(tree[p].get("size", 0)) for p in present)
         complete = len(present) == len(wanted)
     else:  # an older cache without the Hub's file list: every part's folder holds something
@@ -422,12 +396,7 @@ class ModelStore:
 
     # -- planning a download --------------------------------------------------------------------------------------
     def check_space(self, needed_bytes: int, name: str) -> None:
-        free = hardware.disk_free(self.models_dir)
-        if needed_bytes + DISK_MARGIN_BYTES > free:
-            raise DiskSpaceError(
-                f"{name} needs {needed_bytes / GIB:.1f} GB more, but {hardware.existing_parent(self.models_dir)} "
-                f"has {free / GIB:.1f} GB free.",
-                hint="Free some space, or choose another models folder in Preferences.")
+        check_space(self.models_dir, needed_bytes, name)
 
 
 def _remove_file(repo: CachedRepo, filename: str) -> int:
@@ -500,10 +469,15 @@ class Download:
     _thread: threading.Thread | None = field(default=None, repr=False)
 
     def start(self) -> Download:
-        argv = [sys.executable, "-m", "ltx_editor.generation.model_fetch", self.model_id,
-                "--cache-dir", str(self.store.models_dir)]
-        for name in self.store.found_in_place(self.model_id):
-            argv += ["--skip-file", name]  # a ComfyUI / loose copy is used where it is, never fetched again
+        info = CATALOG.get(self.model_id)
+        if info is None or not sources_of(info):
+            raise ModelStoreError(f"{self.model_id!r} is not a model the local backend can download.")
+        in_place = set(self.store.found_in_place(self.model_id))  # ComfyUI / loose copies: used, never fetched
+        argv = [sys.executable, "-m", "ltx_editor.generation.model_fetch", "--cache-dir", str(self.store.models_dir),
+                "--name", info.name]
+        for src in sources_of(info):
+            if not (src.filename and src.filename in in_place):
+                argv += ["--source", src.to_json()]
         env = {**os.environ, "HF_HUB_OFFLINE": "0", "PYTHONUNBUFFERED": "1"}
         if self.endpoint:
             env["HF_ENDPOINT"] = self.endpoint
@@ -573,5 +547,5 @@ class Download:
         return self.last
 
 
-__all__ = ["DiskSpaceError", "Download", "Found", "ModelEntry", "ModelStore", "ModelStoreError", "Progress",
+__all__ = ["DISK_MARGIN_BYTES", "IGNORE_PATTERNS", "DiskSpaceError", "Download", "Found", "ModelEntry", "ModelStore", "ModelStoreError", "Progress",
            "Source", "fit_verdict", "local_models", "scan_cache", "scan_files", "source_of", "vram_need_gb"]
