@@ -60,7 +60,7 @@ class ProjectLocked(ProjectFileError):
 
 
 def lock_path(project_path: str | Path) -> Path:
-    p = Path(project_path)
+    p = Path(os.path.abspath(project_path))  # one spelling per file, so a document recognises its own lock
     return p.with_name(f".~lock.{p.name}#")
 
 
