@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -74,7 +75,7 @@ Item {
                     id: row
                     required property string modelId
                     required property string name
-                    required property string state
+                    required property string modelState  // not `state`: Item has one
                     required property string stateText
                     required property string sizeText
                     required property string downloadText
@@ -104,13 +105,13 @@ Item {
                             Label {
                                 objectName: "state_" + row.modelId
                                 text: row.stateText
-                                color: row.state === "downloaded" || row.state === "in_use" ? Theme.ok
-                                       : row.state === "partial" ? Theme.warning : Theme.textFaint
+                                color: row.modelState === "downloaded" || row.modelState === "in_use" ? Theme.ok
+                                       : row.modelState === "partial" ? Theme.warning : Theme.textFaint
                                 font.pixelSize: Theme.fontSmall
                             }
                             Item { Layout.fillWidth: true }
                             Label {
-                                text: row.state === "absent" ? qsTr("download %1").arg(row.downloadText)
+                                text: row.modelState === "absent" ? qsTr("download %1").arg(row.downloadText)
                                                              : qsTr("%1 on disk").arg(row.sizeText)
                                 color: Theme.textDim
                                 font.pixelSize: Theme.fontSmall
@@ -127,7 +128,7 @@ Item {
                         ProgressBar {
                             objectName: "progress_" + row.modelId
                             Layout.fillWidth: true
-                            visible: row.downloading || row.paused || row.state === "partial"
+                            visible: row.downloading || row.paused || row.modelState === "partial"
                             from: 0; to: 1
                             value: row.fraction
                             indeterminate: row.downloading && row.fraction <= 0
@@ -146,8 +147,8 @@ Item {
                             Item { Layout.fillWidth: true }
                             Button {
                                 objectName: "download_" + row.modelId
-                                visible: !row.downloading && row.state !== "downloaded" && row.state !== "in_use"
-                                text: row.paused || row.state === "partial" ? qsTr("Resume") : qsTr("Download")
+                                visible: !row.downloading && row.modelState !== "downloaded" && row.modelState !== "in_use"
+                                text: row.paused || row.modelState === "partial" ? qsTr("Resume") : qsTr("Download")
                                 onClicked: view.machine.download(row.modelId)
                             }
                             Button {
@@ -158,13 +159,13 @@ Item {
                             }
                             Button {
                                 objectName: "cancel_" + row.modelId
-                                visible: row.downloading || row.paused || row.state === "partial"
+                                visible: row.downloading || row.paused || row.modelState === "partial"
                                 text: qsTr("Cancel")
                                 onClicked: view.machine.cancel(row.modelId)
                             }
                             Button {
                                 objectName: "delete_" + row.modelId
-                                visible: (row.state === "downloaded" || row.state === "partial") && !row.downloading
+                                visible: (row.modelState === "downloaded" || row.modelState === "partial") && !row.downloading
                                 text: qsTr("Delete")
                                 onClicked: view.notice = view.machine.remove(row.modelId)
                             }
@@ -177,10 +178,11 @@ Item {
             Repeater {
                 model: view.machine.modelFolders
                 delegate: RowLayout {
+                    id: folderRow
                     required property string modelData
                     Layout.fillWidth: true
-                    Label { Layout.fillWidth: true; text: modelData; color: Theme.textDim; elide: Text.ElideMiddle }
-                    Button { text: qsTr("Remove"); onClicked: view.machine.removeModelFolder(modelData) }
+                    Label { Layout.fillWidth: true; text: folderRow.modelData; color: Theme.textDim; elide: Text.ElideMiddle }
+                    Button { text: qsTr("Remove"); onClicked: view.machine.removeModelFolder(folderRow.modelData) }
                 }
             }
             Button {

@@ -44,7 +44,7 @@ class ModelRow:
 @QmlElement
 @QmlUncreatable("ManagedModels belongs to the ModelsController.")
 class ManagedModels(RoleListModel):
-    ROLES = ("modelId", "name", "family", "state", "stateText", "sizeText", "downloadText", "vramText", "fits",
+    ROLES = ("modelId", "name", "family", "modelState", "stateText", "sizeText", "downloadText", "vramText", "fits",
              "verdict", "precision", "where", "path", "downloading", "paused", "fraction", "progressText",
              "problem")
 
@@ -57,7 +57,7 @@ class ManagedModels(RoleListModel):
             return p.fraction if p is not None and p.fraction is not None else (
                 (e.size_bytes + e.partial_bytes) / e.download_bytes if e.download_bytes else 0.0)
         values = {
-            "modelId": e.model_id, "name": e.name, "family": e.family, "state": e.state,
+            "modelId": e.model_id, "name": e.name, "family": e.family, "modelState": e.state,
             "stateText": STATE_NAMES[e.state] + (f" ({e.where})" if e.where and e.state != "absent" else ""),
             "sizeText": _gb(e.size_bytes + e.partial_bytes), "downloadText": _gb(e.download_bytes),
             "vramText": f"{e.vram_gb:.0f} GB VRAM", "fits": e.fits, "verdict": e.verdict,

@@ -101,7 +101,7 @@ def test_cancel_throws_the_partial_bytes_away(manager, hub, qtbot):
     press(loaded, qtbot, f"download_{MODEL}")
     qtbot.waitUntil(lambda: row(machine)["downloading"] and row(machine)["fraction"] > 0, timeout=30_000)
     press(loaded, qtbot, f"cancel_{MODEL}")
-    qtbot.waitUntil(lambda: not row(machine)["downloading"] and row(machine)["state"] == "absent", timeout=15_000)
+    qtbot.waitUntil(lambda: not row(machine)["downloading"] and row(machine)["modelState"] == "absent", timeout=15_000)
     blobs = Path(machine.modelsFolder) / f"models--{REPO.replace('/', '--')}" / "blobs"
     assert not list(blobs.glob("*.incomplete"))
 
