@@ -137,3 +137,27 @@ def test_autosave_is_written_by_the_save_worker(main_window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: autosave_path(path).exists())
     qtbot.waitUntil(lambda: load_project(path, recover=True).project.name == "autosaved")
     assert load_project(path).project.name != "autosaved"  # the project file itself is untouched
+
+
+def test_the_document_holds_its_projects_lock_until_it_closes(qapp, tmp_path):
+    import json
+    import os
+
+    from ltx_editor.core.project_io import save_project
+    from ltx_editor.ui.document import ProjectDocument, blank_project
+    from tests.fakes.projects import make_project
+
+    project, path = make_project(tmp_path)
+    save_project(project, path)
+    doc = ProjectDocument()
+    doc.replace(load_project(path).project, path)
+    assert json.loads(lock_path(path).read_text())["pid"] == os.getpid()
+    doc.replace(load_project(path).project, os.path.relpath(path))  # reopened, spelled another way: still ours
+    assert lock_path(path).exists()
+    doc.replace(blank_project(), None)  # New project: the old one is free
+    assert not lock_path(path).exists()
+    doc.replace(load_project(path).project, path, access="read-only")  # read-only takes no lock
+    assert doc.read_only and not lock_path(path).exists()
+    doc.replace(load_project(path).project, path)
+    doc.close()  # quitting: free again
+    assert not lock_path(path).exists()
