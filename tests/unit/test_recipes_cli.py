@@ -108,6 +108,24 @@ def test_cli_draft_generates_and_records_the_preset(tiny_ltx_dir, tmp_path):
     assert recipe["pipeline"] == "LTXConditionPipeline"
 
 
+def test_the_auto_reason_reaches_the_notes_and_the_sidecar(tiny_ltx_dir, tmp_path):
+    import asyncio
+
+    from ltx_editor.generation.local.provider import LocalLTXProvider
+    from ltx_editor.generation.request import CancelToken
+    from tests.fakes.model_fixtures import tiny_request
+
+    reason = choose_auto(None).reason
+    provider = LocalLTXProvider(max_sequence_length=16)
+    try:
+        result = asyncio.run(provider.generate(tiny_request(tiny_ltx_dir, auto_choice=reason), tmp_path,
+                                               lambda e: None, CancelToken()))
+    finally:
+        asyncio.run(provider.close())
+    sidecar = json.loads(result.sidecar_path.read_text())
+    assert reason in result.notes and sidecar["settings"]["auto_choice"] == reason and reason in sidecar["notes"]
+
+
 def test_first_block_cache_turns_on_where_the_transformer_supports_it():
     from types import SimpleNamespace
 

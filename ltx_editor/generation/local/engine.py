@@ -194,6 +194,8 @@ class LocalEngine:
             raise InvalidRequest(f"{info.name} cannot do {request.mode.value}.", hint="Pick another model.")
         run = _Run(request, MemoryPlan(settings.vae_tiling, settings.cpu_offload, settings.fp8), emit)
         run.notes.extend(notes or [])
+        if settings.auto_choice:  # the "Auto" model pick and why: on the job card and in the sidecar's notes
+            run.note(settings.auto_choice)
         self._plan(run)
         prompt = enhanced_prompt or request.prompt
         out = run_with_fallback(
