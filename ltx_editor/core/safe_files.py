@@ -45,6 +45,17 @@ def kind_of(mode: int) -> str:
     return "not a regular file"
 
 
+def is_special(path: str | os.PathLike) -> bool:
+    """True when `path` exists (links followed) but is not a regular file: a FIFO, device, socket or folder.
+
+    For views that hand a file to Qt by URL (Image, MediaPlayer): Qt opens it blocking, so a FIFO would
+    freeze the window (a synchronous Image) or keep the process from exiting (an asynchronous one)."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False  # missing: the view shows it as offline
+
+
 def describe(path: str | Path) -> str:
     """What `path` is when it is not a readable regular file ("missing", "a named pipe (FIFO)" ...)."""
     try:

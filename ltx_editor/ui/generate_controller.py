@@ -11,6 +11,7 @@ from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ltx_editor.core.catalog import get_model
 from ltx_editor.core.errors import LtxEditorError
+from ltx_editor.core.safe_files import is_special
 from ltx_editor.core.settings import GenerationMode
 from ltx_editor.generation import backends as readiness
 from ltx_editor.generation.generate_form import MODE_NAMES, Form, aspect_ratios
@@ -220,7 +221,8 @@ class GenerateController(QObject):
     needsVideo = Property(bool, lambda self: self.form.mode in ("extend-forward", "extend-backward",
                                                                 "video-to-video"), notify=changed)
     sourceImageUrl = Property(str, lambda self: QUrl.fromLocalFile(self.form.source_image).toString()
-                              if self.form.source_image else "", notify=changed)
+                              if self.form.source_image and not is_special(self.form.source_image) else "",
+                              notify=changed)  # never a FIFO or device: Qt's Image would block on it
 
     def _problem(self) -> str:
         status = self._status(self.form.backend)

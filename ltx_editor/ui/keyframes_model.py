@@ -66,7 +66,10 @@ class KeyframesModel(RoleListModel):
         self.sync(rows, same=KeyframeRow.same_as)
 
     def _url(self, image: str) -> str:
-        return QUrl.fromLocalFile(str(self._media_path(image))).toString()
+        from ltx_editor.core.safe_files import is_special
+
+        path = str(self._media_path(image))
+        return "" if is_special(path) else QUrl.fromLocalFile(path).toString()  # Qt would block on a FIFO
 
     def role_value(self, row: KeyframeRow, name: str) -> Any:
         k = row.keyframe

@@ -160,6 +160,10 @@ class PreviewController(QObject):
         self.seekRequested.emit(frame_ms(self.source_frame(clip, take, frame), take.fps))
 
     def _set_source(self, url: str) -> None:
+        from ltx_editor.core.safe_files import is_special
+
+        if url and is_special(QUrl(url).toLocalFile()):  # a FIFO or device would block the player
+            url = ""
         if url != self._source:
             self._source = url
             self.sourceChanged.emit()

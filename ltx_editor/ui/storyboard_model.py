@@ -11,6 +11,7 @@ from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ltx_editor.core.project import Project, Shot
 from ltx_editor.core.project_io import resolve_media
+from ltx_editor.core.safe_files import is_special
 
 from .list_model import RoleListModel
 
@@ -37,7 +38,9 @@ class ShotRow:
 
 
 def _url(project_path, stored: str | None) -> str:
-    return QUrl.fromLocalFile(str(resolve_media(project_path, stored))).toString() if stored else ""
+    if not stored or is_special(path := resolve_media(project_path, stored)):  # Qt would block on a FIFO
+        return ""
+    return QUrl.fromLocalFile(str(path)).toString()
 
 
 def shot_row(project: Project, project_path, shot: Shot, number: int) -> ShotRow:

@@ -20,7 +20,7 @@ import pytest
 from ltx_editor.core.errors import LtxEditorError
 from ltx_editor.core.export_plan import plan_export
 from ltx_editor.core.media import import_media, probe
-from ltx_editor.core.project import Asset, Clip, Project, Take, Track
+from ltx_editor.core.project import Asset, Clip, Keyframe, Project, Shot, Take, Track
 from ltx_editor.core.project_io import MAX_FILE_BYTES as PROJECT_MAX_BYTES
 from ltx_editor.core.project_io import load_project, save_project
 from ltx_editor.core.safe_files import IMAGE_MAX_BYTES, RECIPE_MAX_BYTES
@@ -247,3 +247,38 @@ def test_the_editor_open_refuses_a_special_project_file_without_blocking(main_wi
     assert not opened
     assert path.name in shown.args[0], shown.args
     assert not modified and not added, (modified, added)
+
+
+@pytest.mark.timeout(120)
+def test_the_editor_never_hands_qt_a_special_file(main_window, qtbot, box):
+    """Qt opens an Image or a MediaPlayer source blocking: a FIFO keyframe, clip or source image would freeze
+    the window (synchronous) or keep the editor from quitting (asynchronous). The views get no URL for them;
+    the editor stays responsive and closes (this fixture's teardown)."""
+    from PySide6.QtCore import QTimer
+
+    from ltx_editor.ui.keyframes_model import KeyframesModel
+    from ltx_editor.ui.storyboard_model import _url as shot_url
+
+    for name in ("k.png", "v.mp4", "shot.png", "src.png"):
+        os.mkfifo(box / name)
+    project, host = _project_with_media(box, "v.mp4")
+    project.keyframes.append(Keyframe(id="k", frame=0, image="k.png"))
+    project.shots.append(Shot(id="s", start_image="shot.png"))
+    save_project(project, host)
+    before = snapshot(box)
+    app = main_window.app
+    assert app.openProjectFile(str(host), False)
+    app.preview.showAsset("a", True)
+    app.generate.use_source_image(str(box / "src.png"))
+    ticked = []
+    QTimer.singleShot(200, lambda: ticked.append(True))
+    qtbot.waitUntil(lambda: bool(ticked), timeout=10_000)  # the event loop still runs
+    _tally["cases"] += 4
+    assert app.preview.property("source") == ""
+    assert app.generate.property("sourceImageUrl") == ""
+    model = KeyframesModel(lambda stored: box / stored)
+    model.rebuild(project.keyframes)
+    assert model.get(0)["imageUrl"] == ""
+    assert shot_url(host, "shot.png") == "" and shot_url(host, "v.mp4") == ""
+    modified, added = changes(before, snapshot(box))
+    assert not modified and all("lock" in a for a in added), (modified, added)  # only the project's lock
