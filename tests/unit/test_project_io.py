@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ltx_editor.core import migrations, project_io
 from ltx_editor.core import timeline as tl
@@ -448,5 +450,29 @@ def test_a_background_save_reports_a_read_only_file(saved):
     try:
         with pytest.raises(ProjectReadOnly):
             BackgroundSaver().save(project, path).result(10)
+    finally:
+        path.chmod(0o644)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(mode=st.integers(0o400, 0o777).filter(lambda m: m & 0o400))
+def test_any_file_mode_without_write_permission_is_refused_and_kept(saved, mode):
+    project, path = saved
+    path.chmod(0o644)
+    save_project(project, path)
+    before = path.read_bytes()
+    path.chmod(mode)
+    try:
+        writable = bool(mode & 0o222) and os.access(path, os.W_OK)
+        project.name = f"mode {mode:o}"
+        if writable:
+            save_project(project, path)
+            assert load_project(path).project.name == project.name
+            assert path.stat().st_mode & 0o777 == mode  # the new file keeps the old one's permissions
+        else:
+            with pytest.raises(ProjectReadOnly, match="read-only"):
+                save_project(project, path)
+            assert path.read_bytes() == before and path.stat().st_mode & 0o777 == mode
+        assert not [n for n in os.listdir(path.parent) if ".tmp-" in n]
     finally:
         path.chmod(0o644)
