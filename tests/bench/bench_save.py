@@ -104,7 +104,9 @@ def main() -> int:
             figures["ratio"].append(save / base)
         saver.close()
         size = path.stat().st_size
-    print(f"{args.clips} clips, {size / 1e6:.1f} MB file, {args.runs} runs each (ms unless noted)")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{args.clips} clips, {size / 1e6:.1f} MB file, {args.runs} runs each (ms unless noted); "
+          f"load average {load:.1f} on {os.cpu_count()} CPUs (absolute times scale with it, ratios less)")
     print(f"autosave call on the GUI thread (snapshot + submit): {_spread(figures['call'])}")
     print(f"longest GUI tick gap while the worker encodes/writes: {_spread(figures['stall'])}")
     print(f"  baseline, idle tick loop's longest gap:            {_spread(figures['idle'])}")
