@@ -43,7 +43,9 @@ def affected_by(edit: Any) -> list[str]:
 @QmlElement
 class ProjectDocument(QObject):
     projectReplaced = Signal()
-    edited = Signal(list)  # ids and/or EDIT_KINDS that changed
+    # ids and/or EDIT_KINDS that changed: a Python list passed as is (Signal(list) converted it to a
+    # QVariantList and back for every receiver: 7 ms for a ripple naming 5,000 clips)
+    edited = Signal(object)
     dirtyChanged = Signal()
     pathChanged = Signal()
     nameChanged = Signal()
@@ -159,8 +161,9 @@ class ProjectDocument(QObject):
 
     def autosave_in_background(self) -> bool:
         """Write `<file>.autosave` on the save worker when there is something to keep; the GUI thread only
-        takes the snapshot. False when there was nothing to do or the previous autosave is still running."""
-        if self._path is None or not self.dirty:
+        takes the snapshot. False when there was nothing to do or the previous autosave is still running.
+        A read-only document does not autosave: the recovery file beside the project is the other editor's."""
+        if self._path is None or not self.dirty or self._read_only:
             return False
         future = self._saver.autosave(self._project, self._path)
         if future is None:

@@ -72,6 +72,7 @@ def test_a_project_open_elsewhere_asks_and_opens_read_only_then_offers_save_as(m
 
     doc.project.name = "my changes"
     doc.mark_dirty("settings")
+    assert not doc.autosave_in_background()  # the recovery file beside it is the other editor's
     assert not w.app.save()  # refused: the other editor's file is not replaced
     offer = _offered(w, qtbot, "saveAsOfferDialog")
     assert "opened read-only" in w.find("saveAsOfferMessage", QQuickItem).property("text")
