@@ -19,8 +19,10 @@ from urllib.parse import urlparse
 
 import httpx
 
+from ltx_editor.core.safe_files import IMAGE_MAX_BYTES, read_bytes
 from ltx_editor.core.settings import GenerationMode
 
+from .errors import InvalidRequest
 from .timeouts import Timeouts
 
 _COMMON = (
@@ -92,7 +94,8 @@ class PromptEnhancer:
         user: str | list[dict] = prompt
         if self.vision and image is not None and Path(image).is_file():
             mime = mimetypes.guess_type(str(image))[0] or "image/png"
-            data = base64.b64encode(Path(image).read_bytes()).decode()
+            raw = read_bytes(image, what="image", max_bytes=IMAGE_MAX_BYTES, error=InvalidRequest)  # capped
+            data = base64.b64encode(raw).decode()
             user = [{"type": "text", "text": prompt},
                     {"type": "image_url", "image_url": {"url": f"data:{mime};base64,{data}"}}]
         return [{"role": "system", "content": SYSTEM_PROMPTS[kind]}, {"role": "user", "content": user}]
