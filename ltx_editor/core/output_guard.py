@@ -1,9 +1,10 @@
 """Outputs never overwrite inputs: a render, export or generation target is refused when it is one of the
 files the job reads, or the project file itself.
 
-"The same file" is decided twice, so no spelling slips through: by real path (`sub/../a.mp4`, a symlink to
-the file, or a symlinked folder on the way all resolve to one name) and by device + inode (a hard link has
-a different name but is the same file; so is a differently-cased name on a case-insensitive disk).
+"The same file" is decided so that no spelling slips through: when the target exists, by device + inode
+(`sub/../a.mp4`, a symlink, a chain of them, a symlinked folder on the way, a hard link and a differently
+cased name on a case-insensitive disk all lead to the same inode); when it does not, by real path against
+the inputs that are missing too (nothing that exists can be a file that does not).
 """
 from __future__ import annotations
 
