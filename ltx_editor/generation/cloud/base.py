@@ -162,10 +162,10 @@ class CloudProvider(BaseLTXProvider):
             t = perf_counter()
             job = await self._submit(client, call, cancel)
             poll = await self._wait(client, job, report, cancel, timings, t)
-            try:
-                output = await self._unless_cancelled(self._result(client, job, poll), cancel, self.poll_timeout_s)
+            try:  # a one-off call, and giving up loses a job already paid for: the request limit, not a poll's
+                output = await self._unless_cancelled(self._result(client, job, poll), cancel, self.request_timeout_s)
             except asyncio.TimeoutError:
-                raise timed_out(self.service, "fetching the result", self.poll_timeout_s) from None
+                raise timed_out(self.service, "fetching the result", self.request_timeout_s) from None
             finished = True
             t = perf_counter()
             path = await self._download(output.url, Path(output_dir), request, report, cancel)
