@@ -515,3 +515,6 @@ class TimelineController(QObject):
     rangeStart = Property(int, lambda self: self._range[0] if self._range else -1, notify=rangeChanged)
     rangeEnd = Property(int, lambda self: self._range[1] if self._range else -1, notify=rangeChanged)
     keyframesInRange = Property(int, _keyframes_in_range, notify=rangeChanged)
+    # What "Generate span" needs: a range holding two keyframes or more to animate between.
+    canGenerateSpan = Property(bool, lambda self: self._range is not None and self._keyframes_in_range() >= 2,
+                               notify=rangeChanged)

@@ -6,7 +6,7 @@ import LtxEditor 1.0
 // moves (preview only, one edit on release); the edge handles trim; right-click opens the clip menu.
 Rectangle {
     id: box
-    property var view
+    required property Timeline view
     property bool trackLocked: false
     required property string clipId
     required property string trackId

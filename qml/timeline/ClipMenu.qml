@@ -6,11 +6,11 @@ import LtxEditor 1.0
 Menu {
     id: clipMenu
     objectName: "clipMenu"
-    property var view
+    required property Timeline view
     property string clipId
     property int clipStart: 0
     property int clipEnd: 0
-    readonly property var ctl: view.controller
+    readonly property TimelineController ctl: view.controller
     readonly property int playhead: view.playheadFrame
     readonly property bool playheadInside: playhead >= clipStart && playhead < clipEnd
     readonly property bool canExtend: view.spans !== null

@@ -9,8 +9,8 @@ import LtxEditor 1.0
 Rectangle {
     id: lane
     objectName: "keyframeLane"
-    property var view
-    readonly property var ctl: view.controller
+    required property Timeline view
+    readonly property TimelineController ctl: view.controller
     color: Theme.panelAlt
 
     Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: Theme.divider }

@@ -8,7 +8,7 @@ import LtxEditor 1.0
 Rectangle {
     id: lane
     objectName: "markerLane"
-    property var view
+    required property Timeline view
     color: Theme.panel
 
     Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: Theme.divider }

@@ -5,7 +5,7 @@ import LtxEditor 1.0
 Item {
     id: head
     objectName: "playhead"
-    property var view
+    required property Timeline view
     readonly property real lineX: view.xOfFrame(view.playheadFrame)
     x: lineX - width / 2
     width: 11

@@ -6,7 +6,7 @@ import LtxEditor 1.0
 Rectangle {
     id: ruler
     objectName: "ruler"
-    property var view
+    required property Timeline view
     color: Theme.ruler
 
     // A major tick at least 80 px apart: frames first, then whole seconds and minutes.

@@ -116,7 +116,7 @@ FocusScope {
         }
     }
     function generateSpan() {
-        if (spans && timelineController.hasRange && timelineController.keyframesInRange >= 2)
+        if (spans && timelineController.canGenerateSpan)
             spans.generateSpan(timelineController.rangeStart, timelineController.rangeEnd + 1)  // end exclusive
     }
 

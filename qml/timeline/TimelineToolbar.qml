@@ -6,8 +6,8 @@ import LtxEditor 1.0
 // Track, edit, zoom and generation buttons above the timeline, and the last refused edit's message.
 Rectangle {
     id: bar
-    property var view
-    readonly property var ctl: view.controller
+    required property Timeline view
+    readonly property TimelineController ctl: view.controller
     readonly property bool live: !!ctl  // false while the window is being torn down
 
     implicitHeight: Theme.toolbarHeight
@@ -75,7 +75,7 @@ Rectangle {
         BarButton {
             objectName: "generateSpan"
             visible: bar.view.spans !== null
-            enabled: bar.live && bar.ctl.hasRange && bar.ctl.keyframesInRange >= 2
+            enabled: bar.live && bar.ctl.canGenerateSpan
             text: qsTr("Generate span")
             tip: !bar.live ? "" : bar.ctl.hasRange
                  ? qsTr("Animate the %1 keyframes in %2 – %3").arg(bar.ctl.keyframesInRange)

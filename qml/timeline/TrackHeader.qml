@@ -5,7 +5,7 @@ import LtxEditor 1.0
 // A track's header: kind, name (double-click to rename), lock / mute / hide switches, context menu.
 Rectangle {
     id: header
-    property var view
+    required property Timeline view
     required property int index
     required property string trackId
     required property string kind

@@ -5,13 +5,13 @@ import LtxEditor 1.0
 // One track's lane: its background, drops from the clip bin, and the clips inside the visible range.
 Rectangle {
     id: row
-    property var view
+    required property Timeline view
     required property int index
     required property string trackId
     required property string kind
     required property bool locked
     required property bool hidden
-    required property QtObject clips
+    required property TrackClipsModel clips
 
     // the row holding the dragged clip draws above the others so the clip is not hidden under them
     z: view.dragActive && view.dragSourceRow === index ? 2 : 0
