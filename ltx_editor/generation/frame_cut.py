@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ltx_editor.core.ffmpeg import file_arg
+
 from .errors import InvalidRequest
 from .output import write_video
 
@@ -21,7 +23,7 @@ def cut_frames(src: Path, start: int, count: int, out: Path) -> Path:
         return out
     kept: list[np.ndarray] = []
     try:
-        gen = read_frames(str(src))
+        gen = read_frames(file_arg(src))  # absolute: a name like `-x` or `pipe:0` is read as a file
         meta = next(gen)
         width, height = meta["size"]
         for i, buf in enumerate(gen):

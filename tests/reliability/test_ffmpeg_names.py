@@ -172,3 +172,22 @@ def test_a_name_that_is_not_text_is_refused_in_words(sources, tmp_path, raw):
     assert isinstance(outcome.error, LtxEditorError), outcome.error
     assert "not valid text" in outcome.error.message and project.assets == []
     assert changes(before, snapshot(tmp_path)) == ([], [])
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("name", ["pipe:0.mp4", "-i.mp4", "concat:n.mp4", "file:x.mp4", "%d.mp4"])
+def test_generation_reads_a_relative_hostile_name_as_a_file(sources, tmp_path, monkeypatch, name):
+    """Condition videos are read through imageio-ffmpeg: a relative `pipe:0.mp4` must be that file, not
+    ffmpeg's standard input (which would wait forever), nor `-i.mp4` an option."""
+    from ltx_editor.generation.local.conditions import count_frames, load_video_frames
+
+    shutil.copy(sources["numbered"], tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    before = snapshot(tmp_path)
+    _tally["cases"] += 1
+    counted = bounded(count_frames, name, timeout=60)
+    frames = bounded(load_video_frames, name, "first", 2, timeout=60)
+    _tally["hangs"] += counted.hung or frames.hung
+    assert counted.value == 36 and not counted.hung, counted
+    assert frames.value is not None and len(frames.value) == 2, frames
+    assert changes(before, snapshot(tmp_path)) == ([], [])

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from ltx_editor.core.ffmpeg import file_arg
 from ltx_editor.core.safe_files import IMAGE_MAX_BYTES, check_regular, open_regular
 
 from ..errors import InvalidRequest
@@ -39,7 +40,7 @@ def count_frames(path: str | Path) -> int:
 
     check_regular(path, what="video", error=InvalidRequest)  # ffmpeg would wait forever on a FIFO
     try:
-        return int(count_frames_and_secs(str(path))[0])
+        return int(count_frames_and_secs(file_arg(path))[0])  # absolute: `-x` or `pipe:0` is a file here
     except (OSError, RuntimeError) as exc:
         raise InvalidRequest(f"Cannot read the video {Path(path).name}: {exc}") from None
 
@@ -52,7 +53,7 @@ def load_video_frames(path: str | Path, which: str = "all", count: int | None = 
     check_regular(path, what="video", error=InvalidRequest)
     keep: deque[np.ndarray] = deque(maxlen=count if which == "last" else None)
     try:
-        gen = read_frames(str(path))
+        gen = read_frames(file_arg(path))
         meta = next(gen)
         w, h = meta["size"]
         for i, buf in enumerate(gen):
