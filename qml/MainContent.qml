@@ -46,10 +46,7 @@ Item {
     function newProject() { guarded(function () { app.newProject() }) }
     function openProject() { guarded(function () { openDialog.open() }) }
     function openRecent(path) { guarded(function () { app.openProject(path) }) }
-    function exportVideo() {
-        exportFileDialog.selectedFile = "file://" + app.suggestedExportPath("")
-        exportFileDialog.open()
-    }
+    function exportVideo() { exportDialog.openSettings() }
     function saveAsFromMenu() { saveAsDialog.after = null; saveAsDialog.open() }
     function openPreferences() { preferencesDialog.open() }
     function openModelManager() { modelManagerDialog.open() }
@@ -217,7 +214,15 @@ Item {
         onCancelJobsChosen: { root.app.cancelAllJobs(); root.jobsAnswered = true; root.window.close() }
         onKeepJobsChosen: { root.jobsAnswered = true; root.window.close() }
     }
-    ExportDialog { id: exportDialog; objectName: "exportDialog"; exporter: root.app.exporter }
+    ExportDialog {
+        id: exportDialog
+        objectName: "exportDialog"
+        exporter: root.app.exporter
+        onBrowseRequested: function (current) {
+            exportFileDialog.selectedFile = "file://" + current
+            exportFileDialog.open()
+        }
+    }
     ExportConfirmDialog {
         objectName: "exportConfirmDialog"
         exporter: root.app.exporter
@@ -276,7 +281,7 @@ Item {
         title: "Export video"
         fileMode: FileDialog.SaveFile
         defaultSuffix: "mp4"
-        nameFilters: ["MP4 video (*.mp4)", "QuickTime (*.mov)", "Matroska (*.mkv)"]
-        onAccepted: if (root.app.exporter.start(selectedFile.toString())) exportDialog.open()
+        nameFilters: ["Video (*.mp4 *.mov *.webm)", "All files (*)"]
+        onAccepted: exportDialog.setTarget(selectedFile.toString())
     }
 }

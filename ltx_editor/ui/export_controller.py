@@ -1,13 +1,17 @@
-"""Export off the GUI thread: core export_timeline on a Python thread; progress comes back as queued signals."""
+"""Export off the GUI thread: core export_timeline on a Python thread; progress comes back as queued signals.
+
+The Export dialog reads the presets and the project's defaults from here and starts an export with its
+choices (`startWith(target, options)`); the options are checked by core's ExportOptions before anything runs."""
 from __future__ import annotations
 
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import Property, QObject, Signal, Slot
+from PySide6.QtCore import Property, QObject, QUrl, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ltx_editor.core.errors import ExportCancelled, LtxEditorError
+from ltx_editor.core.export_presets import PRESETS, ExportOptions
 
 from .document import ProjectDocument
 from .urls import local_path
@@ -34,6 +38,8 @@ class ExportController(QObject):
         self._running = False
         self._fraction = 0.0
         self._target = ""
+        self._written = ""
+        self._options: ExportOptions | None = None  # the dialog's choices for the export being started
         self._cancel: threading.Event | None = None
         self._thread: threading.Thread | None = None
         self._progress.connect(self._on_progress)
@@ -41,7 +47,38 @@ class ExportController(QObject):
 
     @Slot(str, result=bool)
     def start(self, url_or_path: str) -> bool:
+        """Export with the defaults (H.264 MP4 at the project's settings)."""
+        self._options = None
         return self._start(url_or_path, confirmed=False)
+
+    @Slot(str, "QVariantMap", result=bool)
+    def startWith(self, url_or_path: str, options: dict) -> bool:  # noqa: N802 (a QML slot)
+        """Export with the Export dialog's choices: preset, width/height, fps, crf, rangeStart/rangeEnd
+        (timeline frames, end exclusive; absent = the whole timeline), audio."""
+        if self._running:
+            return False
+        keys = {"preset": "preset", "width": "width", "height": "height", "fps": "fps", "crf": "crf",
+                "rangeStart": "range_start", "rangeEnd": "range_end", "audio": "audio"}
+        values = {keys[k]: v for k, v in dict(options).items() if k in keys and v is not None and v != ""}
+        try:
+            self._options = ExportOptions.checked(**values)
+        except LtxEditorError as exc:
+            self.failed.emit(exc.message, exc.hint)
+            return False
+        return self._start(url_or_path, confirmed=False)
+
+    @Slot(result="QVariantList")
+    def presets(self) -> list[dict]:
+        return [{"name": p.name, "label": p.label, "suffix": p.suffix, "hasQuality": p.has_quality,
+                 "crf": p.crf if p.crf is not None else -1, "crfMin": p.crf_range[0], "crfMax": p.crf_range[1]}
+                for p in PRESETS.values()]
+
+    @Slot(result="QVariantMap")
+    def defaults(self) -> dict:
+        """What the dialog starts from: the project's size, rate and length, and a file name beside it."""
+        s, base = self._doc.project.settings, self._doc.file_path or self._doc.working_path
+        return {"width": s.width, "height": s.height, "fps": s.fps, "duration": self._doc.project.duration(),
+                "target": str(base.with_suffix(""))}
 
     @Slot(str, result=bool)
     def startConfirmed(self, url_or_path: str) -> bool:  # noqa: N802 (a QML slot)
@@ -59,7 +96,9 @@ class ExportController(QObject):
             self.failed.emit("The timeline is empty.", "Put some clips on the timeline, then export.")
             return False
         out = Path(local_path(url_or_path))
-        if out.suffix.lower() not in (".mp4", ".mov", ".mkv"):
+        if self._options is not None:  # the preset decides the container, so it decides the suffix
+            out = out.with_suffix(self._options.chosen_preset.suffix)
+        elif out.suffix.lower() not in (".mp4", ".mov", ".mkv"):
             out = out.with_suffix(".mp4")
         try:  # refused before anything starts: the target is one of the project's own files
             check_export_target(project, self._doc.working_path, out)
@@ -75,16 +114,19 @@ class ExportController(QObject):
         self._cancel = threading.Event()
         self._running, self._fraction, self._target = True, 0.0, str(out)
         self.changed.emit()
-        self._thread = threading.Thread(target=self._run, args=(snapshot, project_path, out, self._cancel),
+        self._thread = threading.Thread(target=self._run, args=(snapshot, project_path, out, self._cancel,
+                                                                self._options),
                                         name="ltx-export", daemon=True)
         self._thread.start()
         return True
 
-    def _run(self, project, project_path: Path, out: Path, cancel: threading.Event) -> None:
+    def _run(self, project, project_path: Path, out: Path, cancel: threading.Event,
+             options: ExportOptions | None = None) -> None:
         from ltx_editor.core.export import export_timeline
 
         try:
-            written = export_timeline(project, project_path, out, progress=self._progress.emit, cancel=cancel)
+            written = export_timeline(project, project_path, out, progress=self._progress.emit, cancel=cancel,
+                                      options=options)
             self._done.emit("ok", str(written), "")
         except ExportCancelled:
             self._done.emit("cancelled", "", "")
@@ -111,6 +153,8 @@ class ExportController(QObject):
         self._cancel = None
         self.changed.emit()
         if outcome == "ok":
+            self._written = text
+            self.changed.emit()
             self.finished.emit(text)
         elif outcome == "cancelled":
             self.cancelled.emit()
@@ -120,3 +164,7 @@ class ExportController(QObject):
     running = Property(bool, lambda self: self._running, notify=changed)
     progress = Property(float, lambda self: self._fraction, notify=changed)
     target = Property(str, lambda self: self._target, notify=changed)
+    written = Property(str, lambda self: self._written, notify=changed)  # the last file an export wrote
+    # For "Open folder": the written file's folder as a URL (QML hands it to Qt.openUrlExternally)
+    folderUrl = Property(str, lambda self: QUrl.fromLocalFile(str(Path(self._written).parent)).toString()
+                         if self._written else "", notify=changed)

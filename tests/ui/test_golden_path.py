@@ -158,17 +158,16 @@ def test_golden_path(main_window, qtbot, tiny_ltx_dir, tmp_path):
         # -- export through the menu shortcut: an MP4 of the timeline's duration -------------------------------
         out = tmp_path / "kite.mp4"
         win2.requestActivate()
-        export_dialog = win2.findChild(QObject, "exportFileDialog")
+        export_dialog = win2.findChild(QObject, "exportDialog")  # the Export dialog, filled from the project
         key(win2, Qt.Key.Key_E, CTRL)
         qtbot.waitUntil(lambda: export_dialog.property("visible"))
-        qtbot.waitUntil(lambda: export_dialog.property("selectedFile").toLocalFile() == str(tmp_path / "kite.mp4"))
+        target = next(i for i in visible_items(win2, "exportTarget"))
+        qtbot.waitUntil(lambda: target.property("text") == str(tmp_path / "kite.mp4"))
         finished: list[str] = []
         again.exporter.finished.connect(finished.append)
-        accept_file_dialog(export_dialog)
-        progress = win2.findChild(QObject, "exportDialog")
-        qtbot.waitUntil(lambda: progress.property("visible") or finished, timeout=5000)
+        click(win2, next(i for i in visible_items(win2, "startExportButton")))
         qtbot.waitUntil(lambda: finished == [str(out)], timeout=120_000)
-        qtbot.waitUntil(lambda: not progress.property("visible"))
+        qtbot.waitUntil(lambda: bool(visible_items(win2, "openFolderButton")))  # done: the file was probed
         clip_frames = sum(c.duration for c in video_clips(again.document.project))
         assert clip_frames == trimmed
         assert probe(out).frames == again.document.project.duration()
