@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from ltx_editor.core.errors import LtxEditorError
 from ltx_editor.core.export import export_timeline, prepare
-from ltx_editor.core.media import import_media
+from ltx_editor.core.media import import_media, probe
 from ltx_editor.core.project import Asset, Clip, Project, ProjectSettings, Take, Track
 from ltx_editor.core.project_io import save_project
 from tests.fakes.media_factory import frame_numbers, numbered_video, sample_video, still
@@ -176,7 +176,7 @@ def test_a_name_that_is_not_text_is_refused_in_words(sources, tmp_path, raw):
 
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("name", ["pipe:0.mp4", "-i.mp4", "concat:n.mp4", "file:x.mp4", "%d.mp4"])
-def test_generation_reads_a_relative_hostile_name_as_a_file(sources, tmp_path, monkeypatch, name):
+def test_a_relative_hostile_name_is_read_as_a_file(sources, tmp_path, monkeypatch, name):
     """Condition videos are read through imageio-ffmpeg: a relative `pipe:0.mp4` must be that file, not
     ffmpeg's standard input (which would wait forever), nor `-i.mp4` an option."""
     from ltx_editor.generation.local.conditions import count_frames, load_video_frames
@@ -190,4 +190,6 @@ def test_generation_reads_a_relative_hostile_name_as_a_file(sources, tmp_path, m
     _tally["hangs"] += counted.hung or frames.hung
     assert counted.value == 36 and not counted.hung, counted
     assert frames.value is not None and len(frames.value) == 2, frames
+    probed = bounded(probe, name, timeout=60)  # and the editor's own probe, the same way
+    assert probed.error is None and probed.value.frame_count == 36, probed
     assert changes(before, snapshot(tmp_path)) == ([], [])
