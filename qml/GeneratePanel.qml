@@ -10,7 +10,7 @@ import LtxEditor 1.0
 Rectangle {
     id: panel
     required property GenerateController generate
-    readonly property var gen: generate
+    readonly property GenerateController gen: generate
     signal generated(string jobId)
     color: Theme.panel
 

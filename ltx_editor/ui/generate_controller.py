@@ -207,8 +207,8 @@ class GenerateController(QObject):
     sourceVideo = _field("source_video", str, changed)
 
     # -- derived, read-only ----------------------------------------------------------------------------------
-    models = Property(QObject, lambda self: self._models, constant=True)
-    loras = Property(QObject, lambda self: self._loras, constant=True)
+    models = Property(ModelsModel, lambda self: self._models, constant=True)
+    loras = Property(LoraModel, lambda self: self._loras, constant=True)
     backends = Property(list, lambda self: [s.as_dict() for s in self._statuses], notify=backendsChanged)
     modes = Property(list, lambda self: [{"id": m.value, "name": MODE_NAMES[m]} for m in self.form.modes()],
                      notify=changed)

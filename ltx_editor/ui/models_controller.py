@@ -191,8 +191,8 @@ class ModelsController(QObject):
             self._store.in_use = set(model_ids)
             self.rescan()
 
-    models = Property(QObject, lambda self: self._models, constant=True)
-    loras = Property(QObject, lambda self: self._loras, constant=True)
+    models = Property(ManagedModels, lambda self: self._models, constant=True)
+    loras = Property(LoraLibrary, lambda self: self._loras, constant=True)
     modelsFolder = Property(str, lambda self: str(self._store.models_dir), notify=modelsChanged)
     modelFolders = Property(list, lambda self: [str(d) for d in self._store.extra_dirs], notify=modelsChanged)
     downloading = Property(bool, lambda self: any(d.running for d in self._downloads.values()), notify=modelsChanged)
