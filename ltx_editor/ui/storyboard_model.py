@@ -43,8 +43,18 @@ def _url(project_path, stored: str | None) -> str:
     return QUrl.fromLocalFile(str(path)).toString()
 
 
+def _asset(project: Project, asset_id: str | None):
+    """The shot's asset through the project's index (a bin of thousands is not scanned per shot)."""
+    if not asset_id:
+        return None
+    try:
+        return project.asset(asset_id)
+    except KeyError:
+        return None
+
+
 def shot_row(project: Project, project_path, shot: Shot, number: int) -> ShotRow:
-    asset = next((a for a in project.assets if a.id == shot.asset_id), None) if shot.asset_id else None
+    asset = _asset(project, shot.asset_id)
     takes = tuple((t.id, f"Take {i + 1}" + (f" · seed {t.seed}" if t.seed is not None else ""))
                   for i, t in enumerate(asset.takes)) if asset else ()
     return ShotRow(shotId=shot.id, number=number, prompt=shot.prompt, enhancedPrompt=shot.enhanced_prompt or "",
