@@ -50,7 +50,8 @@ def test_only_failures_the_cloud_can_fix_are_offered():
 
 def test_no_gpu_is_detected_before_running_and_offered():
     assert local_cannot_run("ltxv-13b-0.9.7-distilled", None) == "this machine has no supported GPU"
-    assert "needs about 20 GB" in local_cannot_run("ltxv-13b-0.9.7-distilled", 12)
+    # The registry's estimate (core/local_registry.py: 13B bf16 weights + activations), was a hand-typed 20 GB.
+    assert "needs about 30 GB" in local_cannot_run("ltxv-13b-0.9.7-distilled", 12)
     assert local_cannot_run("ltxv-2b-0.9.8-distilled", 12) is None
     reason = local_cannot_run("ltxv-2b-0.9.8-distilled", 0)
     offer = offer_cloud(_local("ltxv-2b-0.9.8-distilled"), reason)
