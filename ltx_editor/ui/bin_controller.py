@@ -10,11 +10,11 @@ from PySide6.QtCore import QObject, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
+from ltx_editor.core import bin_edits
 from ltx_editor.core import timeline as tl
 from ltx_editor.core.edits import group
 from ltx_editor.core.errors import LtxEditorError
 
-from . import bin_edits
 from .document import ProjectDocument
 from .generate_controller import GenerateController
 from .job_intake import JobIntake

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
+from ltx_editor.core import bin_edits
 from ltx_editor.core import storyboard as sb
 from ltx_editor.core import timeline as tl
 from ltx_editor.core.edits import group
@@ -30,7 +31,6 @@ from ltx_editor.generation.workflows import (
     shot_request,
 )
 
-from . import bin_edits
 from .document import ProjectDocument
 from .generate_controller import GenerateController
 from .job_intake import JobIntake

@@ -34,9 +34,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtGui import QGuiApplication  # noqa: E402
 
+from ltx_editor.core import bin_edits  # noqa: E402
 from ltx_editor.core import timeline as tl  # noqa: E402
 from ltx_editor.core.project import Asset, Clip, Marker, Project, Take, Track  # noqa: E402
-from ltx_editor.ui import bin_edits  # noqa: E402
 from ltx_editor.ui.bin_model import BinModel  # noqa: E402
 from ltx_editor.ui.document import ProjectDocument  # noqa: E402
 from ltx_editor.ui.timeline_controller import TimelineController  # noqa: E402

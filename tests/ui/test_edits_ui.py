@@ -2,11 +2,11 @@
 through ProjectDocument's undo stack with the bin and timeline models listening, as the app wires them."""
 from __future__ import annotations
 
+from ltx_editor.core import bin_edits
 from ltx_editor.core import timeline as tl
 from ltx_editor.core.project import Asset, Clip, Project, Take, Track
 from ltx_editor.generation.landing import add_result
 from ltx_editor.generation.request import GenerationResult
-from ltx_editor.ui import bin_edits
 from ltx_editor.ui.bin_model import BinModel
 from ltx_editor.ui.document import ProjectDocument
 from ltx_editor.ui.timeline_controller import TimelineController

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from ltx_editor.core import bin_edits
 from ltx_editor.core import storyboard as sb
 from ltx_editor.core import timeline as tl
 from ltx_editor.core.edits import Changes, ClipChanges, combine, compose, group
@@ -17,7 +18,6 @@ from ltx_editor.core.errors import EditRefused
 from ltx_editor.core.project import Asset, Clip, Project, Shot, Take, Track
 from ltx_editor.generation.landing import add_result
 from ltx_editor.generation.request import GenerationResult
-from ltx_editor.ui import bin_edits
 
 PROJECT_PATH = Path("/projects/demo/demo.ltxproj")
 

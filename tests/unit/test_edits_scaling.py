@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 import pytest
 
+from ltx_editor.core import bin_edits
 from ltx_editor.core import timeline as tl
 from ltx_editor.core.project import Asset, Clip, Marker, Project, Take, Track
-from ltx_editor.ui import bin_edits
 from ltx_editor.ui.bin_model import BinModel
 from ltx_editor.ui.document import ProjectDocument
 from ltx_editor.ui.timeline_controller import TimelineController
