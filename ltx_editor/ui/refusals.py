@@ -2,7 +2,7 @@
 project as it was."""
 from __future__ import annotations
 
-from typing import Any
+from PySide6.QtCore import SignalInstance
 
 from ltx_editor.core.errors import LtxEditorError
 
@@ -19,7 +19,7 @@ def words(exc: Exception) -> tuple[str, str]:
     return f"That is no longer in the project ({exc}).", "Select it again and retry."
 
 
-def refuse(error: Any, exc: Exception) -> bool:
-    """Emit `error` (a Signal(str, str) instance) with the refusal's words; returns False for the slot."""
+def refuse(error: SignalInstance, exc: Exception) -> bool:
+    """Emit `error` (a controller's Signal(str, str)) with the refusal's words; returns False for the slot."""
     error.emit(*words(exc))
     return False
