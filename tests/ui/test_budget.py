@@ -8,57 +8,14 @@ import threading
 
 import pytest
 
-from ltx_editor.core.project import Project, Track
-from ltx_editor.generation.cloud.fal_provider import FalLTXProvider
-from ltx_editor.generation.cost import estimate
 from ltx_editor.generation.errors import BudgetExceeded
-from ltx_editor.generation.factory import LTXVideoProviderFactory
-from ltx_editor.ui.app_controller import AppController
-from ltx_editor.ui.preferences import Preferences
-from tests.fakes.fal_server import FAST_OPTIONS, FakeFalServer
-
-TIMEOUT_MS = 30_000
+from tests.ui.fal_app import *  # noqa: F403 (the fal fake and the AppController built on it)
+from tests.ui.fal_app import TIMEOUT_MS, jobs_in
 
 
 @pytest.fixture
-def fal(monkeypatch):
-    with FakeFalServer(queue_s=0.05, run_s=0.6) as server:  # long enough for jobs to overlap
-        server.patch_client(monkeypatch)
-        monkeypatch.setenv("FAL_KEY", server.key)  # no keychain in tests: keys come from the environment
-        yield server
-
-
-@pytest.fixture
-def app(qtbot, tmp_path, monkeypatch, fal):
-    """The real AppController on a project saved at tmp_path, its fal backend the loopback fake, the generate
-    panel on fal; `app.unit` is one job's estimate and the project's cap is 2.5 of them (two jobs fit)."""
-    def create(backend: str, **options):
-        assert backend == "fal", backend
-        return FalLTXProvider(**FAST_OPTIONS, **options)  # no api_key: read per job, as in the editor
-
-    monkeypatch.setattr(LTXVideoProviderFactory, "create", staticmethod(create))
-    prefs = Preferences(path=tmp_path / "prefs.json")
-    prefs.values.autosave_minutes = 0
-    controller = AppController(prefs)
-    gen = controller.generate
-    gen.backend = "fal"
-    gen.prompt = "a paper boat on a rainy street"
-    unit = estimate(gen.form.request())
-    assert unit, "the fal model the panel picked must have a published price"
-    project = Project(budget_usd=round(2.5 * unit, 4), tracks=[Track(id="v1", kind="video", name="V1")])
-    controller.document.replace(project, tmp_path / "proj.ltxproj")
-    errors: list[tuple[str, str]] = []
-    gen.error.connect(lambda m, h: errors.append((m, h)))
-    controller.errors, controller.unit = errors, unit
-    controller.start()
-    qtbot.waitUntil(lambda: controller.worker.queue._loop is not None, timeout=10_000)
-    yield controller
-    controller.shutdown()
-    assert not controller.worker.running
-
-
-def jobs_in(app, *states: str) -> list:
-    return [j for j in app.worker.queue.jobs if j.state in states]
+def app(make_app):
+    return make_app(budget_units=2.5)  # two jobs fit under the cap, a third does not
 
 
 def test_five_fal_jobs_under_a_cap_for_two_queue_two_and_refuse_three(app, fal, qtbot):
