@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Property, QObject, QTimer, QUrl, Signal, Slot
 from PySide6.QtQml import QmlElement
 
+from ltx_editor.core.frame_grab import topmost_clip
 from ltx_editor.core.project import Clip, Project, Take
 from ltx_editor.core.timecode import ms_timecode as timecode  # a position in ms, as the player reports it
 
@@ -42,14 +43,9 @@ def frame_at_ms(ms: int, fps: float) -> int:
 
 
 def clip_at(project: Project, frame: int) -> tuple[Clip, Take] | None:
-    """The topmost visible video clip covering `frame` (a track higher in the list covers those below it)."""
-    for track in project.tracks_of_kind("video"):
-        if track.hidden:
-            continue
-        for clip in track.clips:
-            if clip.start <= frame < clip.end:
-                return clip, project.asset(clip.asset_id).take(clip.take_id)
-    return None
+    """The clip shown at `frame` (frame_grab.topmost_clip, as in the export) and the take it shows."""
+    clip = topmost_clip(project, frame)
+    return None if clip is None else (clip, project.asset(clip.asset_id).take(clip.take_id))
 
 
 def next_clip_start(project: Project, frame: int) -> int | None:
