@@ -128,7 +128,7 @@ def export_timeline(project: Project, project_path: str | Path, out: str | Path,
             # faststart (index first, for streaming) costs a second pass over the file: worth it after an
             # encode, not for a stream copy, which is otherwise little more than a file copy.
             faststart = [] if command.stream_copy or chosen.muxer == "webm" else ["-movflags", "+faststart"]
-            ffmpeg.run_with_progress([*args, *faststart, "-f", chosen.muxer, str(tmp)],
+            ffmpeg.run_with_progress([*args, *faststart, "-f", chosen.muxer, ffmpeg.file_arg(tmp)],
                                      total_frames=want.frames, progress=progress, cancel=cancel,
                                      what=f"the export to {out.name}")
             verify_export(tmp, want, name=out.name)  # before it replaces anything at `out`

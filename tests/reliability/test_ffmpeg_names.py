@@ -193,3 +193,21 @@ def test_a_relative_hostile_name_is_read_as_a_file(sources, tmp_path, monkeypatc
     probed = bounded(probe, name, timeout=60)  # and the editor's own probe, the same way
     assert probed.error is None and probed.value.frame_count == 36, probed
     assert changes(before, snapshot(tmp_path)) == ([], [])
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("folder", ["pipe:1", "-o", "file:x"])
+def test_an_export_into_a_relative_folder_with_a_hostile_name_writes_that_file(sources, tmp_path, monkeypatch,
+                                                                                folder):
+    """`render -o pipe:1/out.mp4`: the temp file beside the output must be written as a file, not to ffmpeg's
+    standard output (its progress pipe) or taken for an option."""
+    shutil.copy(sources["numbered"], tmp_path / "n.mp4")
+    (tmp_path / folder).mkdir()
+    project, expected = _project(tmp_path, ["n.mp4"], None)
+    monkeypatch.chdir(tmp_path)
+    _tally["cases"] += 1
+    outcome = bounded(export_timeline, project, tmp_path / "p.ltxproj", Path(folder) / "out.mp4", timeout=120)
+    _tally["hangs"] += outcome.hung
+    assert not outcome.hung and outcome.error is None, outcome
+    assert frame_numbers(tmp_path / folder / "out.mp4") == expected
+    assert sorted(os.listdir(tmp_path / folder)) == ["out.mp4"]
