@@ -94,6 +94,7 @@ Item {
         onSaveRequested: root.saveThen(null)
         onSaveAsRequested: root.saveAsFromMenu()
         onExportRequested: root.exportVideo()
+        onProjectSettingsRequested: projectSettingsDialog.open()
         onPreferencesRequested: root.openPreferences()
         onModelManagerRequested: root.openModelManager()
         onGenerateRequested: root.generateFromMenu()
@@ -222,6 +223,12 @@ Item {
             exportFileDialog.selectedFile = "file://" + current
             exportFileDialog.open()
         }
+    }
+    ProjectSettingsDialog {
+        id: projectSettingsDialog
+        objectName: "projectSettingsDialog"
+        document: root.app.document
+        matchAssetId: clipBin.selectedAssetId
     }
     ExportConfirmDialog {
         objectName: "exportConfirmDialog"

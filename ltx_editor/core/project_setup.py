@@ -6,11 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from . import timeline as tl
-from .errors import MediaError
+from .edits import Edit, approx_size
+from .errors import MediaError, SettingsError
 from .ids import new_id
 from .media import MediaInfo, import_media, probe
 from .project import Project, ProjectSettings, Track
+from .settings import describe_validation_error
 
 
 @dataclass(frozen=True)
@@ -94,3 +98,57 @@ def new_project(path: str | Path, files: Sequence[str | Path], *, size: tuple[in
         for clip in track["clips"]:
             clip["link"] = links.get(clip["id"])
     return Project.model_validate(data)
+
+
+# --- changing the settings of an open project ----------------------------------------------------------
+class SettingsEdit(Edit):
+    """Project settings replaced (one undo step). Clips keep their frames: a new rate re-times them."""
+
+    __slots__ = ("label", "created", "affected", "kinds", "before", "after")
+
+    def __init__(self, label: str, before: ProjectSettings, after: ProjectSettings) -> None:
+        self.label, self.created, self.affected, self.kinds = label, [], [], ("settings", "timeline")
+        self.before, self.after = before, after
+
+    def apply(self, project: Project) -> None:
+        project.settings = self.after
+
+    def revert(self, project: Project) -> None:
+        project.settings = self.before
+
+    def kept_bytes(self) -> int:
+        return 2 * approx_size(self.after)
+
+
+def change_settings(project: Project, label: str = "Change project settings", **values: object) -> SettingsEdit:
+    """Apply new settings (width, height, fps, sample_rate); SettingsError naming a bad field, project as it was."""
+    try:
+        after = ProjectSettings(**(project.settings.model_dump() | values))
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc).replace("Invalid settings", "Invalid project settings"),
+                            hint="Fix the value and apply again.") from None
+    if after.width % 2 or after.height % 2:
+        raise SettingsError(f"Invalid project settings — the size must be even in both directions "
+                            f"(got {after.width}x{after.height}).", hint="Video encoders need even sizes.")
+    edit = SettingsEdit(label, project.settings, after)
+    edit.apply(project)
+    return edit
+
+
+def first_clip_settings(project: Project) -> dict | None:
+    """Settings matching the timeline's first picture (by start), when the project still has the defaults
+    it was created with and that picture differs: a new project takes its first clip's size and rate."""
+    if project.settings != ProjectSettings():
+        return None
+    clips = [c for t in project.tracks if t.kind == "video" for c in t.clips]
+    if not clips:
+        return None
+    first = min(clips, key=lambda c: c.start)
+    asset = project.asset(first.asset_id)
+    take = asset.take(first.take_id)
+    if not (take.width and take.height):
+        return None
+    values = {"width": take.width - take.width % 2 or 2, "height": take.height - take.height % 2 or 2}
+    if asset.kind != "image":
+        values["fps"] = take.fps
+    return None if all(getattr(project.settings, k) == v for k, v in values.items()) else values

@@ -26,6 +26,7 @@ TYPE_MODULES = (
     "ltx_editor.ui.storyboard_controller",
     "ltx_editor.ui.storyboard_model",
     "ltx_editor.ui.timeline_controller",
+    "ltx_editor.ui.project_settings_controller",
 )
 
 _registered = False

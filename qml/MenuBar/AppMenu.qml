@@ -15,6 +15,7 @@ MenuBar {
     signal saveRequested()
     signal saveAsRequested()
     signal exportRequested()
+    signal projectSettingsRequested()
     signal preferencesRequested()
     signal generateRequested()
     signal showTabRequested(int index)
@@ -48,6 +49,7 @@ MenuBar {
         }
         MenuSeparator {}
         Action { objectName: "exportAction"; text: qsTr("&Export video…"); shortcut: "Ctrl+E"; onTriggered: bar.exportRequested() }
+        Action { objectName: "projectSettingsAction"; text: qsTr("Project se&ttings…"); onTriggered: bar.projectSettingsRequested() }
         MenuSeparator {}
         Action { objectName: "quitAction"; text: qsTr("&Quit"); shortcut: StandardKey.Quit; onTriggered: bar.window.close() }
     }
