@@ -27,18 +27,18 @@ from .qml_types import MAJOR, QML_DIR, URI
 MODULE_DIR = QML_DIR / URI
 QMLTYPES = MODULE_DIR / "ltxeditor.qmltypes"
 QMLDIR = MODULE_DIR / "qmldir"
-# Every module with a class QML sees (the app's tree of controllers and models): their QmlElement classes
-# and the Python base classes between them and Qt.
-MODULES = (
-    "ltx_editor.ui.app_controller", "ltx_editor.ui.bin_controller", "ltx_editor.ui.bin_model",
-    "ltx_editor.ui.catalog_models", "ltx_editor.ui.document", "ltx_editor.ui.export_controller",
-    "ltx_editor.ui.frame_actions", "ltx_editor.ui.generate_controller", "ltx_editor.ui.jobs_model",
-    "ltx_editor.ui.keyframes_model", "ltx_editor.ui.list_model", "ltx_editor.ui.markers_model",
-    "ltx_editor.ui.models_controller",
-    "ltx_editor.ui.preferences", "ltx_editor.ui.preview_controller", "ltx_editor.ui.span_controller",
-    "ltx_editor.ui.storyboard_controller", "ltx_editor.ui.storyboard_model", "ltx_editor.ui.timeline_controller",
-    "ltx_editor.ui.timeline_model", "ltx_editor.ui.tracks_model",
-)
+UI_DIR = Path(__file__).resolve().parent
+# Python base classes of QML types (not QML types themselves) that qmllint must know to follow inheritance.
+BASE_MODULES = ("ltx_editor.ui.list_model",)
+
+
+def type_modules() -> list[str]:
+    """Every ui module that registers a QML type (@QmlElement), and the modules of their Python bases: a new
+    controller is described as soon as it exists."""
+    found = {f"ltx_editor.ui.{p.stem}" for p in UI_DIR.glob("*.py") if "@QmlElement" in p.read_text(encoding="utf-8")}
+    return sorted(found | set(BASE_MODULES))
+
+
 QMLDIR_TEXT = f"""module {URI}
 typeinfo ltxeditor.qmltypes
 depends QtQuick
@@ -117,7 +117,7 @@ def _class_entry(cls: type, qml: dict[str, str]) -> dict:
 def metatypes() -> list[dict]:
     """moc-format metatypes of every QML-facing class (one entry per module), in a stable order."""
     out = []
-    for name in MODULES:
+    for name in type_modules():
         module = import_module(name)
         qml = _qml_decorations(module)
         classes = [obj for key, obj in sorted(vars(module).items())
