@@ -95,6 +95,7 @@ class AppController(QObject):
         self._worker.jobChanged.connect(self._jobs.on_job_changed)
         self._worker.jobRemoved.connect(self._jobs.on_job_removed)
         self._worker.jobChanged.connect(self._on_job_changed)
+        self._worker.jobChanged.connect(self._machine.on_job_changed)  # a running local model is "in use"
         self._intake.resultArrived.connect(lambda asset_id: self._preview.showAsset(asset_id, True))
         for source in (self._generate, self._bin_actions, self._intake, self._frames, self._spans, self._storyboard):
             source.error.connect(self.errorOccurred)
