@@ -100,6 +100,7 @@ class ModelsController(QObject):
         self._models = ManagedModels(self)
         self._loras = LoraLibrary(self)
         self._downloads: dict[str, Download] = {}
+        self._running: dict[str, str] = {}  # running local job id -> its model id
         self._progressed.connect(self._on_progress)
         self._probed.connect(self._on_probed)
         self._store = self._make_store()
@@ -190,6 +191,19 @@ class ModelsController(QObject):
         if model_ids != self._store.in_use:
             self._store.in_use = set(model_ids)
             self.rescan()
+
+    @Slot(object)
+    def on_job_changed(self, job: Any) -> None:
+        """A local job running with a catalog model marks it "in use" (it cannot be deleted meanwhile)."""
+        running = dict(self._running)
+        request = getattr(job, "request", None)
+        if job.state == "running" and request is not None and request.backend == "local":
+            running[job.id] = request.settings.model_id
+        else:
+            running.pop(job.id, None)
+        if running != self._running:
+            self._running = running
+            self.set_in_use(set(running.values()))
 
     models = Property(ManagedModels, lambda self: self._models, constant=True)
     loras = Property(LoraLibrary, lambda self: self._loras, constant=True)

@@ -139,3 +139,23 @@ def test_status_bar_and_menu_in_the_main_window(main_window, qtbot):
     action.metaObject().invokeMethod(action, "trigger")  # as the Generate menu does
     qtbot.waitUntil(lambda: dialog.property("visible"))
     assert w.qml_warnings == []
+
+
+def test_a_running_local_job_marks_its_model_in_use(manager, hub, qtbot):
+    from ltx_editor.core.settings import GenerationSettings
+    from ltx_editor.generation.queue import Job
+    from ltx_editor.generation.request import GenerationRequest
+
+    loaded, machine = manager
+    hub.add_repo(REPO, diffusers_repo(1))
+    machine.download(MODEL)
+    qtbot.waitUntil(lambda: machine.entries()[MODEL].state == "downloaded", timeout=60_000)
+    job = Job(id="job_1", request=GenerationRequest(backend="local", prompt="x",
+                                                    settings=GenerationSettings(model_id=MODEL)), state="running")
+    machine.on_job_changed(job)
+    state = button(loaded, f"state_{MODEL}")
+    qtbot.waitUntil(lambda: state.property("text").startswith("In use"))
+    assert "in use" in machine.remove(MODEL)  # refused while it runs, in words
+    job.state = "finished"
+    machine.on_job_changed(job)
+    qtbot.waitUntil(lambda: state.property("text").startswith("Downloaded"))
