@@ -305,7 +305,7 @@ class Group(Edit):
     """Several applied edits as one undo step: reverted in reverse order, applied in order."""
 
     label: str
-    parts: list[Any]
+    parts: list[Edit]
     created: list[str] = field(default_factory=list)
     affected: list[str] = field(default_factory=list)
     kinds: tuple[str, ...] = ("clips", "timeline")
@@ -320,12 +320,12 @@ class Group(Edit):
             part.undo(project)
 
     def kept_bytes(self) -> int:
-        return sys.getsizeof(self) + sum(p.kept_bytes() if hasattr(p, "kept_bytes") else 0 for p in self.parts)
+        return sys.getsizeof(self) + sum(getattr(p, "kept_bytes", lambda: 0)() for p in self.parts)
 
 
-def combine(label: str, parts: Iterable[Any]) -> Group:
+def combine(label: str, parts: Iterable[Edit | None]) -> Group:
     """Edits already applied, as one (nested groups are flattened)."""
-    flat: list[Any] = []
+    flat: list[Edit] = []
     for p in parts:
         if p is None:
             continue
@@ -335,10 +335,10 @@ def combine(label: str, parts: Iterable[Any]) -> Group:
                  kinds=tuple(dict.fromkeys(k for p in flat for k in getattr(p, "kinds", ("timeline",)))))
 
 
-def compose(project: Project, label: str, steps: Iterable[Callable[[], Any]]) -> Group:
+def compose(project: Project, label: str, steps: Iterable[Callable[[], Edit | None]]) -> Group:
     """Apply each step (a callable returning an applied Edit or None) in order, all or nothing: when one
     fails, the ones already applied are reverted and the error propagates."""
-    done: list[Any] = []
+    done: list[Edit] = []
     try:
         for step in steps:
             edit = step()
@@ -357,10 +357,10 @@ class group:  # noqa: N801 (used as a context manager, like a function)
 
     def __init__(self, project: Project, label: str) -> None:
         self.project, self.label = project, label
-        self.parts: list[Any] = []
+        self.parts: list[Edit] = []
         self.edit: Group | None = None
 
-    def add(self, edit: Any) -> Any:
+    def add(self, edit: Edit | None) -> Edit | None:
         if edit is not None:
             self.parts.append(edit)
         return edit
