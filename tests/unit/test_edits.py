@@ -310,3 +310,17 @@ def test_merged_edits_undo_as_one_and_report_their_size():
     assert merged.kept_bytes() > 0
     merged.undo(project)
     assert project.model_dump() == before
+
+
+def test_an_import_given_as_two_asset_lists_keeps_only_the_new_assets():
+    """The bin's import builds its edit from the list before and after (AssetsEdit): still per entity."""
+    project = _start()
+    before = list(project.assets)
+    project.assets = [*project.assets, _asset("holiday", "video", 90)]
+    edit = bin_edits.AssetsEdit("Import 1 file(s)", before, list(project.assets), affected=["holiday"],
+                                created=["holiday"])
+    generated, _ = add_result(project, PROJECT_PATH, _result(4), "fox")
+    edit.undo(project)
+    assert [a.id for a in project.assets] == ["gen", "vid", "snd", generated.id]
+    edit.redo(project)
+    assert [a.id for a in project.assets] == ["gen", "vid", "snd", "holiday", generated.id]
