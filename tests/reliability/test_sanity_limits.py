@@ -136,16 +136,21 @@ def test_the_editor_asks_and_starts_only_when_confirmed(main_window, qtbot, fold
     assert "Export it anyway?" in asked.args[0] and asked.args[1] == str(folder / "out.mp4")
     assert not exporter.property("running") and changes(before, snapshot(folder)) == ([], [])
     dialog = main_window.find("exportConfirmDialog")
-    qtbot.waitUntil(lambda: dialog.property("visible"))
+    qtbot.waitUntil(lambda: dialog.property("visible"), timeout=20_000)
     assert dialog.property("question") == asked.args[0]
     QMetaObject.invokeMethod(dialog, "reject")  # "Don't export": nothing starts
-    qtbot.waitUntil(lambda: not dialog.property("visible"))
+    qtbot.waitUntil(lambda: not dialog.property("visible"), timeout=20_000)
     assert not exporter.property("running")
 
-    with qtbot.waitSignal(exporter.cancelled, timeout=60_000):
-        assert exporter.startConfirmed(str(folder / "out.mp4"))
-        assert exporter.property("running")
-        exporter.cancel()
+    ended: list[tuple] = []  # whichever way it ends, with its words (a failure must say why)
+    exporter.cancelled.connect(lambda: ended.append(("cancelled",)))
+    exporter.failed.connect(lambda message, hint: ended.append(("failed", message, hint)))
+    exporter.finished.connect(lambda path: ended.append(("finished", path)))
+    assert exporter.startConfirmed(str(folder / "out.mp4"))
+    assert exporter.property("running")
+    exporter.cancel()
+    qtbot.waitUntil(lambda: bool(ended), timeout=60_000)
+    assert ended == [("cancelled",)], ended
     _tally["cases"] += 1
     modified, added = changes(before, snapshot(folder))
     _tally["left"] += len(added)
