@@ -102,6 +102,8 @@ def can_copy_video(plan: ExportPlan, infos: dict[Path, MediaInfo]) -> bool:
     rate = fps_fraction(plan.fps)
     first: MediaInfo | None = None
     for piece in plan.video:
+        if piece.fades:
+            return False
         if piece.path is None or piece.still or not concat_safe(piece.path) or not copy_span(piece, infos[piece.path]):
             return False
         info = infos[piece.path]
@@ -120,6 +122,8 @@ def can_copy_audio(plan: ExportPlan, infos: dict[Path, MediaInfo]) -> bool:
     """The only sound is each copied clip's own, whole and in one AAC format: it can travel with the picture."""
     audio = sounding(plan, infos)
     if len(audio) != len(plan.video) or len(plan.audio) != len(audio):
+        return False
+    if any(a.volume != 1.0 or a.fades for a in audio):
         return False
     formats = set()
     for a, v in zip(audio, plan.video, strict=True):
@@ -193,7 +197,7 @@ def _encode_command(plan: ExportPlan, infos: dict[Path, MediaInfo], enc: Encodin
                 lead = 0.5 / info.fps if seek_args(info, piece.source_frame) else 0.0  # sound starts at the seek
                 shared[(piece.clip_id, piece.start, piece.frames)] = (n, lead)
             chains.append(f"[{n}:v:0]trim=end_frame={piece.frames},setpts=N/({rate}*TB),"
-                          f"{_conform(info, plan)}[{label}]")
+                          f"{_conform(info, plan)}{_video_fades(piece, rate)}[{label}]")
         labels.append(f"[{label}]")
     out_rate = rate if _same_rate(plan, enc) else fps_fraction(enc.fps)
     retime = "" if out_rate == rate else f",fps={out_rate}"  # another rate: frames dropped or repeated evenly
@@ -253,7 +257,7 @@ def _audio_graph(plan: ExportPlan, infos: dict[Path, MediaInfo], first_input: in
         tempo = _tempo(float(fps) / source_fps)  # the sound follows the picture when the rates differ
         delay = round(piece.start / fps * sr)
         chains.append(f"[{n}:a:0]aresample={sr},{skip}{tempo}aformat=sample_fmts=fltp:channel_layouts=stereo,"
-                      f"atrim=end_sample={length},adelay=delays={delay}S:all=1[a{j}]")
+                      f"atrim=end_sample={length}{_audio_level(piece, fps, sr)},adelay=delays={delay}S:all=1[a{j}]")
         labels.append(f"[a{j}]")
     if not labels:
         chains.append(f"anullsrc=r={sr}:cl=stereo,atrim=end_sample={total}[aout]")
@@ -261,6 +265,34 @@ def _audio_graph(plan: ExportPlan, infos: dict[Path, MediaInfo], first_input: in
         mix = f"amix=inputs={len(labels)}:normalize=0:duration=longest," if len(labels) > 1 else ""
         chains.append(f"{''.join(labels)}{mix}apad=whole_len={total},atrim=end_sample={total}[aout]")
     return inputs.args, ";\n".join(chains)
+
+
+def _video_fades(piece: VideoPiece, rate: Fraction) -> str:
+    """fade filters in the clip's own time (the piece may start inside the clip): frame i of the clip is
+    scaled by i / fade_in while fading in and by (clip_frames - i) / fade_out while fading out."""
+    if not piece.fades:
+        return ""
+    steps = [f"setpts=(N+{piece.clip_offset})/({rate}*TB)"]
+    if piece.fade_in:
+        steps.append(f"fade=t=in:st=0:d={float(piece.fade_in / rate):.6f}")
+    if piece.fade_out:
+        steps.append(f"fade=t=out:st={float((piece.clip_frames - piece.fade_out) / rate):.6f}:"
+                     f"d={float(piece.fade_out / rate):.6f}")
+    return "," + ",".join([*steps, f"setpts=N/({rate}*TB)"])
+
+
+def _audio_level(piece: AudioPiece, fps: Fraction, sr: int) -> str:
+    """The clip's volume and its fades, in the clip's own time like the picture's."""
+    steps = [f"volume={piece.volume:.4f}"] if piece.volume != 1.0 else []
+    if piece.fades:
+        steps.append(f"asetpts=PTS-STARTPTS+{round(piece.clip_offset / fps * sr)}/({sr}*TB)")
+        if piece.fade_in:
+            steps.append(f"afade=t=in:st=0:d={float(piece.fade_in / fps):.6f}")
+        if piece.fade_out:
+            steps.append(f"afade=t=out:st={float((piece.clip_frames - piece.fade_out) / fps):.6f}:"
+                         f"d={float(piece.fade_out / fps):.6f}")
+        steps.append("asetpts=PTS-STARTPTS")
+    return "".join("," + x for x in steps)
 
 
 def _tempo(speed: float) -> str:

@@ -27,6 +27,15 @@ class VideoPiece:
     source_frame: int = 0  # the first source frame shown
     still: bool = False  # an image held for `frames`
     whole_clip: bool = False  # the piece shows the clip's source from its first to its last frame
+    # The clip's fades, for a piece that may show only part of it: where the piece starts in the clip
+    clip_offset: int = 0
+    clip_frames: int = 0
+    fade_in: int = 0
+    fade_out: int = 0
+
+    @property
+    def fades(self) -> bool:
+        return bool(self.fade_in or self.fade_out)
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,15 @@ class AudioPiece:
     take_fps: float
     on_video_track: bool
     whole_clip: bool
+    volume: float = 1.0
+    clip_offset: int = 0
+    clip_frames: int = 0
+    fade_in: int = 0
+    fade_out: int = 0
+
+    @property
+    def fades(self) -> bool:
+        return bool(self.fade_in or self.fade_out)
 
 
 @dataclass(frozen=True)
@@ -120,7 +138,8 @@ def _piece(project: Project, paths: dict[str, Path], clip: Clip | None, start: i
     first = clip.in_frame + start - clip.start
     whole = first == 0 and frames == take.frame_count and asset.kind != "image"
     return VideoPiece(start=start, frames=frames, clip_id=clip.id, path=paths[clip.id], source_frame=first,
-                      still=asset.kind == "image", whole_clip=whole)
+                      still=asset.kind == "image", whole_clip=whole, clip_offset=start - clip.start,
+                      clip_frames=clip.duration, fade_in=clip.fitted_fades()[0], fade_out=clip.fitted_fades()[1])
 
 
 def _audio_pieces(project: Project, paths: dict[str, Path]) -> list[AudioPiece]:
@@ -133,10 +152,12 @@ def _audio_pieces(project: Project, paths: dict[str, Path]) -> list[AudioPiece]:
             take = asset.take(clip.take_id)
             if asset.kind == "image" or not (take.has_audio or asset.kind == "audio"):
                 continue
-            if track.kind == "video" and clip.link is not None:
-                continue  # its sound plays from the linked clip on an audio track
+            if (track.kind == "video" and clip.link is not None) or clip.volume == 0:
+                continue  # its sound plays from the linked clip on an audio track, or it is muted
             pieces.append(AudioPiece(start=clip.start, frames=clip.duration, clip_id=clip.id, path=paths[clip.id],
                                      source_frame=clip.in_frame, take_fps=take.fps,
                                      on_video_track=track.kind == "video",
-                                     whole_clip=clip.in_frame == 0 and clip.out_frame == take.frame_count))
+                                     whole_clip=clip.in_frame == 0 and clip.out_frame == take.frame_count,
+                                     volume=clip.volume, clip_frames=clip.duration,
+                                     fade_in=clip.fitted_fades()[0], fade_out=clip.fitted_fades()[1]))
     return pieces

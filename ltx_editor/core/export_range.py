@@ -26,7 +26,8 @@ def _cut(piece: VideoPiece | AudioPiece, start: int, end: int):
         return None
     skipped = first - piece.start
     whole = piece.whole_clip and skipped == 0 and last - first == piece.frames
-    moved = {"start": first - start, "frames": last - first, "whole_clip": whole}
+    moved = {"start": first - start, "frames": last - first, "whole_clip": whole,
+             "clip_offset": piece.clip_offset + skipped}
     if isinstance(piece, AudioPiece) or (piece.path is not None and not piece.still):
         moved["source_frame"] = piece.source_frame + skipped
     return replace(piece, **moved)

@@ -64,7 +64,7 @@ def _clip(otio, project: Project, project_path: str | Path, clip: Clip, rt):
     out = otio.schema.Clip(name=clip.name or asset.name or asset.id, media_reference=ref,
                            source_range=otio.opentime.TimeRange(rt(clip.in_frame), rt(clip.duration)))
     out.metadata[KEY] = {"id": clip.id, "asset_id": asset.id, "take_id": take.id, "link": clip.link,
-                         "kind": asset.kind}
+                         "kind": asset.kind, "volume": clip.volume, "fade_in": clip.fade_in, "fade_out": clip.fade_out}
     return out
 
 
@@ -134,7 +134,8 @@ def _clip_from(otio, project: Project, project_path: str | Path, item, start: in
     rng = item.source_range or item.available_range()
     in_frame, length = frames(rng.start_time), frames(rng.duration)
     return Clip(id=meta.get("id") or new_id("clip"), asset_id=asset.id, take_id=asset.active_take_id, start=start,
-                in_frame=in_frame, out_frame=in_frame + length, name=item.name, link=meta.get("link"))
+                in_frame=in_frame, out_frame=in_frame + length, name=item.name, link=meta.get("link"),
+                volume=meta.get("volume", 1.0), fade_in=meta.get("fade_in", 0), fade_out=meta.get("fade_out", 0))
 
 
 def _rate(timeline) -> float:

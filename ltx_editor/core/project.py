@@ -105,6 +105,15 @@ class Clip(_Model):
     # The clip this one belongs with (a video and its own sound on an audio track): the video's sound is
     # then heard through the linked audio clip only.
     link: Id | None = None
+    volume: float = Field(1.0, ge=0.0, le=4.0)  # the clip's sound level (0 = muted)
+    fade_in: Frame = 0  # frames fading up from black and silence at the clip's start
+    fade_out: Frame = 0  # frames fading down to black and silence at its end (a trim may leave fades longer
+    # than the clip: they are not refused on load, the export and preview cut them to fit: fitted_fades)
+
+    def fitted_fades(self) -> tuple[int, int]:
+        """(fade_in, fade_out) cut to fit the clip's length, the fade-in first."""
+        fade_in = min(self.fade_in, self.duration)
+        return fade_in, min(self.fade_out, self.duration - fade_in)
 
     @model_validator(mode="after")
     def _check_range(self) -> Clip:

@@ -81,7 +81,8 @@ def _shape(project, project_path):
     markers (frame, name, colour)."""
     tracks = [(t.id, t.kind, t.name, t.muted, t.hidden, t.locked,
                [(c.id, resolve_media(project_path, project.asset(c.asset_id).active_take.path).resolve(), c.start,
-                 c.in_frame, c.out_frame, c.link) for c in t.clips]) for t in project.tracks]
+                 c.in_frame, c.out_frame, c.link, c.volume, c.fade_in, c.fade_out) for c in t.clips])
+              for t in project.tracks]
     return tracks, [(m.frame, m.name, m.color) for m in project.markers], project.settings
 
 
@@ -102,6 +103,9 @@ def test_otio_round_trip_keeps_clips_ranges_tracks_and_markers(tmp_path, media, 
     tl.update_track(project, project.tracks[-1].id, muted=True)
     tl.add_marker(project, 12, name="beat", color="#ff0000")
     tl.add_marker(project, 40, name="drop")
+    from ltx_editor.core.clip_properties import set_clip_properties
+
+    set_clip_properties(project, v1.clips[0].id, fade_in=5, fade_out=3, volume=0.5)
     save_project(project, path)
     assert project.tracks[0].id == v2 and project.tracks[1].id == v1.id  # V2 over V1
 
