@@ -51,6 +51,28 @@ Item {
                 }
             }
 
+            RowLayout {  // the [local] extra missing (or a CPU torch on an NVIDIA GPU): install it from here
+                objectName: "installLocalRow"
+                Layout.fillWidth: true
+                visible: !view.machine.localInstalled || view.machine.installing || view.machine.installText !== ""
+                Button {
+                    objectName: "installLocal"
+                    visible: !view.machine.installing
+                    text: qsTr("Install local generation")
+                    onClicked: view.machine.installLocal()
+                }
+                Button { visible: view.machine.installing; text: qsTr("Cancel"); onClicked: view.machine.cancelInstall() }
+                Label {
+                    objectName: "installText"
+                    Layout.fillWidth: true
+                    text: view.machine.installText !== "" ? view.machine.installText
+                          : qsTr("torch, diffusers and transformers are not installed: local models cannot run yet.")
+                    color: Theme.textDim
+                    elide: Text.ElideRight
+                    font.pixelSize: Theme.fontSmall
+                }
+            }
+
             Label { text: qsTr("Models"); font.pixelSize: Theme.fontLarge; font.bold: true; color: Theme.text }
             Label {
                 objectName: "modelsFolder"

@@ -466,6 +466,7 @@ class Download:
     proc: subprocess.Popen | None = None
     last: Progress | None = None
     _stopping: str = ""  # "paused" / "cancelled" once asked
+    _blobs_before: dict[Path, set[str]] = field(default_factory=dict, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
 
     def start(self) -> Download:
@@ -481,6 +482,8 @@ class Download:
         env = {**os.environ, "HF_HUB_OFFLINE": "0", "PYTHONUNBUFFERED": "1"}
         if self.endpoint:
             env["HF_ENDPOINT"] = self.endpoint
+        self._blobs_before = {repo: set(os.listdir(repo / "blobs")) if (repo / "blobs").is_dir() else set()
+                              for repo in self._repo_dirs()}  # what a cancel must leave in place
         self.store.note_download(self.model_id, state="running")
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
                                      stdin=subprocess.DEVNULL, text=True, bufsize=1,
@@ -531,14 +534,22 @@ class Download:
     def pause(self) -> None:
         self._stop("paused")
 
+    def _repo_dirs(self) -> list[Path]:
+        return [self.store.models_dir / f"models--{src.repo_id.replace('/', '--')}"
+                for src in sources_of(CATALOG[self.model_id])]
+
     def cancel(self) -> None:
-        """Stop and throw the unfinished bytes away (finished files of a repo stay: they are valid)."""
+        """Stop and throw away what this download added: unfinished bytes, and the files it finished (blobs
+        that were there before it started, e.g. another model's, stay), so the model is back where it was."""
         self._stop("cancelled")
         self.wait(10)
-        for src in sources_of(CATALOG[self.model_id]):
-            blobs = self.store.models_dir / f"models--{src.repo_id.replace('/', '--')}" / "blobs"
-            for part in blobs.glob("*.incomplete"):
-                part.unlink(missing_ok=True)
+        for repo in self._repo_dirs():
+            for blob in (repo / "blobs").glob("*"):
+                if blob.name.endswith(".incomplete") or blob.name not in self._blobs_before.get(repo, set()):
+                    blob.unlink(missing_ok=True)
+            for link in (repo / "snapshots").rglob("*"):
+                if link.is_symlink() and not link.exists():  # its blob was just removed
+                    link.unlink()
         self.store.forget_download(self.model_id)
 
     def wait(self, timeout: float | None = None) -> Progress | None:

@@ -135,10 +135,8 @@ class GenerateController(QObject):
         elif kind == "allow-cpu":
             self._prefs.values.allow_cpu = True
             self._prefs.changed.emit()
-        elif kind == "install-local":
-            self.error.emit("Local generation is not installed for this machine.",
-                            "Install it with: pip install 'ltx-editor[local]' (on an NVIDIA GPU, .ci/setup picks "
-                            "the CUDA build of torch), then restart LTX Editor.")
+        elif kind == "install-local" and self._machine is not None:
+            self._machine.installLocal()  # pip in a child, progress in the model manager; no restart needed
 
     @Slot()
     def refreshBackends(self) -> None:

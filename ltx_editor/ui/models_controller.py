@@ -101,6 +101,10 @@ class ModelsController(QObject):
         self._loras = LoraLibrary(self)
         self._downloads: dict[str, Download] = {}
         self._running: dict[str, str] = {}  # running local job id -> its model id
+        self._installer: Any = None
+        self._install_text, self._install_ok = "", False
+        self._installLine.connect(self._on_install_line)
+        self._installDone.connect(self._on_install_done)
         self._progressed.connect(self._on_progress)
         self._probed.connect(self._on_probed)
         self._store = self._make_store()
@@ -281,6 +285,54 @@ class ModelsController(QObject):
         """Quit: stop every download at once (each resumes next time from what it wrote)."""
         for dl in list(self._downloads.values()):
             dl.pause()
+
+    # -- installing local generation (the [local] extra) ------------------------------------------------------
+    installChanged = Signal()
+    _installLine = Signal(str)  # from the installer's thread (queued)
+    _installDone = Signal(bool, str)
+
+    def _local_installed(self) -> bool:
+        import importlib.util
+
+        return all(importlib.util.find_spec(m) is not None for m in ("torch", "diffusers", "transformers"))
+
+    @Slot()
+    def installLocal(self) -> None:
+        """pip install the [local] extra (torch from the CUDA index this GPU's driver can use) in a child."""
+        if self._installer is not None:
+            return
+        from ltx_editor.generation.local_install import Installer, install_commands, torch_index
+
+        self._install_text, self._install_ok = "Starting pip…", False
+        hw = self._hw
+        cpu_wheel_on_nvidia = hw is not None and hw.torch.build == "cpu" and any(g.vendor == "nvidia" for g in hw.gpus)
+        commands = install_commands(index=torch_index(), replace_torch=cpu_wheel_on_nvidia)
+        self._installer = Installer(commands, self._installLine.emit, self._installDone.emit).start()
+        self.installChanged.emit()
+
+    @Slot()
+    def cancelInstall(self) -> None:
+        if self._installer is not None:
+            self._installer.cancel()
+
+    @Slot(str)
+    def _on_install_line(self, line: str) -> None:
+        self._install_text = line[-200:]
+        self.installChanged.emit()
+
+    @Slot(bool, str)
+    def _on_install_done(self, ok: bool, message: str) -> None:
+        self._installer = None
+        self._install_text, self._install_ok = message, ok
+        self.installChanged.emit()
+        if ok:
+            self.refreshHardware()  # the torch build changed; readiness is judged again (no restart)
+        else:
+            self.error.emit(message, "Run `pip install 'ltx-editor[local]'` in a terminal to see every line.")
+
+    localInstalled = Property(bool, _local_installed, notify=installChanged)
+    installing = Property(bool, lambda self: self._installer is not None, notify=installChanged)
+    installText = Property(str, lambda self: self._install_text, notify=installChanged)
 
     # -- folders and LoRAs ----------------------------------------------------------------------------------
     @Slot(str)
