@@ -18,7 +18,8 @@ Rectangle {
         id: mediaPlayer
         objectName: "mediaPlayer"
         videoOutput: videoOut
-        audioOutput: AudioOutput { id: audio; volume: volumeSlider.value; muted: muteButton.checked }
+        // the clip's own level and fades (up to 4x: the output tops out at 1)
+        audioOutput: AudioOutput { id: audio; volume: Math.min(1, volumeSlider.value * view.preview.clipVolume); muted: muteButton.checked }
         onPositionChanged: function (position) { view.preview.playerPosition(position) }
         onPlaybackStateChanged: view.preview.setPlaying(playbackState === MediaPlayer.PlayingState)
         onErrorOccurred: function (error, errorString) { errorLabel.text = errorString }
@@ -104,6 +105,13 @@ Rectangle {
                 anchors.fill: parent
                 anchors.margins: Theme.spacing
                 fillMode: VideoOutput.PreserveAspectFit
+            }
+            Rectangle {  // the clip's fade, as the export draws it (black over the picture)
+                objectName: "fadeShade"
+                anchors.fill: videoOut
+                color: "black"
+                opacity: view.preview.shade
+                visible: opacity > 0
             }
             Label {
                 anchors.centerIn: parent

@@ -5,6 +5,7 @@ Positions are kept as frame numbers. The player is asked for the middle of a fra
 a seek to 83 ms (frame 2 at 24 fps starts at 83.33 ms) shows frame 1, a seek to 104 ms shows frame 2."""
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 
@@ -317,6 +318,33 @@ class PreviewController(QObject):
         else:
             self._show_asset_frame(self._asset_frames - 1)
 
+    def _faded(self, clip: Clip) -> float:
+        """How much of `clip` shows at the playhead (its fades, as the export draws them)."""
+        i, n = self._doc.playheadFrame - clip.start, clip.duration
+        fade_in, fade_out = clip.fitted_fades()
+        f = 1.0
+        if fade_in and i < fade_in:
+            f = min(f, i / fade_in)
+        if fade_out and i >= n - fade_out:
+            f = min(f, (n - i) / fade_out)
+        return max(0.0, min(1.0, f))
+
+    def _shade(self) -> float:
+        """Opacity of the black over the picture (a fade)."""
+        if self._mode != "timeline" or self._shot is None or self._doc is None:
+            return 0.0
+        return 1.0 - self._faded(self._shot.clip)
+
+    def _clip_volume(self) -> float:
+        """The sound level of the clip shown (its linked sound clip's when it has one), with its fades."""
+        if self._mode != "timeline" or self._shot is None or self._doc is None:
+            return 1.0
+        clip = self._shot.clip
+        if clip.link is not None:
+            with contextlib.suppress(KeyError):  # a link to a clip deleted since: the clip's own level
+                clip = self._doc.project.find_clip(clip.link)[1]
+        return clip.volume * self._faded(clip)
+
     def _fps(self) -> float:
         if self._mode == "timeline" and self._doc is not None:
             return self._doc.project.settings.fps
@@ -341,3 +369,5 @@ class PreviewController(QObject):
     timecodeText = Property(str, _timecode, notify=changed)
     fps = Property(float, _fps, notify=changed)
     frame = Property(int, _frame_number, notify=changed)
+    shade = Property(float, _shade, notify=changed)
+    clipVolume = Property(float, _clip_volume, notify=changed)

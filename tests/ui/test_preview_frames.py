@@ -167,3 +167,21 @@ def test_seek_positions_land_inside_their_frame(fps):
         assert frame * 1000 / fps <= ms < (frame + 1) * 1000 / fps
         assert frame_at_ms(ms, fps) == frame  # the position a paused player reports back
         assert frame_at_ms(int(frame * 1000 / fps + 1e-6), fps) == frame  # a frame's start, truncated
+
+
+def test_clip_fades_and_level_show_in_the_preview(qtbot, preview_view):
+    from ltx_editor.core.clip_properties import set_clip_properties
+
+    doc, preview, loaded, expected = preview_view
+    doc.apply_edit(set_clip_properties(doc.project, "a1", fade_in=10, volume=0.5))
+    shade = loaded.find("fadeShade", QQuickItem)
+    shown = Shown(loaded)
+    doc.playheadFrame = 5
+    assert _settles_on(qtbot, shown, expected[5])
+    assert preview.shade == pytest.approx(0.5) and shade.property("opacity") == pytest.approx(0.5)
+    assert preview.clipVolume == pytest.approx(0.25)  # half the level, half way through the fade
+    doc.playheadFrame = 20
+    assert preview.shade == 0 and not shade.isVisible() and preview.clipVolume == pytest.approx(0.5)
+    doc.undo()
+    doc.playheadFrame = 5
+    assert preview.shade == 0 and preview.clipVolume == 1
