@@ -7,6 +7,7 @@
    in-process, each into a fresh cache, alternating.
 3. Resume after SIGKILL (target: re-fetch ≤ one 10 MB chunk): the download child is killed after 20 MB of a
    40 MB file, restarted, and the bytes the fake Hub sent beyond the repo's size are counted.
+4. Cancel latency while downloading (target ≤ 1 s): cancel() to the "cancelled" report.
 
     python tests/bench/bench_model_store.py [--mb 256]
 """
@@ -222,10 +223,42 @@ def bench_resume() -> None:
           "not timed here)")
 
 
+def bench_cancel() -> None:
+    """Cancel latency while downloading (target ≤ 1 s): from cancel() to the "cancelled" report, the child
+    killed and its partial bytes removed."""
+    files = diffusers_repo(64, parts=("transformer",))
+    took = []
+    with FakeHub() as hub:
+        hub.add_repo(REPO, files)
+        hub.bytes_per_s = 8 * MB
+        for _ in range(RUNS):
+            cache = Path(tempfile.mkdtemp(prefix="bench-cancel-"))
+            try:
+                moving, stopped = threading.Event(), threading.Event()
+
+                def report(p, moving=moving, stopped=stopped):
+                    if p.stage == "downloading" and p.done_bytes > 0:
+                        moving.set()
+                    if p.stage == "cancelled":
+                        stopped.set()
+
+                dl = Download(ModelStore(cache, journal=cache / "j.json"), MODEL, report, endpoint=hub.base_url)
+                dl.start()
+                assert moving.wait(120)
+                t = time.perf_counter()
+                dl.cancel()
+                assert stopped.wait(10)
+                took.append((time.perf_counter() - t) * 1000)
+            finally:
+                shutil.rmtree(cache, ignore_errors=True)
+    med = stats("cancel while downloading -> 'cancelled'", took, "ms")
+    print(f"  target ≤ 1000 ms: {'PASS' if max(took) <= 1000 else 'FAIL'} (median {med:.0f} ms)")
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--mb", type=float, default=256, help="size of the repo for the throughput figure")
-    p.add_argument("--only", choices=["scan", "throughput", "resume"])
+    p.add_argument("--only", choices=["scan", "throughput", "resume", "cancel"])
     args = p.parse_args()
     if args.only in (None, "scan"):
         bench_scan()
@@ -233,6 +266,8 @@ def main() -> int:
         bench_throughput(args.mb)
     if args.only in (None, "resume"):
         bench_resume()
+    if args.only in (None, "cancel"):
+        bench_cancel()
     return 0
 
 
