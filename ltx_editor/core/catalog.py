@@ -30,7 +30,7 @@ class ModelInfo(BaseModel):
     family: Literal["ltx-video", "ltx-2"]
     params: str
     description: str
-    hub_id: str | None = None  # diffusers-format repo for the local backend; None = cloud only
+    hub_id: str | None = None  # local source (repo, or repo/file): set from local_registry only; None = cloud only
     upsampler_hub_id: str | None = None
     modes: frozenset[GenerationMode] = ALL_LTXV_MODES
     audio: bool = False
@@ -71,41 +71,31 @@ T2V, I2V, KEY, EXT_F, EXT_B, V2V = (M.TEXT_TO_VIDEO, M.IMAGE_TO_VIDEO, M.KEYFRAM
 CATALOG: dict[str, ModelInfo] = {m.id: m for m in [
     ModelInfo(
         id="ltxv-2b-0.9.8-distilled", name="LTXV 2B Distilled", family="ltx-video", params="2B",
-        description="Fastest: 8 steps, good quality. Rapid iteration on an 8 GB GPU.",
-        hub_id="Lightricks/LTX-Video-0.9.8-2B-distilled", upsampler_hub_id="Lightricks/ltxv-spatial-upscaler-0.9.8",
-        distilled=True, default_steps=8, default_guidance=1.0, max_frames=257, vram_gb=8,
+        description="Fastest: 8 steps, good quality. Rapid iteration on an 8 GB GPU.", max_frames=257,
     ),
     ModelInfo(
         id="ltxv-2b-0.9.5", name="LTXV 2B 0.9.5", family="ltx-video", params="2B",
-        description="Balanced 2B model, 20-30 steps.",
-        hub_id="Lightricks/LTX-Video-0.9.5", default_steps=30, default_guidance=3.0, max_frames=257,
-        vram_gb=10,
+        description="Balanced 2B model, guided (CFG).", max_frames=257,
     ),
     ModelInfo(
         id="ltxv-13b-0.9.7-dev", name="LTXV 13B", family="ltx-video", params="13B",
-        description="Highest quality LTX-Video, 30-40 steps; needs ~24 GB.",
-        hub_id="Lightricks/LTX-Video-0.9.7-dev", upsampler_hub_id="Lightricks/ltxv-spatial-upscaler-0.9.7",
-        default_steps=30, default_guidance=5.0, max_frames=257, vram_gb=24,
+        description="Highest quality LTX-Video 0.9.7, 30 guided steps.", max_frames=257,
     ),
     ModelInfo(
         id="ltxv-13b-0.9.7-distilled", name="LTXV 13B Distilled", family="ltx-video", params="13B",
-        description="Quality and speed: 8 steps; needs ~20 GB.",
-        hub_id="Lightricks/LTX-Video-0.9.7-distilled", upsampler_hub_id="Lightricks/ltxv-spatial-upscaler-0.9.7",
-        distilled=True, default_steps=8, default_guidance=1.0, max_frames=257, vram_gb=20,
+        description="Quality and speed: 8 steps.", max_frames=257,
     ),
     ModelInfo(
         id="ltx-2-19b", name="LTX-2 19B", family="ltx-2", params="19B",
         description="Synchronized audio + video, LoRAs, up to 481 frames.",
-        hub_id="Lightricks/LTX-2", modes=frozenset({T2V, I2V, KEY, EXT_F, EXT_B, V2V}), audio=True,
-        default_steps=40, default_guidance=4.0, max_frames=481, max_resolution="1080p",
-        fps_options=(24.0, 25.0, 50.0), vram_gb=32,
+        modes=frozenset({T2V, I2V, KEY, EXT_F, EXT_B, V2V}), audio=True, max_frames=481, max_resolution="1080p",
+        fps_options=(24.0, 25.0, 50.0),
     ),
     ModelInfo(
         id="ltx-2-19b-distilled", name="LTX-2 19B Distilled", family="ltx-2", params="19B",
         description="LTX-2 audio + video in 8 steps.",
-        hub_id="Lightricks/LTX-2", modes=frozenset({T2V, I2V, KEY, EXT_F, EXT_B}), audio=True, distilled=True,
-        default_steps=8, default_guidance=1.0, max_frames=481, max_resolution="1080p",
-        fps_options=(24.0, 25.0, 50.0), vram_gb=32,
+        modes=frozenset({T2V, I2V, KEY, EXT_F, EXT_B}), audio=True, max_frames=481, max_resolution="1080p",
+        fps_options=(24.0, 25.0, 50.0),
     ),
     ModelInfo(
         id="ltx-2-pro", name="LTX-2 Pro (cloud)", family="ltx-2", params="19B",
