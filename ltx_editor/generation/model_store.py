@@ -358,6 +358,13 @@ class ModelStore:
             precision=precision, fits=fits, verdict=verdict, path=main.path if main else "",
             where=where[main.where] if main else "", paused=bool(record))
 
+    def discard_partial(self, model_id: str) -> None:
+        """Cancel a paused download (no child running): its unfinished bytes go, and the journal entry."""
+        for src in sources_of(CATALOG[model_id]):
+            for part in (self.models_dir / f"models--{src.repo_id.replace('/', '--')}" / "blobs").glob("*.incomplete"):
+                part.unlink(missing_ok=True)
+        self.forget_download(model_id)
+
     def found_in_place(self, model_id: str) -> list[str]:
         """The model's single files already present in the extra folders (used there, not downloaded)."""
         loose: dict[str, Found] = {}

@@ -248,8 +248,8 @@ class ModelsController(QObject):
         dl = self._downloads.get(model_id)
         if dl is not None:
             threading.Thread(target=dl.cancel, name=f"cancel-{model_id}", daemon=True).start()
-        else:
-            self._store.forget_download(model_id)
+        else:  # paused (maybe before a restart): nothing runs, only its bytes and journal entry to drop
+            self._store.discard_partial(model_id)
             self.rescan()
 
     @Slot(str, result=str)

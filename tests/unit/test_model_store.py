@@ -212,3 +212,17 @@ def test_journal_survives_garbage(store):
     store.note_download(DIFFUSERS_ID, state="paused")
     assert json.loads(store.journal_path.read_text())[DIFFUSERS_ID]["state"] == "paused"
     assert store.entry(DIFFUSERS_ID).state == "partial"
+
+
+def test_cancelling_a_paused_download_after_a_restart(store, hub):
+    hub.add_repo(DIFFUSERS_REPO, diffusers_repo(24, parts=("transformer",)))
+    hub.bytes_per_s = 12 * MB
+    dl, rec = download(store, hub, DIFFUSERS_ID)
+    rec.wait_for(lambda r: r.stage == "downloading" and r.done_bytes >= 10 * MB)
+    dl.pause()
+    rec.wait_for(lambda r: r.stage == "paused")
+    later = ModelStore(store.models_dir, journal=store.journal_path)  # the editor restarted
+    assert later.entry(DIFFUSERS_ID).paused and later.entry(DIFFUSERS_ID).partial_bytes > 0
+    later.discard_partial(DIFFUSERS_ID)
+    entry = later.entry(DIFFUSERS_ID)
+    assert not entry.paused and entry.partial_bytes == 0 and later.journal() == {}
