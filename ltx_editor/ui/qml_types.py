@@ -27,6 +27,7 @@ TYPE_MODULES = (
     "ltx_editor.ui.storyboard_model",
     "ltx_editor.ui.timeline_controller",
     "ltx_editor.ui.project_settings_controller",
+    "ltx_editor.ui.clip_properties_controller",
 )
 
 _registered = False

@@ -19,6 +19,7 @@ Menu {
     MenuItem { text: qsTr("Split at playhead  (S)"); enabled: clipMenu.playhead > clipMenu.clipStart && clipMenu.playhead < clipMenu.clipEnd; onTriggered: clipMenu.ctl.splitAtPlayhead() }
     MenuItem { text: qsTr("Delete  (Del)"); onTriggered: clipMenu.ctl.deleteSelected(false) }
     MenuItem { text: qsTr("Ripple delete  (Shift+Del)"); onTriggered: clipMenu.ctl.deleteSelected(true) }
+    MenuItem { objectName: "clipPropertiesItem"; text: qsTr("Properties…  (volume, fades)"); onTriggered: clipMenu.view.openClipProperties(clipMenu.clipId) }
     MenuSeparator { visible: clipMenu.canExtend || clipMenu.canGrab }
     MenuItem {
         objectName: "extendItem"

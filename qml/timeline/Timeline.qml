@@ -107,6 +107,7 @@ FocusScope {
         extendPopup.clipId = clipId
         extendPopup.open()
     }
+    function openClipProperties(clipId) { clipProperties.show(clipId) }
     function deleteSelection(ripple) {
         if (selectedKeyframeId !== "" && !ripple) {
             timelineController.removeKeyframe(selectedKeyframeId)
@@ -288,6 +289,11 @@ FocusScope {
     ClipMenu {
         id: clipMenu
         view: root
+    }
+    ClipPropertiesPopup {
+        id: clipProperties
+        document: root.document
+        anchors.centerIn: parent
     }
     ExtendPopup {
         id: extendPopup
