@@ -18,6 +18,7 @@ from ltx_editor.generation.queue import Job
 
 from .bin_controller import BinController
 from .bin_model import BinModel
+from .cloud_fallback import CloudFallback
 from .document import ProjectDocument, blank_project
 from .export_controller import ExportController
 from .frame_actions import FrameActions
@@ -84,7 +85,7 @@ class AppController(QObject):
             enhancer=lambda: provider_options("local", self._prefs).get("enhancer"))
         self._preview = PreviewController(self, self._doc)
         self._export = ExportController(self._doc, self)
-        self._offers: dict[str, Any] = {}  # failed local job id -> CloudOffer waiting for an answer
+        self._fallback = CloudFallback(self._prefs, self._worker.queue.submit, self)
         self._open_access = "edit"  # how the project being opened is opened (the lock dialog's answer)
         self._autosave = QTimer(self)
         self._autosave.timeout.connect(self.autosaveNow)
@@ -101,6 +102,8 @@ class AppController(QObject):
             source.error.connect(self.errorOccurred)
         for source in (self._intake, self._spans, self._storyboard):
             source.notice.connect(self.noticeOccurred)
+        self._fallback.offered.connect(self.cloudFallbackOffered)
+        self._fallback.error.connect(self.errorOccurred)
         self._export.failed.connect(self.errorOccurred)
         self._export.finished.connect(lambda path: self.noticeOccurred.emit(f"Exported {Path(path).name}"))
         self._prefs.error.connect(lambda msg: self.errorOccurred.emit(msg, ""))
@@ -139,63 +142,17 @@ class AppController(QObject):
         if self._intake.on_job_changed(job):  # its result came into the project just now
             self._jobs.on_job_changed(job)  # shows "open result" now that the asset exists
         # `finished` is set only when it failed in this session (a restored failed job has none).
-        if job.state == "failed" and job.error is not None and job.finished and not self._offer_cloud(job):
-            self.errorOccurred.emit(f"Generation failed: {job.error.message}", self._failure_hint(job))
-
-    # -- cloud fallback: a local job that could not run, offered in the cloud with its cost first ---------
-    def _cloud_fixable(self, job: Job) -> Exception | None:
-        """The job's failure, when the setting allows an offer and the cloud could fix it (OOM, no GPU)."""
-        from ltx_editor.generation.fallback import falls_back
-
-        if self._prefs.values.cloud_fallback == "off" or job.backend != "local" or job.error is None:
-            return None
-        cause = job.error.cause  # None for a job restored from the project file: no offer for old failures
-        return cause if cause is not None and falls_back(cause) else None
-
-    def _offer_cloud(self, job: Job) -> bool:
-        """Emit cloudFallbackOffered instead of the plain error when a cloud service can run the job."""
-        from ltx_editor.generation import secrets
-        from ltx_editor.generation.fallback import offer_cloud
-
-        error = self._cloud_fixable(job)
-        if error is None:
-            return False
-        offer = offer_cloud(job.request, error, self._prefs.values.cloud_fallback,
-                            has_key=lambda service: bool(secrets.get_api_key(service)))
-        if offer is None:
-            return False
-        self._offers[job.id] = offer
-        self.cloudFallbackOffered.emit(job.id, offer.describe())
-        return True
-
-    def _failure_hint(self, job: Job) -> str:
-        hint = job.error.hint if job.error else ""
-        if self._cloud_fixable(job) is None:
-            return hint
-        from ltx_editor.generation import secrets
-
-        if any(secrets.get_api_key(s) for s in ("fal", "replicate")):
-            return hint  # keys exist, but no cloud model can do this job (e.g. its mode)
-        return (f"{hint} To run it in the cloud, add a fal.ai or Replicate key in Preferences → Cloud API keys "
-                f"(or set FAL_KEY / REPLICATE_API_TOKEN).").strip()
+        if job.state == "failed" and job.error is not None and job.finished:
+            self._fallback.on_failed(job)  # offered in the cloud (cost first), or reported
 
     @Slot(str, result=str)
     def acceptCloudFallback(self, job_id: str) -> str:
-        """Queue the offered cloud job through the generate panel's submit path (the budget guard applies);
-        returns the new job's id, or "" when refused (the reason goes to errorOccurred)."""
-        offer = self._offers.pop(job_id, None)
-        if offer is None:
-            return ""
-        try:
-            job = self._worker.queue.submit(offer.request)
-        except LtxEditorError as exc:  # e.g. BudgetExceeded: says what is spent and what is left
-            self.errorOccurred.emit(exc.message, exc.hint)
-            return ""
-        return job.id
+        """Queue the offered cloud job (the budget applies); its id, or "" when refused (errorOccurred says why)."""
+        return self._fallback.accept(job_id)
 
     @Slot(str)
     def declineCloudFallback(self, job_id: str) -> None:
-        self._offers.pop(job_id, None)
+        self._fallback.forget(job_id)
 
     @Slot(str)
     def cancelJob(self, job_id: str) -> None:
@@ -203,7 +160,7 @@ class AppController(QObject):
 
     @Slot(str)
     def retryJob(self, job_id: str) -> None:
-        self._offers.pop(job_id, None)  # retried locally: the cloud offer no longer stands
+        self._fallback.forget(job_id)  # retried locally: the cloud offer no longer stands
         try:
             self._worker.queue.retry(job_id)
         except (LtxEditorError, ValueError, KeyError) as exc:
@@ -211,7 +168,7 @@ class AppController(QObject):
 
     @Slot(str)
     def removeJob(self, job_id: str) -> None:
-        self._offers.pop(job_id, None)
+        self._fallback.forget(job_id)
         self._worker.queue.remove(job_id)
         self._doc.mark_dirty("jobs")
 
@@ -284,7 +241,7 @@ class AppController(QObject):
 
             acquire(path).release()  # refused (ProjectLocked) before the old project's jobs are dropped
         queue = self._worker.queue
-        self._offers.clear()  # offers belong to the old project's jobs
+        self._fallback.forget_all()  # offers belong to the old project's jobs
         for job in queue.jobs:  # the old project's jobs go with it (a running one is cancelled)
             queue.remove(job.id)
         records = [r.model_dump() for r in project.jobs]
