@@ -232,7 +232,10 @@ def _conform(info: MediaInfo, plan: ExportPlan) -> str:
 
 def _audio_graph(plan: ExportPlan, infos: dict[Path, MediaInfo], first_input: int,
                  shared: dict[tuple, tuple[int, float]] | None = None) -> tuple[list[str], str]:
-    """Inputs and graph ending in [aout]: the sounding pieces, delayed to their place, mixed, exact length.
+    """Inputs and graph ending in [aout]: the sounding pieces, each exactly its length, laid end to end in
+    lanes (a lane takes pieces that do not overlap, the gaps silent), the lanes mixed, exact total length.
+    Concatenating a lane costs its length once; mixing every piece delayed to its place cost the whole
+    timeline's length per piece.
 
     A clip whose picture is shown whole takes its sound from the picture's input (`shared`: input number
     and how far before the clip's first frame that input starts) instead of opening the file again.
@@ -241,8 +244,9 @@ def _audio_graph(plan: ExportPlan, infos: dict[Path, MediaInfo], first_input: in
     fps = Fraction(fps_fraction(plan.fps))
     total = round(plan.total_frames / fps * sr)
     inputs = _Inputs(first_input)
-    chains, labels = [], []
-    for j, piece in enumerate(sounding(plan, infos)):
+    chains: list[str] = []
+    lanes: list[tuple[int, list[str]]] = []  # (end in samples, labels)
+    for j, piece in enumerate(sorted(sounding(plan, infos), key=lambda p: p.start)):
         source_fps = infos[piece.path].fps or piece.take_fps
         start_s = piece.source_frame / source_fps
         reuse = (shared or {}).get((piece.clip_id, piece.start, piece.frames)) if piece.on_video_track else None
@@ -255,15 +259,29 @@ def _audio_graph(plan: ExportPlan, infos: dict[Path, MediaInfo], first_input: in
             skip = ""
         length = round(piece.frames / fps * sr)
         tempo = _tempo(float(fps) / source_fps)  # the sound follows the picture when the rates differ
-        delay = round(piece.start / fps * sr)
+        at = round(piece.start / fps * sr)
+        lane = next((k for k, (end, _labels) in enumerate(lanes) if end <= at), None)
+        if lane is None:
+            lanes.append((0, []))
+            lane = len(lanes) - 1
+        gap = at - lanes[lane][0]
+        delay = f",adelay=delays={gap}S:all=1" if gap else ""
+        # apad: a sound shorter than its clip still fills it, so the next piece in the lane starts in place
         chains.append(f"[{n}:a:0]aresample={sr},{skip}{tempo}aformat=sample_fmts=fltp:channel_layouts=stereo,"
-                      f"atrim=end_sample={length}{_audio_level(piece, fps, sr)},adelay=delays={delay}S:all=1[a{j}]")
-        labels.append(f"[a{j}]")
-    if not labels:
+                      f"atrim=end_sample={length},apad=whole_len={length}{_audio_level(piece, fps, sr)}{delay}[a{j}]")
+        lanes[lane] = (at + length, [*lanes[lane][1], f"[a{j}]"])
+    if not lanes:
         chains.append(f"anullsrc=r={sr}:cl=stereo,atrim=end_sample={total}[aout]")
-    else:
-        mix = f"amix=inputs={len(labels)}:normalize=0:duration=longest," if len(labels) > 1 else ""
-        chains.append(f"{''.join(labels)}{mix}apad=whole_len={total},atrim=end_sample={total}[aout]")
+        return inputs.args, ";\n".join(chains)
+    mixed = []
+    for k, (_end, labels) in enumerate(lanes):
+        if len(labels) == 1:
+            mixed.append(labels[0])
+        else:
+            chains.append(f"{''.join(labels)}concat=n={len(labels)}:v=0:a=1[lane{k}]")
+            mixed.append(f"[lane{k}]")
+    mix = f"amix=inputs={len(mixed)}:normalize=0:duration=longest," if len(mixed) > 1 else ""
+    chains.append(f"{''.join(mixed)}{mix}apad=whole_len={total},atrim=end_sample={total}[aout]")
     return inputs.args, ";\n".join(chains)
 
 
