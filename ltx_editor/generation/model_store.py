@@ -509,6 +509,8 @@ class Download:
             self._report(Progress(model_id=self.model_id, **data))
         code = self.proc.wait()
         last = self.last
+        if self._stopping == "cancelled":
+            self._discard_added()  # before the report: whoever rescans on "cancelled" sees the model as it was
         if self._stopping:
             self._report(Progress(self.model_id, self._stopping, last.done_bytes if last else 0,
                                   last.total_bytes if last else None,
@@ -547,9 +549,12 @@ class Download:
 
     def cancel(self) -> None:
         """Stop and throw away what this download added: unfinished bytes, and the files it finished (blobs
-        that were there before it started, e.g. another model's, stay), so the model is back where it was."""
+        that were there before it started, e.g. another model's, stay), so the model is back where it was.
+        The "cancelled" report comes once that is done."""
         self._stop("cancelled")
         self.wait(10)
+
+    def _discard_added(self) -> None:
         for repo in self._repo_dirs():
             for blob in (repo / "blobs").glob("*"):
                 if blob.name.endswith(".incomplete") or blob.name not in self._blobs_before.get(repo, set()):
