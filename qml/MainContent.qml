@@ -95,6 +95,7 @@ Item {
         onSaveAsRequested: root.saveAsFromMenu()
         onExportRequested: root.exportVideo()
         onProjectSettingsRequested: projectSettingsDialog.open()
+        onShortcutsRequested: shortcutsDialog.open()
         onPreferencesRequested: root.openPreferences()
         onModelManagerRequested: root.openModelManager()
         onGenerateRequested: root.generateFromMenu()
@@ -103,14 +104,14 @@ Item {
     StatusBar { id: statusStrip; app: root.app; notice: root.notice }
 
     // -- transport shortcuts (text fields keep their own keys: they accept the shortcut override) -------
-    Shortcut { sequence: "Space"; onActivated: root.app.preview.togglePlay() }
-    Shortcut { sequence: "J"; onActivated: root.app.preview.shuttle(-1) }
-    Shortcut { sequence: "K"; onActivated: root.app.preview.shuttle(0) }
-    Shortcut { sequence: "L"; onActivated: root.app.preview.shuttle(1) }
-    Shortcut { sequence: "Left"; onActivated: root.app.preview.step(-1) }
-    Shortcut { sequence: "Right"; onActivated: root.app.preview.step(1) }
-    Shortcut { sequence: "Home"; onActivated: root.app.preview.goStart() }
-    Shortcut { sequence: "End"; onActivated: root.app.preview.goEnd() }
+    Shortcut { property string help: qsTr("Play / pause"); sequence: "Space"; onActivated: root.app.preview.togglePlay() }
+    Shortcut { property string help: qsTr("Play backwards (again: faster)"); sequence: "J"; onActivated: root.app.preview.shuttle(-1) }
+    Shortcut { property string help: qsTr("Stop"); sequence: "K"; onActivated: root.app.preview.shuttle(0) }
+    Shortcut { property string help: qsTr("Play forwards (again: faster)"); sequence: "L"; onActivated: root.app.preview.shuttle(1) }
+    Shortcut { property string help: qsTr("Previous frame"); sequence: "Left"; onActivated: root.app.preview.step(-1) }
+    Shortcut { property string help: qsTr("Next frame"); sequence: "Right"; onActivated: root.app.preview.step(1) }
+    Shortcut { property string help: qsTr("Go to the start"); sequence: "Home"; onActivated: root.app.preview.goStart() }
+    Shortcut { property string help: qsTr("Go to the end"); sequence: "End"; onActivated: root.app.preview.goEnd() }
 
     // -- layout --------------------------------------------------------------------------------------
     SplitView {
@@ -224,6 +225,7 @@ Item {
             exportFileDialog.open()
         }
     }
+    ShortcutsDialog { id: shortcutsDialog; objectName: "shortcutsDialog"; source: root.window }
     ProjectSettingsDialog {
         id: projectSettingsDialog
         objectName: "projectSettingsDialog"

@@ -28,6 +28,7 @@ TYPE_MODULES = (
     "ltx_editor.ui.timeline_controller",
     "ltx_editor.ui.project_settings_controller",
     "ltx_editor.ui.clip_properties_controller",
+    "ltx_editor.ui.shortcuts",
 )
 
 _registered = False

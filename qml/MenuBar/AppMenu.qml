@@ -16,6 +16,7 @@ MenuBar {
     signal saveAsRequested()
     signal exportRequested()
     signal projectSettingsRequested()
+    signal shortcutsRequested()
     signal preferencesRequested()
     signal generateRequested()
     signal showTabRequested(int index)
@@ -78,5 +79,9 @@ MenuBar {
         Action { text: qsTr("Show &job queue"); onTriggered: bar.showTabRequested(1) }
         MenuSeparator {}
         Action { objectName: "modelManagerAction"; text: qsTr("&Model manager…"); onTriggered: bar.modelManagerRequested() }
+    }
+    Menu {
+        title: qsTr("&Help")
+        Action { objectName: "shortcutsAction"; text: qsTr("&Keyboard shortcuts"); shortcut: "F1"; onTriggered: bar.shortcutsRequested() }
     }
 }

@@ -302,26 +302,29 @@ FocusScope {
     }
 
     // -- keys (window-wide; text fields keep their own keys) --
-    Shortcut { sequence: "S"; onActivated: timelineController.splitAtPlayhead() }
-    Shortcut { sequences: [StandardKey.Delete, "Backspace"]; onActivated: root.deleteSelection(false) }
-    Shortcut { sequence: "Shift+Delete"; onActivated: root.deleteSelection(true) }
-    Shortcut { sequence: "M"; onActivated: timelineController.addMarkerAtPlayhead() }
+    Shortcut { property string help: qsTr("Split the clip at the playhead"); sequence: "S"; onActivated: timelineController.splitAtPlayhead() }
+    Shortcut { property string help: qsTr("Delete the selection"); sequences: [StandardKey.Delete, "Backspace"]; onActivated: root.deleteSelection(false) }
+    Shortcut { property string help: qsTr("Ripple delete the selection"); sequence: "Shift+Delete"; onActivated: root.deleteSelection(true) }
+    Shortcut { property string help: qsTr("Add a marker at the playhead"); sequence: "M"; onActivated: timelineController.addMarkerAtPlayhead() }
     Shortcut {
+        property string help: qsTr("Set the range's in point at the playhead")
         sequence: "I"
         onActivated: timelineController.setRange(root.playheadFrame,
                                          timelineController.hasRange ? timelineController.rangeEnd : root.playheadFrame)
     }
     Shortcut {
+        property string help: qsTr("Set the range's out point at the playhead")
         sequence: "O"
         onActivated: timelineController.setRange(timelineController.hasRange ? timelineController.rangeStart : 0, root.playheadFrame)
     }
     Shortcut {
+        property string help: qsTr("Clear the selection and the range")
         sequence: "Escape"
         onActivated: { timelineController.clearSelection(); timelineController.clearRange(); root.selectedKeyframeId = "" }
     }
-    Shortcut { sequences: ["+", "="]; onActivated: root.zoomBy(1.25, lanes.width / 2) }
-    Shortcut { sequence: "-"; onActivated: root.zoomBy(0.8, lanes.width / 2) }
-    Shortcut { sequence: "Shift+Z"; onActivated: root.zoomToFit() }
+    Shortcut { property string help: qsTr("Zoom in"); sequences: ["+", "="]; onActivated: root.zoomBy(1.25, lanes.width / 2) }
+    Shortcut { property string help: qsTr("Zoom out"); sequence: "-"; onActivated: root.zoomBy(0.8, lanes.width / 2) }
+    Shortcut { property string help: qsTr("Zoom to fit the timeline"); sequence: "Shift+Z"; onActivated: root.zoomToFit() }
 
     // Declared last so it is destroyed last: the views above read it until they are gone.
     TimelineController {
