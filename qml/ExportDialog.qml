@@ -24,16 +24,18 @@ Dialog {
     width: Math.min(560, Overlay.overlay ? Overlay.overlay.width - 40 : 560)
 
     // Open on the settings, filled from the project (its size, rate, length and a name beside it).
-    function openSettings() {
+    function openSettings(range) {  // range: [first frame, end frame) of the timeline's in/out range, or null
         presetList = exporter.presets()
         project = exporter.defaults()
         done = false
         widthBox.value = project.width
         heightBox.value = project.height
         fpsBox.editText = String(project.fps)
-        rangeFrom.value = 0
-        rangeTo.value = project.duration
-        wholeButton.checked = true
+        const ranged = !!range && range[1] > range[0] && range[1] <= project.duration
+        rangeFrom.value = ranged ? range[0] : 0
+        rangeTo.value = ranged ? range[1] : project.duration
+        wholeButton.checked = !ranged
+        rangeButton.checked = ranged
         setTarget(project.target)
         open()
     }

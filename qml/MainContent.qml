@@ -46,7 +46,10 @@ Item {
     function newProject() { guarded(function () { app.newProject() }) }
     function openProject() { guarded(function () { openDialog.open() }) }
     function openRecent(path) { guarded(function () { app.openProject(path) }) }
-    function exportVideo() { exportDialog.openSettings() }
+    function exportVideo() {  // the timeline's in/out range (I / O), when one is set, becomes the export's range
+        const ctl = timelineLoader.item ? timelineLoader.item.controller : null
+        exportDialog.openSettings(ctl && ctl.hasRange ? [ctl.rangeStart, ctl.rangeEnd + 1] : null)
+    }
     function saveAsFromMenu() { saveAsDialog.after = null; saveAsDialog.open() }
     function openPreferences() { preferencesDialog.open() }
     function openModelManager() { modelManagerDialog.open() }

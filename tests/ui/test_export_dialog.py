@@ -101,3 +101,23 @@ def test_cancel_leaves_nothing_and_a_bad_choice_is_refused_in_words(main_window,
     qtbot.waitUntil(lambda: cancelled == [True], timeout=30_000)
     qtbot.waitUntil(lambda: not dialog.property("visible"))
     assert not target.exists() and not [p for p in tmp_path.iterdir() if ".part" in p.name]
+
+
+def test_the_timelines_in_out_range_becomes_the_export_range(main_window, qtbot, tmp_path):
+    from ltx_editor.ui.timeline_controller import TimelineController
+
+    w = main_window
+    _timeline(w, tmp_path)
+    ctl = w.window.findChild(TimelineController)
+    ctl.setRange(6, 17)  # I at 6, O at 17: frames 6-17
+    _open(w, qtbot)
+    assert w.find("exportRange", QQuickItem).property("checked")
+    assert (w.find("exportRangeFrom", QQuickItem).property("value"),
+            w.find("exportRangeTo", QQuickItem).property("value")) == (6, 18)
+    target = tmp_path / "part.mp4"
+    w.find("exportTarget", QQuickItem).setProperty("text", str(target))
+    finished: list[str] = []
+    w.app.exporter.finished.connect(finished.append)
+    click(w.window, w.find("startExportButton", QQuickItem))
+    qtbot.waitUntil(lambda: finished == [str(target)], timeout=120_000)
+    assert count_video_frames(target) == 12
