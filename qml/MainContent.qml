@@ -4,6 +4,7 @@ import QtQuick.Layouts
 import QtQuick.Dialogs
 import LtxEditor 1.0
 import "MenuBar"
+import "timeline"
 
 // The editor inside the main window: bin | preview | generate/jobs/storyboard on top, the timeline below,
 // the menus, the status bar and the dialogs. Main.qml (the window) loads this once the AppController
@@ -47,7 +48,8 @@ Item {
     function openProject() { guarded(function () { openDialog.open() }) }
     function openRecent(path) { guarded(function () { app.openProject(path) }) }
     function exportVideo() {  // the timeline's in/out range (I / O), when one is set, becomes the export's range
-        const ctl = timelineLoader.item ? timelineLoader.item.controller : null
+        const view = timelineLoader.item as Timeline  // a Loader's item is untyped
+        const ctl = view ? view.controller : null
         exportDialog.openSettings(ctl && ctl.hasRange ? [ctl.rangeStart, ctl.rangeEnd + 1] : null)
     }
     function saveAsFromMenu() { saveAsDialog.after = null; saveAsDialog.open() }
