@@ -251,9 +251,17 @@ class GenerateController(QObject):
     def _machine_options(self) -> dict:
         """What the preferences and the LoRA list add to the form: the local model path, memory, LoRAs."""
         v = self._prefs.values
-        return {"model_path": v.local_model_path or None,
+        return {"model_path": v.local_model_path or self._in_place_path() or None,
                 "local_memory": {"fp8": v.fp8, "vae_tiling": v.vae_tiling, "cpu_offload": v.cpu_offload},
                 "loras": self._loras.specs()}
+
+    def _in_place_path(self) -> str | None:
+        """The chosen model's file when the model manager found it in another tool's folder (a ComfyUI tree,
+        loose weights): used where it is instead of downloading it again."""
+        if self._machine is None or self.form.backend != "local":
+            return None
+        entry = self._machine.entries().get(self.form.model_id)
+        return entry.path if entry is not None and entry.where in ("ComfyUI", "folder") else None
 
     def _request(self, prompt_required: bool = True) -> GenerationRequest:
         form = self.form

@@ -124,3 +124,20 @@ def test_cpu_by_choice_is_ready_with_a_time_estimate(window, gpus, qtbot, tmp_pa
     w.app.generate.applyFix("allow-cpu")
     qtbot.waitUntil(lambda: local(w)["ready"])
     assert "on the CPU: about" in status(w)[0] and "min per clip" in status(w)[0]
+
+
+def test_a_model_found_in_a_comfyui_folder_is_used_in_place(window, gpus, qtbot, tmp_path):
+    """The single-file model's weights sit in ComfyUI; only its config repo is in the cache: the request
+    points at the ComfyUI file, never at a second download."""
+    w = window
+    single = "ltxv-13b-0.9.8-dev"
+    info = w.app.modelManager.store.entry(single)
+    comfy = tmp_path / "ComfyUI" / "models" / "checkpoints"
+    comfy.mkdir(parents=True)
+    (comfy / info.filename).write_bytes(b"\0" * 1024)
+    w.app.modelManager.addModelFolder(str(tmp_path / "ComfyUI"))
+    qtbot.waitUntil(lambda: w.app.modelManager.entries()[single].where == "ComfyUI")
+    w.app.generate.modelId = single
+    w.app.generate.prompt = "a lighthouse"
+    request = w.app.generate._request()
+    assert request.model_path == str(comfy / info.filename)
