@@ -8,6 +8,7 @@
     ltx-editor export-otio PROJECT OUT.otio / import-otio IN.otio PROJECT   OpenTimelineIO interchange
     ltx-editor generate ...                    one generation (see `ltx-editor generate --help`)
     ltx-editor models [list|download ID|remove ID] [--json]   local models on this machine
+    ltx-editor worker                          the editor's local generation process (protocol on stdin/stdout)
     ltx-editor doctor [--json]                 GPU, torch build, ffmpeg, keychain, models folder, keys present
 
 Errors print their message and hint and exit 1: never a traceback. Text from a project (names, paths) is
@@ -39,6 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         from ltx_editor.cli_edit import main as edit  # new, export-otio, import-otio, render --preset list
 
         return edit(args)
+    if args and args[0] == "worker":
+        from ltx_editor.generation.worker.process import main as worker  # the editor's generation process
+
+        return worker(args[1:])
     if args and args[0] == "generate":
         from ltx_editor.cli_generate import main as generate
 
@@ -80,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("-y", "--yes", action="store_true",
                         help="render even when the timeline is past a sanity limit (e.g. longer than 2 hours)")
     sub.add_parser("generate", help="generate one clip (ltx-editor generate --help)", add_help=False)
+    sub.add_parser("worker", help="run local generations for an editor over stdin/stdout", add_help=False)
     sub.add_parser("models", help="list, download or remove local models (ltx-editor models --help)", add_help=False)
     sub.add_parser("doctor", help="what this machine can run and what is missing", add_help=False)
     return p

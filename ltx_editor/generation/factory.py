@@ -32,3 +32,7 @@ class LTXVideoProviderFactory:
                 hint=f"Install the [{extra}] extra: pip install 'ltx-editor[{extra}]'.",
             ) from None
         return cls(**options)
+
+
+# The factory's own create, for telling whether something replaced it (worker.client.create_for_editor).
+create_provider = LTXVideoProviderFactory.create

@@ -49,9 +49,9 @@ class GenerationWorker(QObject):
                  before_submit: Callable[[Job], None] | None = None, parent: QObject | None = None,
                  create: Callable[..., BaseLTXProvider] | None = None, budget: Budget | None = None) -> None:
         super().__init__(parent)
-        from ltx_editor.generation.factory import LTXVideoProviderFactory
+        from ltx_editor.generation.worker.client import create_for_editor
 
-        self._create = create or LTXVideoProviderFactory.create
+        self._create = create or create_for_editor  # local jobs run in a worker process
         self._options_for = options_for
         self._providers: dict[str, BaseLTXProvider] = {}
         self._stale: list[BaseLTXProvider] = []

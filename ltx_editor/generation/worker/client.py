@@ -1,0 +1,195 @@
+"""WorkerLTXProvider: the editor's local backend. Same interface as LocalLTXProvider, the work in a child.
+
+The child (`ltx-editor worker`) is started on the first job and kept for the next ones (the model stays
+loaded). Each job gets a hidden staging folder inside the output folder; the child writes there, and only a
+finished result is moved into place here (a rename on the same disk), so a crash or a kill at any moment
+leaves no half file: the staging folder is simply removed. Cancel asks the child to stop at the next step
+and kills it when it has not answered within `cancel_grace_s`; the next job starts a fresh child.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from .. import errors as error_types
+from ..errors import Cancelled, GenerationError, InvalidRequest
+from ..provider import BaseLTXProvider, ProgressCallback
+from ..request import CancelToken, GenerationRequest, GenerationResult, ProgressEvent, Stage
+from ..sidecar import move_clip
+from .protocol import Cancel, Failure, Generate, Progress, Result
+from .supervisor import WORKER_COMMAND, Stopped, WorkerProcess
+
+STAGING_PREFIX = ".ltx-worker-"
+STOPPED_HINT = "Retry, retry with a smaller model, or run it in the cloud."
+POLL_S = 0.02  # how often a waiting job looks at its cancel token
+
+
+class WorkerStopped(GenerationError):
+    """The generator process ended in the middle of a job (crash, kill, out of memory)."""
+
+
+class WorkerLTXProvider(BaseLTXProvider):
+    backend = "local"
+
+    def __init__(self, *, enhancer: Any | None = None, command: list[str] | tuple[str, ...] = WORKER_COMMAND,
+                 cancel_grace_s: float = 0.9, start_timeout_s: float = 120.0, **options: Any) -> None:
+        """options: LocalLTXProvider's keyword options, JSON values only (they cross to the child).
+        command: how to start the child (tests start an instrumented one)."""
+        for name, value in options.items():
+            try:
+                json.dumps(value)
+            except TypeError:
+                raise InvalidRequest(f"Local option {name!r} cannot be sent to the generator process "
+                                     f"({type(value).__name__} is not plain data).") from None
+        self.enhancer = enhancer
+        self.options = options
+        self.command = tuple(command)
+        self.cancel_grace_s = cancel_grace_s
+        self.start_timeout_s = start_timeout_s
+        self._worker: WorkerProcess | None = None
+        self._starting: asyncio.Lock | None = None
+
+    # -- the child ------------------------------------------------------------------------------------
+    @property
+    def worker_pid(self) -> int | None:
+        """The running child's pid (None when none runs): for diagnostics and the fault tests."""
+        return self._worker.pid if self._worker is not None and self._worker.alive else None
+
+    async def _ensure_worker(self) -> WorkerProcess:
+        if self._worker is not None and self._worker.loop is not asyncio.get_running_loop():
+            self._worker.kill_now()  # started on an event loop that has ended (asyncio.run per call)
+            self._worker, self._starting = None, None
+        if self._starting is None:
+            self._starting = asyncio.Lock()
+        async with self._starting:
+            if self._worker is None or not self._worker.alive:
+                if self._worker is not None:
+                    await self._worker.kill()  # reap it and anything it left running
+                worker = WorkerProcess(self.command)
+                self._worker = worker
+                try:
+                    await worker.start(self.options, self.start_timeout_s)
+                except (OSError, RuntimeError, TimeoutError) as exc:
+                    self._worker = None
+                    raise WorkerStopped(f"The generator could not start: {exc}.", hint=STOPPED_HINT) from None
+            return self._worker
+
+    async def unload(self) -> None:
+        """Free the model: the child exits, and its memory goes back to the system."""
+        worker, self._worker = self._worker, None
+        if worker is not None and worker.loop is not asyncio.get_running_loop():
+            worker.kill_now()
+        elif worker is not None:
+            await worker.shutdown(timeout_s=5.0)
+
+    async def close(self) -> None:
+        await self.unload()
+
+    # -- BaseLTXProvider ------------------------------------------------------------------------------
+    async def generate(self, request: GenerationRequest, output_dir: Path, progress: ProgressCallback,
+                       cancel: CancelToken) -> GenerationResult:
+        job = Generate(job_id=uuid.uuid4().hex, request=request, output_dir="")
+        if request.settings.enhance_prompt and self.enhancer is not None:
+            progress(ProgressEvent(stage=Stage.ENCODING_PROMPT, message="enhancing the prompt"))
+            first_image = next((c.path for c in request.conditions if c.kind == "image"), None)
+            outcome = await self.enhancer.enhance(request.prompt, request.mode, first_image)
+            job.enhanced_by_editor, job.enhanced_prompt, job.enhance_note = True, outcome.enhanced, outcome.note
+        cancel.raise_if_cancelled()
+        output_dir = Path(output_dir)
+        staging = output_dir / f"{STAGING_PREFIX}{job.job_id}"
+        staging.mkdir(parents=True, exist_ok=True)
+        job.output_dir = str(staging)
+        try:
+            if self._worker is None or not self._worker.alive:
+                progress(ProgressEvent(stage=Stage.LOADING, message="starting the generator"))
+            worker = await self._ensure_worker()
+            result = await self._run(worker, job, progress, cancel)
+            return _commit(result, staging, output_dir)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    async def _run(self, worker: WorkerProcess, job: Generate, progress: ProgressCallback,
+                   cancel: CancelToken) -> GenerationResult:
+        inbox: asyncio.Queue = asyncio.Queue()
+        worker.inboxes[job.job_id] = inbox
+        cancel_sent: float | None = None
+        try:
+            worker.send(job)
+            while True:
+                if cancel.cancelled and cancel_sent is None:
+                    worker.send(Cancel(job_id=job.job_id))
+                    cancel_sent = time.monotonic()
+                if cancel_sent is not None and time.monotonic() - cancel_sent > self.cancel_grace_s:
+                    await worker.kill()  # it did not answer in time: the next job starts a fresh one
+                    raise Cancelled("Generation cancelled (the generator was restarted to stop at once).")
+                try:
+                    message = await asyncio.wait_for(inbox.get(), POLL_S)
+                except TimeoutError:
+                    continue
+                if isinstance(message, Progress):
+                    progress(message.event)
+                elif isinstance(message, Result):
+                    return message.result
+                elif isinstance(message, Failure):
+                    raise _error(message)
+                elif isinstance(message, Stopped):
+                    if cancel.cancelled:
+                        raise Cancelled("Generation cancelled.")
+                    raise WorkerStopped(f"The generator stopped: {message.why}.", hint=STOPPED_HINT)
+        except asyncio.CancelledError:  # the queue is stopping: do not leave the child working for nobody
+            await worker.kill()
+            raise
+        finally:
+            worker.inboxes.pop(job.job_id, None)
+
+    async def validate_credentials(self) -> None:
+        import importlib.util
+
+        missing = [m for m in ("torch", "diffusers", "transformers") if importlib.util.find_spec(m) is None]
+        if missing:
+            raise error_types.BackendUnavailable(
+                f"Local generation needs {', '.join(missing)}, which is not installed.",
+                hint="Install the [local] extra: pip install 'ltx-editor[local]'.")
+
+    def estimate_cost(self, request: GenerationRequest) -> float | None:
+        return 0.0
+
+
+def _error(failure: Failure) -> GenerationError:
+    cls = getattr(error_types, failure.error_type, None)
+    if not (isinstance(cls, type) and issubclass(cls, GenerationError)) or cls is error_types.RateLimited:
+        cls = GenerationError
+    error = cls(failure.message, hint=failure.hint)
+    error.retryable = failure.retryable
+    return error
+
+
+def _commit(result: GenerationResult, staging: Path, output_dir: Path) -> GenerationResult:
+    """Move the finished clip (and its recipe, and a kept audio track) from staging into the output folder."""
+    video = Path(result.video_path)
+    if video.parent.resolve() != staging.resolve() or not video.is_file():
+        raise GenerationError(f"The generator reported a clip that is not in its folder: {video.name}.",
+                              hint="Retry; this is a bug in LTX Editor.")
+    audio = Path(result.audio_path) if result.audio_path else None
+    if audio is not None and audio.parent.resolve() == staging.resolve() and audio.is_file():
+        final_audio = output_dir / audio.name
+        audio.replace(final_audio)
+        result = result.model_copy(update={"audio_path": final_audio})
+    return move_clip(result, output_dir / video.name)
+
+
+def create_for_editor(backend: str, **options: Any) -> BaseLTXProvider:
+    """The editor's providers: local generation in a worker process, the cloud ones as the factory makes them.
+
+    When the factory's `create` has been replaced (tests that hand the editor an in-process provider with
+    Python hooks), the replacement is used for every backend."""
+    from ..factory import LTXVideoProviderFactory, create_provider
+
+    if backend == "local" and LTXVideoProviderFactory.create is create_provider:
+        return WorkerLTXProvider(**options)
+    return LTXVideoProviderFactory.create(backend, **options)
