@@ -50,8 +50,9 @@ class GenerationRequest(BaseModel):
             raise ValueError("text-to-video takes no conditions; use image-to-video or keyframes")
         if m is GenerationMode.IMAGE_TO_VIDEO and len(images) != 1:
             raise ValueError("image-to-video needs exactly one image condition")
-        if m is GenerationMode.KEYFRAMES and len(images) < 1:
-            raise ValueError("keyframes needs at least one image condition")
+        # Keyframes pin images and/or runs of video frames (a retake or gap fill: the frames around it).
+        if m is GenerationMode.KEYFRAMES and not self.conditions:
+            raise ValueError("keyframes needs at least one image or video condition")
         if m in (GenerationMode.EXTEND_FORWARD, GenerationMode.EXTEND_BACKWARD,
                  GenerationMode.VIDEO_TO_VIDEO) and len(videos) != 1:
             raise ValueError(f"{m.value} needs exactly one video condition")

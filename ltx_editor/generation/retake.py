@@ -1,0 +1,115 @@
+"""Retake a range of a clip and fill a gap between clips: requests from the plans, landing of the results.
+
+Local: one generation through the condition pipeline (mode keyframes: the frames before and after are video
+conditions at the plan's output frames). A retake lands as a new take of the clip's asset: the source take's
+frames with the range replaced by the kept output frames (generation/splice: lossless, so every untouched
+frame decodes as before); switching the clip to it is the one undo step. A gap fill lands as a new clip in
+the gap, in/out on the kept output frames.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ltx_editor.core import timeline as tl
+from ltx_editor.core.edits import Edit
+from ltx_editor.core.errors import EditRefused
+from ltx_editor.core.gap_plan import GapPlan
+from ltx_editor.core.project import Project
+from ltx_editor.core.project_io import resolve_media
+from ltx_editor.core.retake_plan import Context, RetakePlan
+from ltx_editor.core.settings import GenerationMode
+
+from .frame_cut import cut_frames
+from .landing import add_result
+from .request import Condition, GenerationRequest, GenerationResult
+from .splice import splice
+from .workflows import DEFAULT_PROMPT, Recipe, WorkflowError
+
+Cut = Callable[[Path, int, int, Path], Path]
+
+
+def _fits_model(size: tuple[int, int] | None) -> tuple[int, int] | None:
+    """Generate at the source's size when the model can (multiples of 32); else the recipe's, scaled later."""
+    if size and size[0] >= 32 and size[1] >= 32 and size[0] % 32 == 0 and size[1] % 32 == 0:
+        return size
+    return None
+
+
+def context_condition(ctx: Context, project_path: Path | str, work_dir: Path, strength: float,
+                      cut: Cut = cut_frames) -> Condition:
+    """Cut the context frames out of their media into a small mp4: a video condition at the planned frame."""
+    src = resolve_media(project_path, ctx.source_path)
+    if not src.is_file():
+        raise WorkflowError(f"The clip's media {src.name} is missing.", hint="Relink it in the bin first.")
+    out = work_dir / f"ctx_{src.stem}_{ctx.source_start}_{ctx.frames}.mp4"
+    path = cut(src, ctx.source_start, ctx.frames, out)
+    return Condition(kind="video", path=str(path), frame_index=ctx.at, strength=strength, num_frames=ctx.frames)
+
+
+def _request(contexts: list[Context | None], num_frames: int, fps: float, size: tuple[int, int] | None,
+             project_path: Path | str, recipe: Recipe, work_dir: Path, strength: float, prompt: str,
+             label: str) -> GenerationRequest:
+    conds = [context_condition(c, project_path, work_dir, strength) for c in contexts if c is not None]
+    text = prompt or recipe.prompt
+    settings = recipe.settings_for(num_frames, fps, _fits_model(size))
+    mode = GenerationMode.KEYFRAMES if conds else GenerationMode.TEXT_TO_VIDEO
+    return recipe.request(mode, text, settings, conds, label=f"{label}: {text or DEFAULT_PROMPT}")
+
+
+def retake_request(plan: RetakePlan, project: Project, project_path: Path | str, recipe: Recipe,
+                   work_dir: Path, prompt: str = "") -> GenerationRequest:
+    take = project.asset(plan.asset_id).take(plan.take_id)
+    return _request([plan.before, plan.after], plan.num_frames, plan.fps, (take.width, take.height), project_path,
+                    recipe, work_dir, plan.strength, prompt, f"Retake {plan.start}-{plan.end}")
+
+
+def gap_request(plan: GapPlan, project_path: Path | str, recipe: Recipe, work_dir: Path,
+                prompt: str = "") -> GenerationRequest:
+    return _request([plan.before, plan.after], plan.num_frames, plan.fps, plan.size, project_path, recipe,
+                    work_dir, plan.strength, prompt, "Fill gap")
+
+
+def splice_retake(plan: RetakePlan, project: Project, project_path: Path | str, output: Path,
+                  output_range: tuple[int, int] | None = None) -> Path:
+    """The new take's media: the source take with the range replaced by `output`'s frames (the plan's kept
+    frames, or `output_range` of it: a cloud retake returns the whole clip with the range redone)."""
+    take = project.asset(plan.asset_id).take(plan.take_id)
+    src = resolve_media(project_path, plan.source_path)
+    if not src.is_file():
+        raise WorkflowError(f"The clip's media {src.name} is missing.", hint="Relink it in the bin first.")
+    first, end = output_range or (plan.layout.keep_in, plan.layout.keep_out)
+    runs = [(src, 0, plan.start), (output, first, end), (src, plan.end, plan.source_frames)]
+    out = output.with_name(f"{output.stem}_take.mp4")
+    return splice([r for r in runs if r[2] > r[1]], (take.width, take.height), plan.fps, out)
+
+
+def land_retake(project: Project, project_path: Path | str, plan: RetakePlan, result: GenerationResult,
+                output_range: tuple[int, int] | None = None) -> tuple[str, str, Edit]:
+    """Add the spliced take to the clip's asset (not an undo step: results are never undone away) and switch
+    the clip to it (the undo step). Returns (asset id, take id, edit)."""
+    media = splice_retake(plan, project, project_path, Path(result.video_path), output_range)
+    source = project.asset(plan.asset_id).take(plan.take_id)
+    kept = output_range or (plan.layout.keep_in, plan.layout.keep_out)
+    note = (f"retake of frames {plan.start}-{plan.end} of take {plan.take_id}: output frames {kept[0]}-{kept[1]} "
+            "spliced in, every other frame is the source's")
+    spliced = result.model_copy(update={"video_path": media, "num_frames": plan.source_frames,
+                                        "width": source.width, "height": source.height,
+                                        "has_audio": source.has_audio, "notes": [*result.notes, note]})
+    asset, take = add_result(project, project_path, spliced, asset_id=plan.asset_id)
+    if not any(c.id == plan.clip_id for t in project.tracks for c in t.clips):
+        raise EditRefused("The retaken clip is no longer on the timeline; the new take is in the bin.",
+                          hint="Switch a clip of that asset to it.")
+    edit = tl.set_clip_take(project, plan.clip_id, take.id)
+    edit.label = "Retake range"
+    return asset.id, take.id, edit
+
+
+def land_gap(project: Project, project_path: Path | str, plan: GapPlan, result: GenerationResult) -> tuple[str, str, Edit]:
+    """Add the generation to the bin and place its kept frames in the gap (the undo step)."""
+    asset, take = add_result(project, project_path, result, "Gap fill")
+    out = min(plan.out_frame, result.num_frames)
+    edit = tl.insert_clip(project, plan.track_id, asset.id, plan.start, take_id=take.id, in_frame=plan.in_frame,
+                          out_frame=out)
+    edit.label = "Fill gap"
+    return asset.id, take.id, edit
