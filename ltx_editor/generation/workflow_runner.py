@@ -16,10 +16,12 @@ from typing import Any
 from ltx_editor.core import storyboard as sb
 from ltx_editor.core.errors import LtxEditorError
 from ltx_editor.core.extension import ExtensionPart, ExtensionPlan
+from ltx_editor.core.gap_plan import GapPlan
 from ltx_editor.core.keyframe_plan import KeyframePlan
 from ltx_editor.core.project import Project
+from ltx_editor.core.retake_plan import RetakePlan
 
-from . import landing
+from . import landing, retake
 from .frame_cut import cut_tail
 from .queue import Job
 from .request import GenerationRequest, GenerationResult
@@ -70,6 +72,15 @@ class ExtensionRun:
 
 
 @dataclass
+class RetakeRun:
+    """A retaken range (lands as a new take of the clip) or a gap fill (lands in the gap)."""
+
+    plan: RetakePlan | GapPlan
+    job_id: str = ""
+    state: str = "running"
+
+
+@dataclass
 class ShotRun:
     shot_id: str
     job_id: str = ""
@@ -79,14 +90,14 @@ class WorkflowRunner:
     def __init__(self, project: Callable[[], Project], project_path: Callable[[], Path | None], submit: Submit,
                  work_dir: Callable[[], Path]) -> None:
         self._project, self._project_path, self._submit, self._work_dir = project, project_path, submit, work_dir
-        self._owner: dict[str, SpanRun | ExtensionRun | ShotRun] = {}
+        self._owner: dict[str, SpanRun | ExtensionRun | ShotRun | RetakeRun] = {}
         self._handled: set[tuple[str, int]] = set()  # (job id, attempt): a retried job finishes again
 
     # -- queries ------------------------------------------------------------------------------------------
     def owns(self, job_id: str) -> bool:
         return job_id in self._owner
 
-    def run_of(self, job_id: str) -> SpanRun | ExtensionRun | ShotRun | None:
+    def run_of(self, job_id: str) -> SpanRun | ExtensionRun | ShotRun | RetakeRun | None:
         return self._owner.get(job_id)
 
     @property
@@ -112,6 +123,15 @@ class WorkflowRunner:
             runs.append(run)
         return runs
 
+    def start_retake(self, plan: RetakePlan | GapPlan, recipe: Recipe, prompt: str = "") -> RetakeRun:
+        """Queue a retake of a clip's range or a gap fill (generation/retake builds the request)."""
+        work = self._work_dir()
+        request = (retake.retake_request(plan, self._project(), self.path, recipe, work, prompt)
+                   if isinstance(plan, RetakePlan) else retake.gap_request(plan, self.path, recipe, work, prompt))
+        run = RetakeRun(plan)
+        run.job_id = self._submit_owned(request, run)
+        return run
+
     def start_shots(self, shot_ids: list[str], recipe: Recipe) -> list[ShotRun]:
         """Queue the shots in storyboard order (a regenerated shot gets a new take when it finishes)."""
         project = self._project()
@@ -128,7 +148,7 @@ class WorkflowRunner:
             runs.append(run)
         return runs
 
-    def _submit_owned(self, request: GenerationRequest, run: SpanRun | ExtensionRun | ShotRun) -> str:
+    def _submit_owned(self, request: GenerationRequest, run: SpanRun | ExtensionRun | ShotRun | RetakeRun) -> str:
         job = self._submit(request)
         self._owner[job.id] = run
         return job.id
@@ -161,8 +181,14 @@ class WorkflowRunner:
             return [Problem(f"{job.label}: {job.error or job.state}", "Retry the job to carry on.")]
         return []
 
-    def _finished(self, run: SpanRun | ExtensionRun | ShotRun, job: Job, result: GenerationResult) -> list[Any]:
+    def _finished(self, run: SpanRun | ExtensionRun | ShotRun | RetakeRun, job: Job,
+                  result: GenerationResult) -> list[Any]:
         project = self._project()
+        if isinstance(run, RetakeRun):
+            land = retake.land_retake if isinstance(run.plan, RetakePlan) else retake.land_gap
+            asset_id, take_id, edit = land(project, self.path, run.plan, result)
+            run.state = "landed"
+            return [AssetAdded(asset_id, take_id), Landed(edit, edit.label)]
         if isinstance(run, ShotRun):
             return self._shot_finished(run, result)
         if isinstance(run, ExtensionRun):

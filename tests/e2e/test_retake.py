@@ -21,10 +21,12 @@ from ltx_editor.generation.landing import add_result
 from ltx_editor.generation.local.provider import LocalLTXProvider
 from ltx_editor.generation.request import CancelToken
 from ltx_editor.generation.retake import gap_request, land_gap, land_retake, retake_request
+from ltx_editor.generation.workflow_runner import Landed
 from ltx_editor.generation.workflows import Recipe
 from tests.fakes.model_fixtures import *  # noqa: F403 (pytest fixtures)
 from tests.fakes.model_fixtures import TINY_LTX2_MODEL_ID, TINY_LTX_MODEL_ID, tiny_request, tiny_settings
 from tests.fakes.video_probe import probe, read_frames
+from tests.fakes.workflow_harness import QueueHarness, landed
 
 FAMILIES = {"ltx-video": ("tiny_ltx_dir", TINY_LTX_MODEL_ID), "ltx-2": ("tiny_ltx2_dir", TINY_LTX2_MODEL_ID)}
 
@@ -111,3 +113,20 @@ def test_gap_fill_lands_exactly_between_the_neighbours(request, family, tmp_path
     assert project.find_clip(new)[1].take_id == take_id
     edit.undo(project)
     assert [c.id for c in project.track("v1").clips] == [first, second]
+
+
+def test_retake_through_the_job_queue_lands_as_one_undo_step(request, tmp_path, provider):
+    """The app's path: WorkflowRunner queues the retake on the real JobQueue and lands it when it finishes."""
+    project, path, asset, recipe = _setup(request, "ltx-video", tmp_path, provider)
+    clip_id = tl.insert_clip(project, "v1", asset.id, 0).created[0]
+    source_take = project.find_clip(clip_id)[1].take_id
+    plan = plan_retake(project, clip_id, 20, 29)
+    with QueueHarness(project, path, provider) as h:
+        run = h.runner.start_retake(plan, recipe, prompt="again")
+        outcomes = h.pump(landed(1))
+    (out,) = [o for o in outcomes if isinstance(o, Landed)]
+    assert run.state == "landed" and out.label == "Retake range"
+    new_take = project.find_clip(clip_id)[1].take_id
+    assert new_take != source_take and project.asset(asset.id).take(new_take).frame_count == 41
+    out.edit.undo(project)
+    assert project.find_clip(clip_id)[1].take_id == source_take
