@@ -46,7 +46,8 @@ Dialog {
     function options() {
         const o = { "preset": preset.name, "width": widthBox.value, "height": heightBox.value,
                     "fps": Number(fpsBox.editText), "audio": audioBox.checked }
-        if (preset.hasQuality) o.crf = qualitySlider.value
+        // the preset's own quality is left unsaid: then a timeline already in that format is stream-copied
+        if (preset.hasQuality && qualitySlider.value !== preset.crf) o.crf = qualitySlider.value
         if (rangeButton.checked) { o.rangeStart = rangeFrom.value; o.rangeEnd = rangeTo.value }
         return o
     }
