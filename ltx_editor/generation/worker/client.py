@@ -76,7 +76,7 @@ class WorkerLTXProvider(BaseLTXProvider):
                     await worker.start(self.options, self.start_timeout_s)
                 except (OSError, RuntimeError, TimeoutError) as exc:
                     self._worker = None
-                    raise WorkerStopped(f"The generator could not start: {exc}.", hint=STOPPED_HINT) from None
+                    raise WorkerStopped(f"The generator stopped: {exc} (while starting).", hint=STOPPED_HINT) from None
             return self._worker
 
     async def unload(self) -> None:
@@ -138,6 +138,7 @@ class WorkerLTXProvider(BaseLTXProvider):
                 elif isinstance(message, Failure):
                     raise _error(message)
                 elif isinstance(message, Stopped):
+                    await worker.kill()  # whatever it started (ffmpeg) goes too, before its folder is removed
                     if cancel.cancelled:
                         raise Cancelled("Generation cancelled.")
                     raise WorkerStopped(f"The generator stopped: {message.why}.", hint=STOPPED_HINT)
