@@ -173,7 +173,8 @@ Item {
             Component.onCompleted: setSource(Qt.resolvedUrl("timeline/Timeline.qml"), {
                 "document": root.app.document,
                 "spans": root.app.spans,
-                "frames": root.app.frames
+                "frames": root.app.frames,
+                "retakes": root.app.retakes
             })
             Rectangle {
                 anchors.fill: parent

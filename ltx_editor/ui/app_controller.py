@@ -28,6 +28,7 @@ from .jobs_model import JobsModel
 from .models_controller import ModelsController
 from .preferences import Preferences
 from .preview_controller import PreviewController
+from .retake_controller import RetakeController
 from .span_controller import SpanController
 from .storyboard_controller import StoryboardController
 from .urls import local_path
@@ -80,6 +81,7 @@ class AppController(QObject):
         self._bin = BinModel(self, self._doc)
         self._frames = FrameActions(self._doc, self._generate, self)
         self._spans = SpanController(self._doc, self._generate, self._intake, self)
+        self._retakes = RetakeController(self._doc, self._generate, self._intake, self)
         self._storyboard = StoryboardController(
             self._doc, self._generate, self._intake, self,
             enhancer=lambda: provider_options("local", self._prefs).get("enhancer"))
@@ -98,7 +100,8 @@ class AppController(QObject):
         self._worker.jobChanged.connect(self._on_job_changed)
         self._worker.jobChanged.connect(self._machine.on_job_changed)  # a running local model is "in use"
         self._intake.resultArrived.connect(lambda asset_id: self._preview.showAsset(asset_id, True))
-        for source in (self._generate, self._bin_actions, self._intake, self._frames, self._spans, self._storyboard):
+        for source in (self._generate, self._bin_actions, self._intake, self._frames, self._spans, self._storyboard,
+                       self._retakes):
             source.error.connect(self.errorOccurred)
         for source in (self._intake, self._spans, self._storyboard):
             source.notice.connect(self.noticeOccurred)
@@ -332,6 +335,7 @@ class AppController(QObject):
     exporter = Property(ExportController, lambda self: self._export, constant=True)
     frames = Property(FrameActions, lambda self: self._frames, constant=True)
     spans = Property(SpanController, lambda self: self._spans, constant=True)
+    retakes = Property(RetakeController, lambda self: self._retakes, constant=True)
     storyboard = Property(StoryboardController, lambda self: self._storyboard, constant=True)
     recentFiles = Property(list, lambda self: list(self._prefs.values.recent_files), notify=recentChanged)
 

@@ -15,12 +15,23 @@ Menu {
     readonly property bool playheadInside: playhead >= clipStart && playhead < clipEnd
     readonly property bool canExtend: view.spans !== null
     readonly property bool canGrab: view.frames !== null
+    readonly property bool canRetake: view.retakes !== null
+    // the timeline's in/out range (rangeEnd inclusive) inside this clip: what "Retake range" regenerates
+    readonly property bool rangeInside: ctl !== null && ctl.hasRange && ctl.rangeStart >= clipStart && ctl.rangeEnd < clipEnd
 
     MenuItem { text: qsTr("Split at playhead  (S)"); enabled: clipMenu.playhead > clipMenu.clipStart && clipMenu.playhead < clipMenu.clipEnd; onTriggered: clipMenu.ctl.splitAtPlayhead() }
     MenuItem { text: qsTr("Delete  (Del)"); onTriggered: clipMenu.ctl.deleteSelected(false) }
     MenuItem { text: qsTr("Ripple delete  (Shift+Del)"); onTriggered: clipMenu.ctl.deleteSelected(true) }
     MenuItem { objectName: "clipPropertiesItem"; text: qsTr("Properties…  (volume, fades)"); onTriggered: clipMenu.view.openClipProperties(clipMenu.clipId) }
-    MenuSeparator { visible: clipMenu.canExtend || clipMenu.canGrab }
+    MenuSeparator { visible: clipMenu.canExtend || clipMenu.canGrab || clipMenu.canRetake }
+    MenuItem {
+        objectName: "retakeItem"
+        text: clipMenu.rangeInside ? qsTr("Retake range…") : qsTr("Retake range…  (set in/out inside the clip)")
+        visible: clipMenu.canRetake
+        height: visible ? implicitHeight : 0
+        enabled: clipMenu.rangeInside
+        onTriggered: clipMenu.view.openRetake(clipMenu.clipId, clipMenu.ctl.rangeStart, clipMenu.ctl.rangeEnd + 1)
+    }
     MenuItem {
         objectName: "extendItem"
         text: qsTr("Extend…")

@@ -13,6 +13,7 @@ FocusScope {
     required property ProjectDocument document
     property SpanController spans: null  // generate span, extend; its items hide while null
     property FrameActions frames: null  // use a frame as keyframe/input; its items hide while null
+    property RetakeController retakes: null  // retake a range, fill a gap; its items hide while null
 
     readonly property var selectedClipIds: timelineController ? timelineController.selectedClipIds : []
     signal clipActivated(string clipId)
@@ -108,6 +109,12 @@ FocusScope {
         extendPopup.open()
     }
     function openClipProperties(clipId) { clipProperties.show(clipId) }
+    function openRetake(clipId, start, end) { retakePopup.openRetake(clipId, start, end) }  // end exclusive
+    function openGapMenu(trackId, frame, item, x, y) {
+        gapMenu.trackId = trackId
+        gapMenu.frame = frame
+        gapMenu.popup(item, x, y)
+    }
     function deleteSelection(ripple) {
         if (selectedKeyframeId !== "" && !ripple) {
             timelineController.removeKeyframe(selectedKeyframeId)
@@ -294,6 +301,18 @@ FocusScope {
         id: clipProperties
         document: root.document
         anchors.centerIn: parent
+    }
+    RetakePopup {
+        id: retakePopup
+        retakes: root.retakes
+        anchors.centerIn: parent
+    }
+    Menu {  // right-click on empty track space
+        id: gapMenu
+        objectName: "gapMenu"
+        property string trackId
+        property int frame: 0
+        MenuItem { objectName: "fillGapItem"; text: qsTr("Fill gap…"); onTriggered: retakePopup.openGap(gapMenu.trackId, gapMenu.frame) }
     }
     ExtendPopup {
         id: extendPopup

@@ -5,6 +5,7 @@ import LtxEditor 1.0
 // One track's lane: its background, drops from the clip bin, and the clips inside the visible range.
 Rectangle {
     id: row
+    objectName: "trackRow_" + trackId
     required property Timeline view
     required property int index
     required property string trackId
@@ -24,9 +25,14 @@ Rectangle {
         color: Theme.divider
     }
 
-    MouseArea {  // clicking empty track space clears the selection
+    MouseArea {  // clicking empty track space clears the selection; right-click on a video track offers "Fill gap"
         anchors.fill: parent
-        onPressed: { row.view.controller.clearSelection(); row.view.selectedKeyframeId = ""; row.view.forceActiveFocus() }
+        acceptedButtons: Qt.LeftButton | Qt.RightButton
+        onPressed: (mouse) => {
+            row.view.controller.clearSelection(); row.view.selectedKeyframeId = ""; row.view.forceActiveFocus()
+            if (mouse.button === Qt.RightButton && row.kind === "video" && row.view.retakes !== null)
+                row.view.openGapMenu(row.trackId, row.view.frameAtX(mouse.x), row, mouse.x, mouse.y)
+        }
     }
 
     DropArea {

@@ -1,0 +1,116 @@
+"""Retake a range of a timeline clip, fill a gap between clips: plan, show what it costs, queue.
+
+Planning is core (retake_plan, gap_plan), requests and landing are generation (retake, the JobIntake's
+WorkflowRunner): a retake lands as a new take of the clip, a gap fill as a clip in the gap, each one undo
+step. The generate panel gives the recipe (model, quality); the prompt is the person's, else the panel's.
+Every slot returns False and emits `error` when it refuses, leaving the project as it was.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtQml import QmlElement, QmlUncreatable
+
+from ltx_editor.core.catalog import get_model
+from ltx_editor.core.gap_plan import GapPlan, plan_gap
+from ltx_editor.core.retake_plan import RetakeError, RetakePlan, plan_retake
+from ltx_editor.core.settings import GenerationMode
+from ltx_editor.generation.retake import gap_request, retake_request
+from ltx_editor.generation.workflows import Recipe, check_supported, estimate_requests
+
+from .document import ProjectDocument
+from .generate_controller import GenerateController
+from .job_intake import JobIntake
+from .refusals import Refusal, refuse, words
+
+QML_IMPORT_NAME = "LtxEditor"
+QML_IMPORT_MAJOR_VERSION = 1
+
+
+@QmlElement
+@QmlUncreatable("RetakeController is made by the app controller.")
+class RetakeController(QObject):
+    error = Signal(str, str)  # message, hint
+    queued = Signal(list)  # job ids just queued
+
+    def __init__(self, document: ProjectDocument, generate: GenerateController, intake: JobIntake,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._doc, self._generate, self._intake = document, generate, intake
+
+    def _recipe(self) -> Recipe:
+        recipe = self._generate.recipe()
+        if recipe.backend != "local":
+            raise RetakeError("Retake and gap fill run on a local model for now.",
+                              hint="Choose the local backend in the generate panel.")
+        model = get_model(recipe.settings.model_id)
+        if not model.supports("local", GenerationMode.KEYFRAMES):
+            raise RetakeError(f"{model.name} cannot condition on frames around a range.",
+                              hint="Choose another model in the generate panel.")
+        return recipe
+
+    def _family(self, recipe: Recipe) -> str:
+        return get_model(recipe.settings.model_id).family
+
+    def _retake_plan(self, clip_id: str, start: int, end: int, recipe: Recipe) -> RetakePlan:
+        return plan_retake(self._doc.project, clip_id, start, end, family=self._family(recipe),
+                           max_frames=recipe.max_frames)
+
+    def _gap_plan(self, track_id: str, frame: int, recipe: Recipe) -> GapPlan:
+        return plan_gap(self._doc.project, track_id, frame, family=self._family(recipe), max_frames=recipe.max_frames)
+
+    @Slot(str, int, int, result="QVariantMap")
+    def retakePreview(self, clipId: str, startFrame: int, endFrame: int) -> dict:
+        """What retakeRange would do: frames regenerated and generated, the cost (before anything is queued)."""
+        try:
+            recipe = self._recipe()
+            plan = self._retake_plan(clipId, startFrame, endFrame, recipe)
+            request = retake_request(plan, self._doc.project, self._doc.working_path, recipe,
+                                     self._intake.conditions_dir())
+            estimate = estimate_requests([request])
+        except Refusal as exc:
+            message, hint = words(exc)
+            return {"ok": False, "problem": message, "hint": hint}
+        return {"ok": True, "problem": "", "hint": "", "estimate": estimate.text, "frames": plan.end - plan.start,
+                "generated": plan.num_frames, "gap": plan.joins()[0], "repeat": plan.joins()[1]}
+
+    @Slot(str, int, int, str, result=bool)
+    def retakeRange(self, clipId: str, startFrame: int, endFrame: int, prompt: str) -> bool:
+        """Regenerate timeline frames [startFrame, endFrame) of a clip, conditioned on the frames around them;
+        it lands as a new take of the clip."""
+        try:
+            recipe = self._recipe()
+            plan = self._retake_plan(clipId, startFrame, endFrame, recipe)
+            request = retake_request(plan, self._doc.project, self._doc.working_path, recipe,
+                                     self._intake.conditions_dir(), prompt)
+            check_supported([request])
+            run = self._intake.runner.start_retake(plan, recipe, prompt or recipe.prompt)
+        except Refusal as exc:
+            return refuse(self.error, exc)
+        self.queued.emit([run.job_id])
+        return True
+
+    @Slot(str, int, result="QVariantMap")
+    def gapPreview(self, trackId: str, frame: int) -> dict:
+        try:
+            recipe = self._recipe()
+            plan = self._gap_plan(trackId, frame, recipe)
+            estimate = estimate_requests([gap_request(plan, self._doc.working_path, recipe,
+                                                      self._intake.conditions_dir())])
+        except Refusal as exc:
+            message, hint = words(exc)
+            return {"ok": False, "problem": message, "hint": hint}
+        return {"ok": True, "problem": "", "hint": "", "estimate": estimate.text, "start": plan.start,
+                "end": plan.end, "generated": plan.num_frames}
+
+    @Slot(str, int, str, result=bool)
+    def fillGap(self, trackId: str, frame: int, prompt: str) -> bool:
+        """Generate the gap under `frame` on the track, conditioned on the clips before and after it."""
+        try:
+            recipe = self._recipe()
+            plan = self._gap_plan(trackId, frame, recipe)
+            check_supported([gap_request(plan, self._doc.working_path, recipe, self._intake.conditions_dir())])
+            run = self._intake.runner.start_retake(plan, recipe, prompt or recipe.prompt)
+        except Refusal as exc:
+            return refuse(self.error, exc)
+        self.queued.emit([run.job_id])
+        return True

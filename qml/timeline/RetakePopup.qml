@@ -1,0 +1,71 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import LtxEditor 1.0
+
+// Retake a range of a clip, or fill a gap between two clips: what is generated and its cost first, then a prompt.
+Popup {
+    id: popup
+    objectName: "retakePopup"
+    property RetakeController retakes: null
+    property string mode: "retake"  // "retake" | "gap"
+    property string clipId
+    property string trackId
+    property int startFrame: 0
+    property int endFrame: 0  // exclusive
+    property var preview: ({ ok: false, problem: "", hint: "" })
+
+    modal: true
+    padding: Theme.spacing * 1.5
+    width: 340
+    background: Rectangle { color: Theme.raised; border.color: Theme.border; radius: Theme.radius }
+
+    function openRetake(clip, start, end) {
+        mode = "retake"; clipId = clip; startFrame = start; endFrame = end
+        preview = retakes ? retakes.retakePreview(clip, start, end) : preview
+        open()
+    }
+    function openGap(track, frame) {
+        mode = "gap"; trackId = track; startFrame = frame
+        preview = retakes ? retakes.gapPreview(track, frame) : preview
+        open()
+    }
+    function submit() {
+        if (!retakes || !preview.ok)
+            return
+        if (mode === "retake")
+            retakes.retakeRange(clipId, startFrame, endFrame, prompt.text)
+        else
+            retakes.fillGap(trackId, startFrame, prompt.text)
+        close()
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: Theme.spacingSmall
+
+        Label { text: popup.mode === "retake" ? qsTr("Retake range") : qsTr("Fill gap"); color: Theme.text; font.bold: true; font.pixelSize: Theme.fontLarge }
+        Label {
+            objectName: "retakeSummary"
+            Layout.fillWidth: true
+            wrapMode: Text.WordWrap
+            color: popup.preview.ok ? Theme.textDim : Theme.error
+            text: !popup.preview.ok ? popup.preview.problem + (popup.preview.hint ? "\n" + popup.preview.hint : "")
+                  : popup.mode === "retake"
+                    ? qsTr("%1 frames regenerated (%2 generated with the frames around them). Cost: %3").arg(popup.preview.frames).arg(popup.preview.generated).arg(popup.preview.estimate)
+                    : qsTr("Frames %1–%2 (%3 generated with the neighbours' frames). Cost: %4").arg(popup.preview.start).arg(popup.preview.end - 1).arg(popup.preview.generated).arg(popup.preview.estimate)
+        }
+        TextField {
+            id: prompt
+            objectName: "retakePrompt"
+            Layout.fillWidth: true
+            placeholderText: qsTr("Prompt (empty: the generate panel's)")
+        }
+        RowLayout {
+            Layout.fillWidth: true
+            Item { Layout.fillWidth: true }
+            Button { text: qsTr("Cancel"); onClicked: popup.close() }
+            Button { objectName: "retakeSubmit"; text: popup.mode === "retake" ? qsTr("Retake") : qsTr("Fill"); highlighted: true; enabled: popup.preview.ok; onClicked: popup.submit() }
+        }
+    }
+}
