@@ -179,3 +179,22 @@ def test_the_editor_runs_a_local_job_without_importing_torch(tiny_ltx_dir, tmp_p
     assert Path(outcome["video"]).is_file() and Path(outcome["video"]).parent == tmp_path
     assert outcome["torch"] is False and outcome["diffusers"] is False
     assert not list(tmp_path.glob(f"{STAGING_PREFIX}*"))
+
+
+def test_cancel_while_the_child_starts_kills_it_at_once(loop, tiny_ltx_dir, tmp_path):
+    provider = WorkerLTXProvider(max_sequence_length=16)
+    cancel, at = CancelToken(), []
+
+    def on_event(event):
+        if event.stage is Stage.LOADING and not at:  # "starting the generator"
+            at.append(loop.time())
+            cancel.cancel()
+
+    try:
+        with pytest.raises(Cancelled):
+            run(loop, provider, tiny_request(tiny_ltx_dir), tmp_path, cancel=cancel, on_event=on_event)
+        assert loop.time() - at[0] < 1.0
+        assert provider.worker_pid is None
+    finally:
+        loop.run_until_complete(provider.close())
+    assert list(tmp_path.iterdir()) == []

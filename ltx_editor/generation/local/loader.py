@@ -15,7 +15,7 @@ from struct import error as struct_error
 from typing import Any
 
 from ..errors import BackendUnavailable, InvalidRequest
-from .memory import apply_offload, enable_fp8_storage, free_memory, freeze_imported
+from .memory import apply_offload, enable_fp8_storage, free_memory
 from .source import ResolvedModel
 
 PIPELINES = {
@@ -142,7 +142,6 @@ def load_model(model_id: str, resolved: ResolvedModel, *, family_hint: str, devi
     names = PIPELINES[family]
     base_cls = _diffusers_class(names["t2v"])
     _quiet_loading()
-    freeze_imported()  # the heavy imports are done and no model exists yet (see memory.freeze_imported)
     subfolder = recipe.transformer_subfolder if recipe is not None else "transformer"
     try:
         if resolved.path.is_dir() and subfolder != "transformer" and (resolved.path / subfolder).is_dir():

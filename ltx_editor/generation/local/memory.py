@@ -37,24 +37,6 @@ def total_vram_gb(device: str) -> float | None:
     return torch.cuda.get_device_properties(index).total_memory / 1024**3
 
 
-_imports_frozen = False
-
-
-def freeze_imported() -> None:
-    """Exempt everything alive now from the cyclic collector's scans, once.
-
-    Called after torch/diffusers/transformers are imported and before any model exists: their ~400,000
-    module-level objects live until exit anyway, but each full gc.collect() (free_memory, at every model
-    load and unload) scanned them all while holding the GIL for ~170 ms, freezing the GUI thread each time.
-    No model is alive yet, so no model's memory is ever exempt from collection.
-    """
-    global _imports_frozen
-    if not _imports_frozen:
-        gc.collect()
-        gc.freeze()
-        _imports_frozen = True
-
-
 def free_memory() -> None:
     """Drop unreachable tensors and hand cached GPU blocks back to the driver."""
     gc.collect()

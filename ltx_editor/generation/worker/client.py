@@ -79,6 +79,20 @@ class WorkerLTXProvider(BaseLTXProvider):
                     raise WorkerStopped(f"The generator stopped: {exc} (while starting).", hint=STOPPED_HINT) from None
             return self._worker
 
+    async def _start(self, cancel: CancelToken) -> WorkerProcess:
+        """The running child, or a fresh one; a cancel while it starts kills it at once."""
+        task = asyncio.ensure_future(self._ensure_worker())
+        while not task.done():
+            await asyncio.wait({task}, timeout=POLL_S)
+            if cancel.cancelled and not task.done():
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+                worker, self._worker = self._worker, None
+                if worker is not None:
+                    await worker.kill()
+                raise Cancelled("Generation cancelled.")
+        return task.result()
+
     async def unload(self) -> None:
         """Free the model: the child exits, and its memory goes back to the system."""
         worker, self._worker = self._worker, None
@@ -107,7 +121,7 @@ class WorkerLTXProvider(BaseLTXProvider):
         try:
             if self._worker is None or not self._worker.alive:
                 progress(ProgressEvent(stage=Stage.LOADING, message="starting the generator"))
-            worker = await self._ensure_worker()
+            worker = await self._start(cancel)
             result = await self._run(worker, job, progress, cancel)
             return _commit(result, staging, output_dir)
         finally:
@@ -119,6 +133,7 @@ class WorkerLTXProvider(BaseLTXProvider):
         worker.inboxes[job.job_id] = inbox
         cancel_sent: float | None = None
         try:
+            cancel.raise_if_cancelled()
             worker.send(job)
             while True:
                 if cancel.cancelled and cancel_sent is None:
