@@ -148,10 +148,18 @@ REPLICATE: dict[str, dict[M, CloudEndpoint]] = {
     "ltx-2.3-fast": _rep({T2V: "lightricks/ltx-2.3-fast", I2V: "lightricks/ltx-2.3-fast"}),
 }
 
+# Retake a range of a clip (generation/cloud/fal_retake.py): video_url, prompt, start_time 0-20 s, duration
+# 2-20 s, retake_mode. "$0.10 per second" (fal's page); docs.ltx.video/pricing bills Retake "based on the
+# duration of the input video", so the estimate counts the whole source clip (the larger figure, shown first).
+_RETAKE = PriceRule(kind="per_second", usd=0.10)
+FAL_RETAKE: dict[str, CloudEndpoint] = {
+    mid: CloudEndpoint(endpoint="fal-ai/ltx-2/retake-video", price=_RETAKE, source=_page("fal-ai/ltx-2/retake-video"),
+                       price_source="https://docs.ltx.video/pricing")
+    for mid in ("ltx-2-pro", "ltx-2-fast")
+}
+
 # Endpoints that exist (pages read) but no mode of ours maps to yet: retakes and audio-driven video (issue 13).
 DOCUMENTED_UNMAPPED: dict[str, str] = {
-    "fal-ai/ltx-2/retake-video": "https://fal.ai/models/fal-ai/ltx-2/retake-video/llms.txt "
-                                 "(video_url, prompt, start_time 0-20, duration 2-20, retake_mode)",
     "fal-ai/ltx-2.3/retake-video": "https://clawhub.ai/api/v1/skills/corespeed-art/file?path=references%2Fltx.md",
     "fal-ai/ltx-2/audio-to-video": "https://fal.ai/models/fal-ai/ltx-2/audio-to-video/api (audio_url, image_url)",
     "fal-ai/ltx-2-19b/audio-to-video": _page("fal-ai/ltx-2-19b/audio-to-video") + " ($0.0018/MP)",

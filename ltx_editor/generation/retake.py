@@ -80,8 +80,22 @@ def splice_retake(plan: RetakePlan, project: Project, project_path: Path | str, 
         raise WorkflowError(f"The clip's media {src.name} is missing.", hint="Relink it in the bin first.")
     first, end = output_range or (plan.layout.keep_in, plan.layout.keep_out)
     runs = [(src, 0, plan.start), (output, first, end), (src, plan.end, plan.source_frames)]
-    out = output.with_name(f"{output.stem}_take.mp4")
-    return splice([r for r in runs if r[2] > r[1]], (take.width, take.height), plan.fps, out)
+    out = splice([r for r in runs if r[2] > r[1]], (take.width, take.height), plan.fps,
+                 output.with_name(f"{output.stem}_take.mp4"))
+    frames = _count_frames(out)
+    if frames != plan.source_frames:  # a short generation or source would leave a gap: keep nothing
+        out.unlink(missing_ok=True)
+        raise WorkflowError(f"The retake came out {frames} frames long instead of {plan.source_frames} (a media "
+                            "file is shorter than its take says).", hint="Retry; if it repeats, relink the clip.")
+    return out
+
+
+def _count_frames(path: Path) -> int:
+    from imageio_ffmpeg import count_frames_and_secs
+
+    from ltx_editor.core.ffmpeg import file_arg
+
+    return int(count_frames_and_secs(file_arg(path))[0])
 
 
 def land_retake(project: Project, project_path: Path | str, plan: RetakePlan, result: GenerationResult,

@@ -85,6 +85,7 @@ class FakeFalServer(LoopbackServer):
         self.jobs: dict[str, FalJob] = {}
         self.uploads: dict[str, bytes] = {}
         self.validate = True
+        self.result_video: bytes | None = None  # a real mp4 to answer with (a retake test splices it)
         self._ids = itertools.count(1)
         self._jobs_lock = threading.Lock()
         self._tokens: set[str] = set()
@@ -132,7 +133,7 @@ class FakeFalServer(LoopbackServer):
             outcome = self.outcomes.popleft() if self.outcomes else "ok"
             job = FalJob(rid, app, args, time.monotonic(), self.queue_s, self.run_s, outcome)
             self.jobs[rid] = job
-        self.add_file(f"{rid}.mp4", fake_mp4(rid, self.result_size))
+        self.add_file(f"{rid}.mp4", self.result_video or fake_mp4(rid, self.result_size))
         owner, alias = app.split("/")[:2]
         base = f"{self.base_url}/queue/{owner}/{alias}/requests/{rid}"
         return Response(200, {"request_id": rid, "response_url": base, "status_url": f"{base}/status",
@@ -163,7 +164,7 @@ class FakeFalServer(LoopbackServer):
         if not job.finished(time.monotonic()):
             return Response(400, {"detail": "Request is not completed or failed"})
         video = {"url": f"{self.base_url}/files/{job.id}.mp4", "content_type": "video/mp4",
-                 "file_name": f"{job.id}.mp4", "file_size": self.result_size}
+                 "file_name": f"{job.id}.mp4", "file_size": len(self.result_video or b"") or self.result_size}
         if "ltx-2" in job.app:
             video.update(width=1248, height=704, fps=25, num_frames=161)
         return Response(200, {"video": video, "seed": job.arguments.get("seed", 42), "prompt": job.arguments.get("prompt")})

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ltx_editor.core.catalog import CATALOG, get_model
-from ltx_editor.core.cloud_catalog import DOCUMENTED_UNMAPPED, PriceRule
+from ltx_editor.core.cloud_catalog import DOCUMENTED_UNMAPPED, FAL_RETAKE, PriceRule
 from ltx_editor.core.settings import GenerationMode as M
 from ltx_editor.core.settings import GenerationSettings, LoraSpec
 from ltx_editor.generation.cloud.fal_fields import build_fal_call, files_to_upload
@@ -83,8 +83,16 @@ def test_every_replicate_entry_cites_its_page_and_is_documented(model_id, mode, 
 
 
 def test_endpoints_for_later_work_are_recorded_with_their_pages():
-    for endpoint in ("fal-ai/ltx-2/retake-video", "fal-ai/ltx-2/audio-to-video", "lightricks/ltx-2-retake"):
+    for endpoint in ("fal-ai/ltx-2/audio-to-video", "lightricks/ltx-2-retake"):
         assert DOCUMENTED_UNMAPPED[endpoint].startswith("https://")
+
+
+def test_the_fal_retake_endpoint_is_mapped_with_its_page_price_and_schema():
+    for ep in FAL_RETAKE.values():
+        assert ep.endpoint == "fal-ai/ltx-2/retake-video" and ep.endpoint not in DOCUMENTED_UNMAPPED
+        assert ep.source == "https://fal.ai/models/fal-ai/ltx-2/retake-video/llms.txt"
+        assert ep.price == PriceRule(kind="per_second", usd=0.10)  # "$0.10 per second"
+        assert ep.endpoint in fal_catalog()
 
 
 # -- the wrongs found when checking against the docs stay fixed ------------------------------------------------------
