@@ -15,6 +15,7 @@ from ltx_editor.core.gap_plan import GapPlan, plan_gap
 from ltx_editor.core.retake_plan import RetakeError, RetakePlan, plan_retake
 from ltx_editor.core.settings import GenerationMode
 from ltx_editor.generation.retake import gap_request, retake_request
+from ltx_editor.generation.takes_batch import take_recipes
 from ltx_editor.generation.workflows import Recipe, check_supported, estimate_requests
 
 from .document import ProjectDocument
@@ -58,35 +59,49 @@ class RetakeController(QObject):
     def _gap_plan(self, track_id: str, frame: int, recipe: Recipe) -> GapPlan:
         return plan_gap(self._doc.project, track_id, frame, family=self._family(recipe), max_frames=recipe.max_frames)
 
+    def _retake_batch(self, clip_id: str, start: int, end: int, prompt: str, takes: int):
+        """The plan, one recipe per take (seeds base, base + 1, ...) and their requests, all checked."""
+        recipe = self._recipe()
+        plan = self._retake_plan(clip_id, start, end, recipe)
+        recipes = take_recipes(recipe, takes)
+        requests = [retake_request(plan, self._doc.project, self._doc.working_path, r,
+                                   self._intake.conditions_dir(), prompt) for r in recipes]
+        check_supported(requests)
+        return plan, recipes, requests
+
     @Slot(str, int, int, result="QVariantMap")
     def retakePreview(self, clipId: str, startFrame: int, endFrame: int) -> dict:
         """What retakeRange would do: frames regenerated and generated, the cost (before anything is queued)."""
+        return self.retakeTakesPreview(clipId, startFrame, endFrame, 1)
+
+    @Slot(str, int, int, int, result="QVariantMap")
+    def retakeTakesPreview(self, clipId: str, startFrame: int, endFrame: int, takes: int) -> dict:
+        """The same for `takes` takes of the range: the batch's total cost first."""
         try:
-            recipe = self._recipe()
-            plan = self._retake_plan(clipId, startFrame, endFrame, recipe)
-            request = retake_request(plan, self._doc.project, self._doc.working_path, recipe,
-                                     self._intake.conditions_dir())
-            estimate = estimate_requests([request])
+            plan, _, requests = self._retake_batch(clipId, startFrame, endFrame, "", takes)
+            estimate = estimate_requests(requests)
         except Refusal as exc:
             message, hint = words(exc)
             return {"ok": False, "problem": message, "hint": hint}
         return {"ok": True, "problem": "", "hint": "", "estimate": estimate.text, "frames": plan.end - plan.start,
-                "generated": plan.num_frames, "gap": plan.joins()[0], "repeat": plan.joins()[1]}
+                "generated": plan.num_frames, "takes": takes, "gap": plan.joins()[0], "repeat": plan.joins()[1]}
 
     @Slot(str, int, int, str, result=bool)
     def retakeRange(self, clipId: str, startFrame: int, endFrame: int, prompt: str) -> bool:
         """Regenerate timeline frames [startFrame, endFrame) of a clip, conditioned on the frames around them;
         it lands as a new take of the clip."""
+        return self.retakeTakes(clipId, startFrame, endFrame, prompt, 1)
+
+    @Slot(str, int, int, str, int, result=bool)
+    def retakeTakes(self, clipId: str, startFrame: int, endFrame: int, prompt: str, takes: int) -> bool:
+        """`takes` retakes of the range with different seeds, queued as one batch; each lands as a new take of
+        the clip (the takes switcher compares them)."""
         try:
-            recipe = self._recipe()
-            plan = self._retake_plan(clipId, startFrame, endFrame, recipe)
-            request = retake_request(plan, self._doc.project, self._doc.working_path, recipe,
-                                     self._intake.conditions_dir(), prompt)
-            check_supported([request])
-            run = self._intake.runner.start_retake(plan, recipe, prompt or recipe.prompt)
+            plan, recipes, _ = self._retake_batch(clipId, startFrame, endFrame, prompt, takes)
+            runs = [self._intake.runner.start_retake(plan, r, prompt or r.prompt) for r in recipes]
         except Refusal as exc:
             return refuse(self.error, exc)
-        self.queued.emit([run.job_id])
+        self.queued.emit([r.job_id for r in runs])
         return True
 
     @Slot(str, int, result="QVariantMap")

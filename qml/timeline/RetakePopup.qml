@@ -22,7 +22,8 @@ Popup {
 
     function openRetake(clip, start, end) {
         mode = "retake"; clipId = clip; startFrame = start; endFrame = end
-        preview = retakes ? retakes.retakePreview(clip, start, end) : preview
+        takes.value = 1
+        refresh()
         open()
     }
     function openGap(track, frame) {
@@ -30,11 +31,15 @@ Popup {
         preview = retakes ? retakes.gapPreview(track, frame) : preview
         open()
     }
+    function refresh() {  // the batch's total cost, before anything is queued
+        if (retakes && mode === "retake")
+            preview = retakes.retakeTakesPreview(clipId, startFrame, endFrame, takes.value)
+    }
     function submit() {
         if (!retakes || !preview.ok)
             return
         if (mode === "retake")
-            retakes.retakeRange(clipId, startFrame, endFrame, prompt.text)
+            retakes.retakeTakes(clipId, startFrame, endFrame, prompt.text, takes.value)
         else
             retakes.fillGap(trackId, startFrame, prompt.text)
         close()
@@ -52,8 +57,13 @@ Popup {
             color: popup.preview.ok ? Theme.textDim : Theme.error
             text: !popup.preview.ok ? popup.preview.problem + (popup.preview.hint ? "\n" + popup.preview.hint : "")
                   : popup.mode === "retake"
-                    ? qsTr("%1 frames regenerated (%2 generated with the frames around them). Cost: %3").arg(popup.preview.frames).arg(popup.preview.generated).arg(popup.preview.estimate)
+                    ? qsTr("%1 frames regenerated (%2 generated with the frames around them), %3 take(s). Cost: %4").arg(popup.preview.frames).arg(popup.preview.generated).arg(popup.preview.takes).arg(popup.preview.estimate)
                     : qsTr("Frames %1–%2 (%3 generated with the neighbours' frames). Cost: %4").arg(popup.preview.start).arg(popup.preview.end - 1).arg(popup.preview.generated).arg(popup.preview.estimate)
+        }
+        RowLayout {
+            visible: popup.mode === "retake"
+            Label { text: qsTr("Takes (different seeds)"); color: Theme.textDim }
+            SpinBox { id: takes; objectName: "retakeTakes"; from: 1; to: 16; value: 1; onValueModified: popup.refresh() }
         }
         TextField {
             id: prompt

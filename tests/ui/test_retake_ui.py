@@ -94,3 +94,19 @@ def test_fill_gap_from_a_right_click_on_the_track(qtbot, load_qml, app, two_clip
     app.document.undo()
     assert [c[0] for c in _clips(app)] == [first, second]
     assert not app.errors
+
+
+def test_two_takes_of_a_range_queue_as_one_batch_with_the_total_first(qtbot, app, two_clips):
+    first, _ = two_clips
+    preview = app.retakes.retakeTakesPreview(first, 8, 16, 2)
+    assert preview["ok"] and preview["takes"] == 2 and preview["estimate"]  # cost before anything is queued
+    assert not app.worker.queue.jobs
+    with qtbot.waitSignal(app.retakes.queued) as queued:
+        assert app.retakes.retakeTakes(first, 8, 16, "", 2)
+    assert len(queued.args[0]) == 2
+    jobs = wait_jobs_done(qtbot, app, 2)
+    assert sorted(j.request.settings.seed for j in jobs) == [7, 8]  # the panel's seed, then the next
+    qtbot.waitUntil(lambda: len(app.document.project.asset(app.document.project.find_clip(first)[1].asset_id)
+                                .takes) == 3)
+    assert not app.retakes.retakeTakes(first, 8, 16, "", 0)  # refused in words, nothing queued
+    assert app.errors[-1][0].startswith("Takes: between 1 and 16") and len(app.worker.queue.jobs) == 2
