@@ -131,6 +131,8 @@ class GenerationWorker(QObject):
             provider = self._providers.get(backend)
             if provider is None:
                 provider = self._providers[backend] = self._create(backend, **self._options_for(backend))
+                if getattr(provider, "parallel_jobs", None):  # one local worker per GPU: one job on each at once
+                    self.queue.set_concurrency(backend, provider.parallel_jobs)
             return provider
 
     def _on_change(self, job: Job) -> None:

@@ -207,5 +207,9 @@ def create_for_editor(backend: str, **options: Any) -> BaseLTXProvider:
     from ..factory import LTXVideoProviderFactory, create_provider
 
     if backend == "local" and LTXVideoProviderFactory.create is create_provider:
+        if options.get("devices"):  # one worker per device
+            from .pool import WorkerPool
+
+            return WorkerPool(**options)
         return WorkerLTXProvider(**options)
     return LTXVideoProviderFactory.create(backend, **options)
