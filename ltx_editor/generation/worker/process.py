@@ -133,9 +133,24 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="ltx-editor worker",
-                                     description="Run local generations for an editor over stdin/stdout.")
-    parser.parse_args(argv)
+                                     description="Run local generations for an editor over stdin/stdout, or "
+                                                 "for editors on other machines over HTTP (--listen).")
+    parser.add_argument("--listen", metavar="HOST:PORT", help="serve over HTTP; the token comes from "
+                                                              "LTX_WORKER_TOKEN")
+    parser.add_argument("--certfile", help="TLS certificate (PEM) for --listen")
+    parser.add_argument("--keyfile", help="TLS private key (PEM) for --listen")
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    if args.listen:
+        from .http_server import TOKEN_ENV
+        from .http_server import serve as serve_http
+
+        token = os.environ.get(TOKEN_ENV, "")
+        if not token:
+            print(f"error: set {TOKEN_ENV} to the token editors will send (it is never read from the command "
+                  "line, where other users could see it)", file=sys.stderr)
+            return 2
+        return serve_http(args.listen, token, certfile=args.certfile, keyfile=args.keyfile)
     protocol_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints (libraries, progress bars) now go to stderr
     return asyncio.run(serve(_Channel(protocol_out)))
