@@ -70,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--enhance-url", default=os.environ.get("LTX_ENHANCE_URL", "http://localhost:11434/v1"))
     p.add_argument("--enhance-model", default=os.environ.get("LTX_ENHANCE_MODEL", "llama3.2"))
     p.add_argument("--device", help="cuda, cuda:1, cpu (default: cuda when available)")
+    p.add_argument("--worker", metavar="HOST:PORT", help="run a local job on another machine's `ltx-editor worker "
+                                                         "--listen` (token from LTX_WORKER_TOKEN)")
     p.add_argument("--max-sequence-length", type=int, help="cap on prompt tokens")
     p.add_argument("-o", "--output", help="output .mp4 (its recipe goes beside it as .json); required")
     p.add_argument("-q", "--quiet", action="store_true")
@@ -263,6 +265,14 @@ def _provider(args: argparse.Namespace, backend: str) -> Any:
 
     if backend != "local":
         return LTXVideoProviderFactory.create(backend)
+    if getattr(args, "worker", None):
+        from ltx_editor.generation.errors import BadCredentials
+        from ltx_editor.generation.worker.http_server import TOKEN_ENV
+        from ltx_editor.generation.worker.remote import RemoteWorkerProvider
+
+        if not os.environ.get(TOKEN_ENV):
+            raise BadCredentials(f"--worker needs the worker's token in {TOKEN_ENV}.")
+        return RemoteWorkerProvider(args.worker, os.environ[TOKEN_ENV])
     enhancer = None
     if args.enhance:
         from ltx_editor.generation.enhance import PromptEnhancer

@@ -133,3 +133,17 @@ def test_listening_without_a_token_is_refused_in_words(monkeypatch, capsys):
     monkeypatch.delenv("LTX_WORKER_TOKEN", raising=False)
     assert main(["worker", "--listen", "127.0.0.1:0"]) == 2
     assert "LTX_WORKER_TOKEN" in capsys.readouterr().err
+
+
+def test_the_cli_generates_on_a_remote_worker(server, tiny_ltx_dir, tmp_path, monkeypatch, capsys):
+    from ltx_editor.cli_generate import main
+
+    address, _work = server
+    out = tmp_path / "remote.mp4"
+    args = ["--worker", address, "--model", str(tiny_ltx_dir), "--prompt", "a cat", "--width", "32", "--height", "32",
+            "--frames", "9", "--steps", "2", "--guidance", "1", "-q", "-o", str(out)]
+    monkeypatch.delenv("LTX_WORKER_TOKEN", raising=False)
+    assert main(args) == 1 and "LTX_WORKER_TOKEN" in capsys.readouterr().err
+    monkeypatch.setenv("LTX_WORKER_TOKEN", TOKEN)
+    assert main(args) == 0, capsys.readouterr().err
+    assert probe(out).frames == 9 and json.loads(out.with_suffix(".json").read_text())["output"]["video"] == out.name
