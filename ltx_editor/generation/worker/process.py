@@ -3,7 +3,7 @@
 It reads protocol messages from stdin and answers on stdout, one JSON line each. Jobs run through the ordinary
 LocalLTXProvider; the files land in the staging folder each Generate names. stdout is kept for the protocol
 alone: file descriptor 1 is pointed at stderr, so a library's stray print cannot corrupt a message.
-When stdin closes (the editor went away) the worker exits at once.
+When stdin closes (the editor went away) the worker cancels its jobs (they stop at the next step) and exits.
 """
 from __future__ import annotations
 
