@@ -8,7 +8,7 @@ the gap, in/out on the kept output frames.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ltx_editor.core import timeline as tl
@@ -47,27 +47,37 @@ def context_condition(ctx: Context, project_path: Path | str, work_dir: Path, st
     return Condition(kind="video", path=str(path), frame_index=ctx.at, strength=strength, num_frames=ctx.frames)
 
 
-def _request(contexts: list[Context | None], num_frames: int, fps: float, size: tuple[int, int] | None,
-             project_path: Path | str, recipe: Recipe, work_dir: Path, strength: float, prompt: str,
-             label: str) -> GenerationRequest:
-    conds = [context_condition(c, project_path, work_dir, strength) for c in contexts if c is not None]
+def _conditions(contexts: list[Context | None], project_path: Path | str, work_dir: Path,
+                strength: float) -> list[Condition]:
+    return [context_condition(c, project_path, work_dir, strength) for c in contexts if c is not None]
+
+
+def _request(conds: list[Condition], num_frames: int, fps: float, size: tuple[int, int] | None, recipe: Recipe,
+             prompt: str, label: str) -> GenerationRequest:
     text = prompt or recipe.prompt
     settings = recipe.settings_for(num_frames, fps, _fits_model(size))
     mode = GenerationMode.KEYFRAMES if conds else GenerationMode.TEXT_TO_VIDEO
     return recipe.request(mode, text, settings, conds, label=f"{label}: {text or DEFAULT_PROMPT}")
 
 
+def retake_requests(plan: RetakePlan, project: Project, project_path: Path | str, recipes: Sequence[Recipe],
+                    work_dir: Path, prompt: str = "") -> list[GenerationRequest]:
+    """One request per recipe (N takes of the range): the context frames are cut once and shared."""
+    take = project.asset(plan.asset_id).take(plan.take_id)
+    conds = _conditions([plan.before, plan.after], project_path, work_dir, plan.strength)
+    return [_request(conds, plan.num_frames, plan.fps, (take.width, take.height), r, prompt,
+                     f"Retake {plan.start}-{plan.end}") for r in recipes]
+
+
 def retake_request(plan: RetakePlan, project: Project, project_path: Path | str, recipe: Recipe,
                    work_dir: Path, prompt: str = "") -> GenerationRequest:
-    take = project.asset(plan.asset_id).take(plan.take_id)
-    return _request([plan.before, plan.after], plan.num_frames, plan.fps, (take.width, take.height), project_path,
-                    recipe, work_dir, plan.strength, prompt, f"Retake {plan.start}-{plan.end}")
+    return retake_requests(plan, project, project_path, [recipe], work_dir, prompt)[0]
 
 
 def gap_request(plan: GapPlan, project_path: Path | str, recipe: Recipe, work_dir: Path,
                 prompt: str = "") -> GenerationRequest:
-    return _request([plan.before, plan.after], plan.num_frames, plan.fps, plan.size, project_path, recipe,
-                    work_dir, plan.strength, prompt, "Fill gap")
+    conds = _conditions([plan.before, plan.after], project_path, work_dir, plan.strength)
+    return _request(conds, plan.num_frames, plan.fps, plan.size, recipe, prompt, "Fill gap")
 
 
 def splice_retake(plan: RetakePlan, project: Project, project_path: Path | str, output: Path,

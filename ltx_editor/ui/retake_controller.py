@@ -14,7 +14,7 @@ from ltx_editor.core.catalog import get_model
 from ltx_editor.core.gap_plan import GapPlan, plan_gap
 from ltx_editor.core.retake_plan import RetakeError, RetakePlan, plan_retake
 from ltx_editor.core.settings import GenerationMode
-from ltx_editor.generation.retake import gap_request, retake_request
+from ltx_editor.generation.retake import gap_request, retake_requests
 from ltx_editor.generation.takes_batch import take_recipes
 from ltx_editor.generation.workflows import Recipe, check_supported, estimate_requests
 
@@ -64,8 +64,8 @@ class RetakeController(QObject):
         recipe = self._recipe()
         plan = self._retake_plan(clip_id, start, end, recipe)
         recipes = take_recipes(recipe, takes)
-        requests = [retake_request(plan, self._doc.project, self._doc.working_path, r,
-                                   self._intake.conditions_dir(), prompt) for r in recipes]
+        requests = retake_requests(plan, self._doc.project, self._doc.working_path, recipes,
+                                   self._intake.conditions_dir(), prompt)
         check_supported(requests)
         return plan, recipes, requests
 

@@ -37,6 +37,7 @@ from ltx_editor.generation.retake import (  # noqa: E402
     land_gap,
     land_retake,
     retake_request,
+    retake_requests,
 )
 from ltx_editor.generation.takes_batch import take_recipes  # noqa: E402
 from ltx_editor.generation.workflows import Recipe  # noqa: E402
@@ -111,8 +112,8 @@ def bench_batch(model_dir: Path, root: Path, provider, generation_s: float) -> N
         cuts.append(time.perf_counter() - t)
         t = time.perf_counter()
         plan = plan_retake(project, clip, 14, 26)
-        for r in take_recipes(recipe, 10):
-            queue.submit(retake_request(plan, project, path, r, work))
+        for request in retake_requests(plan, project, path, take_recipes(recipe, 10), work):
+            queue.submit(request)
         times.append(time.perf_counter() - t)
         assert len(queue.jobs) == 10
     share = [100 * t / generation_s for t in times]
