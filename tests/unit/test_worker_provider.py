@@ -70,6 +70,14 @@ def test_a_job_runs_in_the_child_and_lands_whole(loop, provider, tiny_ltx_dir, t
     assert provider.worker_pid == pid and again.video_path != result.video_path and again.seed == 8
 
 
+def test_staging_left_by_an_editor_that_died_is_swept(loop, provider, tiny_ltx_dir, tmp_path):
+    orphan = tmp_path / f"{STAGING_PREFIX}999999999-deadjob"  # no such process
+    (orphan / ".half.part.mp4").parent.mkdir()
+    (orphan / ".half.part.mp4").write_bytes(b"half")
+    run(loop, provider, tiny_request(tiny_ltx_dir), tmp_path)
+    assert not orphan.exists() and leftovers(tmp_path) == []
+
+
 def test_a_failure_in_the_child_comes_back_typed_and_the_child_lives_on(loop, provider, tiny_ltx_dir, tmp_path):
     run(loop, provider, tiny_request(tiny_ltx_dir), tmp_path)
     pid = provider.worker_pid

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import time
 import uuid
@@ -115,7 +116,8 @@ class WorkerLTXProvider(BaseLTXProvider):
             job.enhanced_by_editor, job.enhanced_prompt, job.enhance_note = True, outcome.enhanced, outcome.note
         cancel.raise_if_cancelled()
         output_dir = Path(output_dir)
-        staging = output_dir / f"{STAGING_PREFIX}{job.job_id}"
+        _sweep_orphans(output_dir)
+        staging = output_dir / f"{STAGING_PREFIX}{os.getpid()}-{job.job_id}"
         staging.mkdir(parents=True, exist_ok=True)
         job.output_dir = str(staging)
         try:
@@ -183,6 +185,20 @@ def _error(failure: Failure) -> GenerationError:
     error = cls(failure.message, hint=failure.hint)
     error.retryable = failure.retryable
     return error
+
+
+def _sweep_orphans(output_dir: Path) -> None:
+    """Remove staging folders an editor that died mid-job left behind (named after its pid, now gone)."""
+    for folder in output_dir.glob(f"{STAGING_PREFIX}*-*"):
+        pid = folder.name[len(STAGING_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:  # another user's live process
+            continue
 
 
 def _commit(result: GenerationResult, staging: Path, output_dir: Path) -> GenerationResult:

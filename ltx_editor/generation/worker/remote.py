@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
 import uuid
 from pathlib import Path
@@ -42,7 +43,7 @@ class RemoteWorkerProvider(BaseLTXProvider):
                                  hint="Run this job on this machine or in the cloud.")
         cancel.raise_if_cancelled()
         job_id = uuid.uuid4().hex
-        staging = Path(output_dir) / f"{STAGING_PREFIX}{job_id}"
+        staging = Path(output_dir) / f"{STAGING_PREFIX}{os.getpid()}-{job_id}"
         staging.mkdir(parents=True, exist_ok=True)
         try:
             async with self._client() as client:
