@@ -2,8 +2,9 @@
 
     .venv/bin/python tests/bench/bench_worker.py [--runs 5] [--cycles 50] [--only cancel,memory,overhead]
 
-1. Cancel latency: from CancelToken.cancel() to generate() raising Cancelled, in each stage —
-   load (a fresh worker importing torch and loading the model: cannot stop, so it is killed after the grace),
+1. Cancel latency: from CancelToken.cancel() to generate() raising Cancelled, in each stage — start (the
+   child is starting: killed at once), load (the child imports torch and loads the model: it cannot stop, so
+   it is killed after the grace),
    a slowed step (each step sleeps 2 s in the instrumented child: killed after the grace), decode (the VAE
    decode sleeps 2 s: killed), and a normal tiny step (the child answers at the next step). Target <= 1 s.
 2. Editor memory: this process's RSS after each generate -> unload cycle (unload = the worker exits), last
@@ -59,10 +60,12 @@ async def _cancel_once(model: Path, out: Path, stage: str, command: tuple[str, .
         if warm:
             await provider.generate(tiny_request(model, steps=1), out, lambda e: None, CancelToken())
         cancel, at = CancelToken(), []
-        trigger = {"load": Stage.LOADING, "step": Stage.GENERATING, "slow step": Stage.GENERATING,
-                   "decode": Stage.DECODING}[stage]
+        trigger = {"start": Stage.LOADING, "load": Stage.LOADING, "step": Stage.GENERATING,
+                   "slow step": Stage.GENERATING, "decode": Stage.DECODING}[stage]
 
         def progress(event):
+            if stage == "load" and event.message == "starting the generator":
+                return  # the child's own loading report comes next: torch imports and the model loads
             if event.stage is trigger and not at:
                 at.append(time.perf_counter())
                 cancel.cancel()
@@ -78,7 +81,7 @@ async def _cancel_once(model: Path, out: Path, stage: str, command: tuple[str, .
 
 
 def bench_cancel(model: Path, out: Path, runs: int) -> dict[str, list[float]]:
-    cases = {"load": (SLOW, False), "slow step": ((*SLOW, "--step-delay", "2"), True),
+    cases = {"start": (SLOW, False), "load": (SLOW, False), "slow step": ((*SLOW, "--step-delay", "2"), True),
              "decode": ((*SLOW, "--decode-delay", "2"), True), "step": (SLOW, True)}
     figures: dict[str, list[float]] = {}
     for stage, (command, warm) in cases.items():

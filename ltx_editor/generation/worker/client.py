@@ -38,7 +38,7 @@ class WorkerLTXProvider(BaseLTXProvider):
     backend = "local"
 
     def __init__(self, *, enhancer: Any | None = None, command: list[str] | tuple[str, ...] = WORKER_COMMAND,
-                 cancel_grace_s: float = 0.9, start_timeout_s: float = 120.0, **options: Any) -> None:
+                 cancel_grace_s: float = 0.8, start_timeout_s: float = 120.0, **options: Any) -> None:
         """options: LocalLTXProvider's keyword options, JSON values only (they cross to the child).
         command: how to start the child (tests start an instrumented one)."""
         for name, value in options.items():

@@ -67,6 +67,7 @@ class WorkerProcess:
             *self.command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE, start_new_session=True, limit=2**24)
         ready: asyncio.Future = asyncio.get_running_loop().create_future()
+        ready.add_done_callback(lambda f: f.cancelled() or f.exception())  # a start given up on is no error
         self._tasks = [asyncio.create_task(self._read(ready)), asyncio.create_task(self._drain_stderr())]
         self.send(Start(options=options))
         done, _ = await asyncio.wait({ready}, timeout=timeout_s)
