@@ -94,9 +94,10 @@ def test_land_span_places_segments_back_to_back_on_a_free_track():
         asset, take = landing.add_result(project, PROJECT_PATH, _result(seg.num_frames), "seg")
         takes.append((asset.id, take.id, seg.num_frames))
     tracks_before = len(project.tracks)
+    ids_before = {t.id for t in project.tracks}
     edit = landing.land_span(project, plan, takes)
-    track = project.tracks[-1] if len(project.tracks) > tracks_before else None
-    assert track is not None and track.name == "Keyframes"
+    (track,) = [t for t in project.tracks if t.id not in ids_before]  # new video tracks go on top
+    assert track.name == "Keyframes"
     clips = track.clips
     assert clips[0].start == 10 and clips[-1].end == 490
     assert all(a.end == b.start for a, b in zip(clips, clips[1:], strict=False))
