@@ -24,8 +24,8 @@ from tests.fakes.model_fixtures import *  # noqa: F403 (the tiny model fixtures)
 from tests.fakes.model_fixtures import tiny_request
 from tests.reliability.record import record
 
-# Each cycle now restarts the worker process (~8 s on 2 cores): 20 in CI; LTX_SOAK_CYCLES=200 for the full soak.
-CYCLES = int(os.environ.get("LTX_SOAK_CYCLES", 20))
+# Each cycle now restarts the worker process (~8 s on 2 cores): 40 in CI; LTX_SOAK_CYCLES=200 for the full soak.
+CYCLES = int(os.environ.get("LTX_SOAK_CYCLES", 40))
 WARMUP = 10  # the first loads import torch/diffusers: not part of the steady state
 MAX_RSS_GROWTH = 0.10
 MAX_STALL_MS = 50.0
@@ -163,6 +163,9 @@ def test_two_hundred_generate_cancel_unload_cycles(qtbot, tiny_ltx_dir, tmp_path
     assert finished == CYCLES and cancelled >= CYCLES * 0.9
     assert growth <= MAX_RSS_GROWTH, [(c, r // 2**20) for c, r, _, _ in samples]
     assert last[2] <= base[2], f"threads leaked: {[(c, t) for c, _, t, _ in samples]}"
-    assert last[3] <= base[3], f"file descriptors leaked: {[(c, f) for c, _, _, f in samples]}"
+    # fds are compared from the second sample: the first worker restarts open one descriptor lazily, once
+    # (seen as 20 -> 21 between cycles 9 and 19); a leak keeps growing after that.
+    settled = samples[1] if len(samples) > 2 else base
+    assert last[3] <= settled[3], f"file descriptors leaked: {[(c, f) for c, _, _, f in samples]}"
     assert stall <= MAX_STALL_MS
     assert meter.ticks > CYCLES * 10  # the meter really ran through the soak
