@@ -172,13 +172,14 @@ def _validate(data: dict, source: Path) -> Project:
     try:
         return Project.model_validate(data)
     except ValidationError as e:
-        raise ProjectFileError(f"{name} is not a valid project: {_describe(e)}.",
+        raise ProjectFileError(f"{name} is not a valid project: {describe_validation_error(e)}.",
                                hint="The file may be damaged or edited by hand; try its .bak copy.") from None
     except (ValueError, TypeError, RecursionError) as e:
         raise ProjectFileError(f"{name} is not a valid project: {e}.") from None
 
 
-def _describe(error: ValidationError) -> str:
+def describe_validation_error(error: ValidationError) -> str:
+    """Pydantic's errors as 'field.path: problem; ...' (the first few)."""
     parts = []
     errors = error.errors(include_url=False, include_input=False)
     for err in errors[:_SHOWN_ERRORS]:

@@ -17,13 +17,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
 
 from ltx_editor.core.catalog import Backend
+from ltx_editor.core.project_io import describe_validation_error
 from ltx_editor.core.settings import MAX_SEED, GenerationMode, GenerationSettings, LoraSpec
 
 from .request import GenerationRequest, GenerationResult
 
 FORMAT = "ltx-editor-sidecar"
 VERSION = 1
-_SHOWN_ERRORS = 3
 
 Seed = Field(ge=0, le=MAX_SEED)
 
@@ -98,22 +98,8 @@ class Recipe(_Block):
 
 
 def describe(error: ValidationError) -> str:
-    """Pydantic's errors as 'field.path: problem; ...' (the first few)."""
-    parts = []
-    errors = error.errors(include_url=False, include_input=False)
-    for err in errors[:_SHOWN_ERRORS]:
-        msg = err["msg"].removeprefix("Value error, ")
-        where = _field_path(err["loc"])
-        parts.append(f"{where}: {msg}" if where else msg)
-    more = len(errors) - _SHOWN_ERRORS
-    return "; ".join(parts) + (f" (and {more} more problems)" if more > 0 else "")
-
-
-def _field_path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+    """Pydantic's errors as 'field.path: problem; ...' (the first few), worded as project files word them."""
+    return describe_validation_error(error)
 
 
 def version_problem(data: dict) -> str | None:
