@@ -17,3 +17,23 @@ os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 for _key in ("FAL_KEY", "REPLICATE_API_TOKEN"):
     os.environ.pop(_key, None)
+
+import pytest  # noqa: E402  (after the environment above, which must come first)
+
+
+@pytest.fixture(autouse=True)
+def _no_api_keys_between_tests():
+    """Each test starts without cloud keys: none typed in the session, no saved key file.
+
+    The sandbox folders are shared by the whole run, so a key one test saved would otherwise make
+    "no key" tests that run later see a ready cloud backend.
+    """
+    from ltx_editor.generation import secrets
+
+    def clear():
+        secrets.forget_session_keys()
+        secrets.key_file_path().unlink(missing_ok=True)
+
+    clear()
+    yield
+    clear()

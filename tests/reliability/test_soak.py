@@ -163,9 +163,8 @@ def test_two_hundred_generate_cancel_unload_cycles(qtbot, tiny_ltx_dir, tmp_path
     assert finished == CYCLES and cancelled >= CYCLES * 0.9
     assert growth <= MAX_RSS_GROWTH, [(c, r // 2**20) for c, r, _, _ in samples]
     assert last[2] <= base[2], f"threads leaked: {[(c, t) for c, _, t, _ in samples]}"
-    # fds are compared from the second sample: the first worker restarts open one descriptor lazily, once
-    # (seen as 20 -> 21 between cycles 9 and 19); a leak keeps growing after that.
-    settled = samples[1] if len(samples) > 2 else base
-    assert last[3] <= settled[3], f"file descriptors leaked: {[(c, f) for c, _, _, f in samples]}"
+    # A descriptor is opened lazily, once, by the early worker restarts (seen 18 -> 19 between cycles 19 and 29
+    # on CI, 20 -> 21 between 9 and 19 here); a leak of one per cycle would add 10 for every sample.
+    assert last[3] - base[3] <= 2, f"file descriptors leaked: {[(c, f) for c, _, _, f in samples]}"
     assert stall <= MAX_STALL_MS
     assert meter.ticks > CYCLES * 10  # the meter really ran through the soak
