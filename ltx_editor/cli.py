@@ -5,7 +5,7 @@
     ltx-editor render PROJECT -o OUT [--preset NAME|list] [--size WxH] [--fps N] [--range IN-OUT] [--yes]
                                                render the timeline, with a progress bar on stderr
     ltx-editor new PROJECT [--size WxH] [--fps N] FILE...   a project with FILEs in order on V1
-    ltx-editor export-otio PROJECT OUT.otio / import-otio IN.otio PROJECT   OpenTimelineIO interchange
+    ltx-editor export-otio PROJECT -o OUT.otio|.xml|.edl / import-otio IN PROJECT   interchange (OTIO, FCP XML, EDL)
     ltx-editor generate ...                    one generation (see `ltx-editor generate --help`)
     ltx-editor models [list|download ID|remove ID] [--json]   local models on this machine
     ltx-editor worker                          the editor's local generation process (protocol on stdin/stdout)
@@ -213,7 +213,8 @@ def _render(project_path: Path, out: Path, *, quiet: bool, yes: bool = False,
     loaded = load_project(project_path)
     options = render_options(ns, loaded.project, out)  # before the questions: a bad option needs no answer
     check_export_target(loaded.project, loaded.path, out)  # before any question: a refusal needs no answer
-    question = export_question(loaded.project)
+    frames, fps = options.extent(loaded.project.duration(), loaded.project.settings.fps)
+    question = export_question(loaded.project, frames=frames, fps=fps)
     require_confirmation(question, yes or (question is not None and _ask(question)),
                          how="Run again with --yes to render it anyway, or shorten the timeline.")
     bar = None if quiet else ProgressBar()
@@ -223,9 +224,8 @@ def _render(project_path: Path, out: Path, *, quiet: bool, yes: bool = False,
         if bar is not None:
             bar.close()
     s = loaded.project.settings
-    frames = (options.range_end - options.range_start) if options.range_start is not None else loaded.project.duration()
     print(f"{written}  ({options.preset}, {frames} frames, {options.width or s.width}x{options.height or s.height}, "
-          f"{options.fps or s.fps:g} fps)")
+          f"{fps:g} fps)")
     return 0
 
 

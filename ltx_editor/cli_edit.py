@@ -1,7 +1,7 @@
 """Headless editing commands (no Qt):
 
     ltx-editor new PROJECT.ltxproj [--size WxH] [--fps N] [--sample-rate N] FILE...
-    ltx-editor export-otio PROJECT.ltxproj OUT.otio
+    ltx-editor export-otio PROJECT.ltxproj [-o] OUT.otio|OUT.xml|OUT.edl
     ltx-editor import-otio IN.otio PROJECT.ltxproj
     ltx-editor render ... --preset list
 
@@ -27,12 +27,15 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--fps", type=float, help="frame rate (default: the first file's)")
     new.add_argument("--sample-rate", type=int, help="audio rate in Hz (default: the first file's, else 48000)")
     new.add_argument("--force", action="store_true", help="replace an existing project file")
-    exp = sub.add_parser("export-otio", help="write the timeline as OpenTimelineIO (.otio)")
+    exp = sub.add_parser("export-otio", help="write the timeline as OpenTimelineIO (.otio), FCP XML (.xml) or "
+                                             "CMX 3600 EDL (.edl)")
     exp.add_argument("project")
-    exp.add_argument("output")
+    exp.add_argument("output", nargs="?", help="the file to write (or -o)")
+    exp.add_argument("-o", "--output", dest="output_option", metavar="OUT")
     imp = sub.add_parser("import-otio", help="a new project from an OpenTimelineIO timeline")
     imp.add_argument("input")
     imp.add_argument("project")
+    imp.add_argument("--fps", type=float, help="the frame rate of an EDL (EDLs do not say; default 24)")
     imp.add_argument("--force", action="store_true", help="replace an existing project file")
     return p
 
@@ -45,8 +48,11 @@ def main(args: list[str]) -> int:
         if ns.command == "new":
             return _new(ns)
         if ns.command == "export-otio":
-            return _export_otio(Path(ns.project), Path(ns.output))
-        return _import_otio(Path(ns.input), Path(ns.project), force=ns.force)
+            out = ns.output_option or ns.output
+            if not out:
+                raise MediaError("Name the file to write.", hint="ltx-editor export-otio P.ltxproj -o OUT.otio")
+            return _export_otio(Path(ns.project), Path(out))
+        return _import_otio(Path(ns.input), Path(ns.project), force=ns.force, fps=ns.fps)
     except LtxEditorError as exc:
         print(f"error: {for_terminal(exc.message)}" + (f"\n  {for_terminal(exc.hint)}" if exc.hint else ""),
               file=sys.stderr)
@@ -91,11 +97,13 @@ def _refuse_existing(path: Path, force: bool) -> None:
 
 def _new(ns: argparse.Namespace) -> int:
     from ltx_editor.core.export_presets import parse_size
+    from ltx_editor.core.output_guard import check_output
     from ltx_editor.core.project_io import save_project
     from ltx_editor.core.project_setup import new_project
 
     path = Path(ns.project)
     _refuse_existing(path, ns.force)
+    check_output(path, ns.files, what="project", role="one of the files to assemble")
     size = parse_size(ns.size) if ns.size else None
     project = new_project(path, [Path(f) for f in ns.files], size=size, fps=ns.fps, sample_rate=ns.sample_rate)
     save_project(project, path)
@@ -108,22 +116,26 @@ def _new(ns: argparse.Namespace) -> int:
 
 def _export_otio(project_path: Path, out: Path) -> int:
     from ltx_editor.core.otio_io import export_otio
+    from ltx_editor.core.output_guard import check_export_target
     from ltx_editor.core.project_io import load_project
 
     loaded = load_project(project_path)
+    check_export_target(loaded.project, loaded.path, out)  # never over the project or one of its files
     export_otio(loaded.project, loaded.path, out)
     print(for_terminal(str(out)))
     return 0
 
 
-def _import_otio(source: Path, project_path: Path, *, force: bool) -> int:
+def _import_otio(source: Path, project_path: Path, *, force: bool, fps: float | None = None) -> int:
     from ltx_editor.core.otio_io import import_otio
+    from ltx_editor.core.output_guard import check_output
     from ltx_editor.core.project_io import save_project
     from ltx_editor.core.safe_files import check_regular
 
     _refuse_existing(project_path, force)
     check_regular(source, what="timeline file")
-    project = import_otio(source, project_path)
+    check_output(project_path, [source], what="project", role="the timeline being imported")
+    project = import_otio(source, project_path, fps=fps)
     save_project(project, project_path)
     print(f"{for_terminal(str(project_path))}  ({sum(len(t.clips) for t in project.tracks)} clips on "
           f"{len(project.tracks)} tracks, {len(project.markers)} markers)")

@@ -110,6 +110,12 @@ class ExportOptions(BaseModel):
     def chosen_preset(self) -> ExportPreset:
         return PRESETS[self.preset]
 
+    def extent(self, project_frames: int, project_fps: float) -> tuple[int, float]:
+        """(frames, fps) really written: the in/out range (or the whole `project_frames`) at the export's rate."""
+        frames = self.range_end - self.range_start if self.range_start is not None else project_frames
+        fps = self.fps or project_fps
+        return round(frames * fps / project_fps), fps
+
     def encoding(self) -> Encoding:
         p = self.chosen_preset
         return Encoding(codec=p.video_encoder, pix_fmt=p.pix_fmt, crf=self.crf if self.crf is not None else (p.crf or 0),

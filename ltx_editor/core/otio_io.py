@@ -1,11 +1,13 @@
-"""Timeline interchange through OpenTimelineIO (.otio; other formats through OTIO's adapters where installed),
-so an edit moves to Resolve, Premiere or Kdenlive and back.
+"""Timeline interchange through OpenTimelineIO (.otio; FCP XML .xml and CMX 3600 .edl through OTIO's adapter
+packages otio-fcp-adapter / otio-cmx3600-adapter where installed), so an edit moves to Resolve, Premiere or
+Kdenlive and back.
 
 Mapping: one OTIO video/audio Track per track, clips with Gaps between them, each clip's media as an
 ExternalReference (absolute file URL, available range = the whole take) and its source range in project
 frames. OTIO stacks tracks bottom to top, our list runs top to bottom: video tracks are written reversed.
 Markers go on the timeline's stack. What OTIO has no field for (ids, links, mute/hide/lock, marker colours)
-travels in `metadata["ltx_editor"]`, so a round trip gives back the same timeline.
+travels in `metadata["ltx_editor"]`, so a round trip gives back the same timeline. FCP XML keeps tracks, clips,
+ranges and markers but not that metadata; an EDL holds one picture track and no frame rate (given on import).
 """
 from __future__ import annotations
 
@@ -18,6 +20,9 @@ from .project import Clip, Marker, Project, ProjectSettings, Track
 from .project_io import resolve_media
 
 KEY = "ltx_editor"
+# Formats beyond .otio: suffix -> (OTIO adapter, the package that brings it, what a person calls it)
+ADAPTERS = {".xml": ("fcp_xml", "otio-fcp-adapter", "Final Cut Pro 7 XML"),
+            ".edl": ("cmx_3600", "otio-cmx3600-adapter", "CMX 3600 EDL")}
 
 
 def _otio():
@@ -68,31 +73,75 @@ def _clip(otio, project: Project, project_path: str | Path, clip: Clip, rt):
     return out
 
 
+def formats() -> list[dict]:
+    """The timeline formats this installation writes: .otio always, FCP XML / EDL when their adapter is in."""
+    otio = _otio()
+    installed = {a.name for a in otio.plugins.ActiveManifest().adapters}
+    out = [{"suffix": ".otio", "name": "OpenTimelineIO"}]
+    out += [{"suffix": suffix, "name": name} for suffix, (adapter, _pkg, name) in ADAPTERS.items()
+            if adapter in installed]
+    return out
+
+
+def _adapter_missing(otio, path: Path) -> MediaError | None:
+    adapter, package, name = ADAPTERS.get(path.suffix.lower(), (None, None, None))
+    if adapter is None or adapter in {a.name for a in otio.plugins.ActiveManifest().adapters}:
+        return None
+    return MediaError(f"Cannot handle {path.name}: {name} needs the OpenTimelineIO adapter {package}.",
+                      hint=f"Install it (pip install {package}), or use .otio.")
+
+
+def _one_picture_track(otio, timeline, out: Path):
+    """An EDL holds one picture track: drop empty ones, refuse (naming them) when several have clips."""
+    used = [t for t in timeline.video_tracks() if t.enabled and any(isinstance(c, otio.schema.Clip) for c in t)]
+    if len(used) > 1:
+        names = ", ".join(t.name for t in reversed(used))
+        raise MediaError(f"An EDL holds one video track; {names} all have clips, so {out.name} would lose some.",
+                         hint="Export FCP XML (.xml) or .otio to keep every track, or hide all but one track.")
+    for track in list(timeline.tracks):
+        if track.kind == otio.schema.TrackKind.Video and track not in used:
+            timeline.tracks.remove(track)
+    return timeline
+
+
 def export_otio(project: Project, project_path: str | Path, out: str | Path) -> Path:
-    """Write the timeline to `out` (.otio, or any format an installed OTIO adapter writes)."""
+    """Write the timeline to `out`: .otio, FCP XML (.xml) or EDL (.edl) through their adapters, or any other
+    format an installed OTIO adapter writes. MediaError in words when the format cannot hold the timeline."""
     otio = _otio()
     out = Path(out)
+    missing = _adapter_missing(otio, out)
+    if missing is not None:
+        raise missing
+    timeline = to_otio(project, project_path)
+    if out.suffix.lower() == ".edl":
+        timeline = _one_picture_track(otio, timeline, out)
     try:
-        otio.adapters.write_to_file(to_otio(project, project_path), str(out))
+        otio.adapters.write_to_file(timeline, str(out))
     except otio.exceptions.OTIOError as exc:
         raise MediaError(f"Could not write {out.name} as a timeline: {exc}.",
-                         hint="Name it .otio (other formats need their OpenTimelineIO adapter installed).") from None
+                         hint="Name it .otio, .xml (FCP XML) or .edl.") from None
     return out
 
 
 # --- import --------------------------------------------------------------------------------------------
-def import_otio(source: str | Path, project_path: str | Path, *, name: str | None = None) -> Project:
-    """A new project holding the timeline of `source` (.otio or an installed adapter's format); its media are
-    probed from the files the clips name (MediaError naming the first clip whose file is missing)."""
+def import_otio(source: str | Path, project_path: str | Path, *, name: str | None = None,
+                fps: float | None = None) -> Project:
+    """A new project holding the timeline of `source` (.otio, .xml, .edl or another installed adapter's
+    format); its media are probed from the files the clips name (MediaError naming the first clip whose file
+    is missing). `fps`: the rate of an EDL (which does not say; 24 when not given)."""
     otio = _otio()
     source = Path(source)
+    missing = _adapter_missing(otio, source)
+    if missing is not None:
+        raise missing
+    options = {"rate": fps or 24.0} if source.suffix.lower() == ".edl" else {}
     try:
-        timeline = otio.adapters.read_from_file(str(source))
-    except (otio.exceptions.OTIOError, ValueError) as exc:
+        timeline = otio.adapters.read_from_file(str(source), **options)
+    except (otio.exceptions.OTIOError, ValueError, KeyError, AttributeError, TypeError, SyntaxError) as exc:
         raise MediaError(f"{source.name} is not a timeline OpenTimelineIO can read: {exc}.",
-                         hint="Choose an .otio file (other formats need their adapter installed).") from None
+                         hint="Choose an .otio, FCP XML (.xml) or EDL (.edl) file.") from None
     saved = (timeline.metadata.get(KEY) or {}).get("settings")
-    settings = ProjectSettings(**saved) if saved else ProjectSettings(fps=_rate(timeline))
+    settings = ProjectSettings(**saved) if saved else ProjectSettings(fps=fps or _rate(timeline))
     project = Project(name=name or timeline.name or source.stem, settings=settings)
     fps = settings.fps
     frames = lambda t: round(t.rescaled_to(fps).value)  # noqa: E731
@@ -109,6 +158,9 @@ def import_otio(source: str | Path, project_path: str | Path, *, name: str | Non
                 start = frames(otrack.range_of_child(item).start_time)
                 track.clips.append(_clip_from(otio, project, project_path, item, start, frames))
         (videos if kind == "video" else audios).append(track)
+    for prefix, tracks in (("V", videos), ("A", audios)):  # FCP XML tracks have no names: V1, V2... bottom up
+        for number, track in enumerate(tracks, 1):
+            track.name = track.name or f"{prefix}{number}"
     project.tracks = [*reversed(videos), *audios]
     for m in timeline.tracks.markers:
         meta = dict(m.metadata.get(KEY) or {})

@@ -105,7 +105,9 @@ class ExportController(QObject):
         except LtxEditorError as exc:
             self.failed.emit(exc.message, exc.hint)
             return False
-        question = None if confirmed else export_question(project)
+        frames, fps = (self._options.extent(project.duration(), project.settings.fps) if self._options is not None
+                       else (project.duration(), project.settings.fps))
+        question = None if confirmed else export_question(project, frames=frames, fps=fps)
         if question is not None:
             self.confirmationNeeded.emit(question, str(out))
             return False
