@@ -36,7 +36,8 @@ from .project import (
 from .snapping import snap_frame, snap_span
 
 __all__ = ["Edit", "add_track", "remove_track", "update_track", "append_clip", "insert_clip", "move_clip", "move_clips",
-           "trim_clip", "trim_limits", "split_clip", "delete_clips", "set_clip_take", "add_keyframe",
+           "trim_clip", "trim_limits", "split_clip", "split_clips", "delete_clips", "set_clip_take", "place_asset",
+           "paste_clips", "unlink_clips", "with_linked", "add_keyframe",
            "move_keyframe", "update_keyframe", "remove_keyframe", "add_marker", "move_marker", "update_marker",
            "remove_marker", "snap_frame"]
 
@@ -131,6 +132,13 @@ class _Draft:
         self.lists: dict[str, list] = {}
         self.before: dict[str, dict[str, tuple[int, Keyframe | Marker] | None]] = {}
         self.now: dict[str, dict[str, Keyframe | Marker | None]] = {}
+
+    def new_track(self, kind: TrackKind, name: str | None = None) -> _TrackDraft:
+        """A track made by this edit (see add_track for where it goes), ready to take clips."""
+        index, track = _track_slot(self.project, kind, name, len(self.new_tracks))
+        self.new_tracks[track.id] = (index, track)
+        self.tracks[track.id] = _TrackDraft(track)
+        return self.tracks[track.id]
 
     def track(self, track_id: str) -> _TrackDraft:
         if track_id not in self.tracks:
@@ -346,18 +354,27 @@ def _split(track: _TrackDraft, clip: Clip, frame: int) -> Clip:
 def add_track(project: Project, kind: TrackKind, name: str | None = None, index: int | None = None) -> Edit:
     """A new empty track. By default a video track goes above the video tracks (the list's upper tracks cover
     the lower ones, as in Shotcut: V2 over V1) and an audio track below the audio tracks (audio under video)."""
+    d = _Draft(project)
+    if index is None:
+        index, track = _track_slot(project, kind, name)
+    else:
+        order = len(project.tracks)
+        if not 0 <= index <= order:
+            raise EditRefused(f"Track position {index} is outside 0-{order}.")
+        track = _track_slot(project, kind, name)[1]
+    d.new_tracks[track.id] = (index, track)
+    return d.commit(f"Add track {track.name}", created=[track.id], affected=[track.id], kinds=("tracks", "timeline"))
+
+
+def _track_slot(project: Project, kind: TrackKind, name: str | None = None, made: int = 0) -> tuple[int, Track]:
+    """A new track of this kind and where it goes; `made`: tracks this edit already made (an audio track
+    goes after them)."""
     if kind not in ("video", "audio"):
         raise EditRefused(f"Unknown track kind {kind!r}; use 'video' or 'audio'.")
     same = project.tracks_of_kind(kind)
     order = [t.id for t in project.tracks]
-    if index is None:
-        index = order.index(same[0].id) if kind == "video" and same else (0 if kind == "video" else len(order))
-    if not 0 <= index <= len(order):
-        raise EditRefused(f"Track position {index} is outside 0-{len(order)}.")
-    track = Track(id=new_id("track"), kind=kind, name=name or f"{'V' if kind == 'video' else 'A'}{len(same) + 1}")
-    d = _Draft(project)
-    d.new_tracks[track.id] = (index, track)
-    return d.commit(f"Add track {track.name}", created=[track.id], affected=[track.id], kinds=("tracks", "timeline"))
+    index = (order.index(same[0].id) if same else 0) if kind == "video" else len(order) + made
+    return index, Track(id=new_id("track"), kind=kind, name=name or f"{'V' if kind == 'video' else 'A'}{len(same) + 1}")
 
 
 def remove_track(project: Project, track_id: str) -> Edit:
@@ -437,7 +454,12 @@ def move_clip(project: Project, clip_id: str, track_id: str | None, start: int, 
     d.track(src.id).pop(clip_id, clip)
     dst = d.track(track_id or src.id)
     dst.add(clip.model_copy(update={"start": start}))
-    return d.commit(f"Move {clip.name or 'clip'}", affected=[clip_id, src.id, dst.id])
+    moved = [clip_id]
+    if (partner := _partner(project, clip)) is not None:  # its sound (or picture) keeps its track and distance
+        ptrack, pclip = partner
+        d.track(ptrack.id).change(pclip, start=pclip.start + start - clip.start)
+        moved.append(pclip.id)
+    return d.commit(f"Move {clip.name or 'clip'}", affected=[*moved, *d.tracks])
 
 
 def move_clips(project: Project, clip_ids: Iterable[str], delta_frames: int, track_delta: int = 0) -> Edit:
@@ -447,39 +469,61 @@ def move_clips(project: Project, clip_ids: Iterable[str], delta_frames: int, tra
         raise EditRefused("No clips to move.")
     d = _Draft(project)
     moves = []
-    for cid in ids:
+    all_ids = with_linked(project, ids)
+    moving = set(all_ids)
+    for cid in all_ids:
         src, clip = _find_clip(project, cid)
-        same = project.tracks_of_kind(src.kind)
-        to = [t.id for t in same].index(src.id) + track_delta
-        if not 0 <= to < len(same):
-            raise EditRefused(f"There is no {src.kind} track there to move the clips to.")
-        moves.append((d.track(src.id).pop(cid, clip), same[to].id))
+        to_id = src.id
+        # A linked sound clip follows its picture in time but stays on its audio track.
+        stays = clip.link in moving and src.kind == "audio" and _find_clip(project, clip.link)[0].kind == "video"
+        if track_delta and not stays:
+            same = project.tracks_of_kind(src.kind)
+            to = [t.id for t in same].index(src.id) + track_delta
+            if not 0 <= to < len(same):
+                raise EditRefused(f"There is no {src.kind} track there to move the clips to.")
+            to_id = same[to].id
+        moves.append((d.track(src.id).pop(cid, clip), to_id))
     for clip, dst_id in moves:
         d.track(dst_id).add(clip.model_copy(update={"start": clip.start + delta_frames}))
     return d.commit(f"Move {len(ids)} clips" if len(ids) > 1 else "Move clip",
-                    affected=[*ids, *d.tracks])
+                    affected=[*all_ids, *d.tracks])
 
 
 def trim_clip(project: Project, clip_id: str, edge: Literal["in", "out"], frame: int) -> Edit:
-    """Move the clip's in edge or out edge to timeline `frame` (the other edge stays put on the timeline)."""
+    """Move the clip's in edge or out edge to timeline `frame` (the other edge stays put on the timeline).
+    A linked clip's same edge moves by the same number of frames."""
+    if edge not in ("in", "out"):
+        raise EditRefused(f"Unknown clip edge {edge!r}; use 'in' or 'out'.")
     src, clip = _find_clip(project, clip_id)
     d = _Draft(project)
-    track = d.track(src.id)
-    if edge == "in":
-        if frame < clip.start - clip.in_frame:
-            raise EditRefused(f"Clip {_name(clip)} cannot start earlier: that is the first frame of its media.")
-        track.change(clip, in_frame=clip.in_frame + frame - clip.start, start=frame)
-    elif edge == "out":
-        track.change(clip, out_frame=clip.in_frame + frame - clip.start)
-    else:
-        raise EditRefused(f"Unknown clip edge {edge!r}; use 'in' or 'out'.")
-    return d.commit(f"Trim {clip.name or 'clip'}", affected=[clip_id, src.id])
+    delta = frame - (clip.start if edge == "in" else clip.end)
+    trimmed = [(src, clip)]
+    if (partner := _partner(project, clip)) is not None:
+        trimmed.append(partner)
+    for track, c in trimmed:
+        if edge == "in":
+            if c.in_frame + delta < 0:
+                raise EditRefused(f"Clip {_name(c)} cannot start earlier: that is the first frame of its media.")
+            d.track(track.id).change(c, in_frame=c.in_frame + delta, start=c.start + delta)
+        else:
+            d.track(track.id).change(c, out_frame=c.out_frame + delta)
+    return d.commit(f"Trim {clip.name or 'clip'}", affected=[*(c.id for _, c in trimmed), *d.tracks])
 
 
 def trim_limits(project: Project, clip_id: str, edge: Literal["in", "out"]) -> tuple[int, int]:
-    """The timeline frames (inclusive) the given edge may be trimmed to: neighbours, media length, 1 frame."""
+    """The timeline frames (inclusive) the given edge may be trimmed to: neighbours, media length, 1 frame
+    (of the clip and of its linked clip, whose edge moves with it)."""
     track, clip = _find_clip(project, clip_id)
-    i = _position(track.clips, clip_id, clip.start)
+    lo, hi = _own_trim_limits(project, track, clip, edge)
+    if (partner := _partner(project, clip)) is not None:
+        plo, phi = _own_trim_limits(project, *partner, edge)
+        offset = (clip.start - partner[1].start) if edge == "in" else (clip.end - partner[1].end)
+        lo, hi = max(lo, plo + offset), min(hi, phi + offset)
+    return lo, hi
+
+
+def _own_trim_limits(project: Project, track: Track, clip: Clip, edge: str) -> tuple[int, int]:
+    i = _position(track.clips, clip.id, clip.start)
     if edge == "in":
         prev_end = track.clips[i - 1].end if i > 0 else 0
         return max(prev_end, clip.start - clip.in_frame), clip.end - 1
@@ -491,32 +535,56 @@ def trim_limits(project: Project, clip_id: str, edge: Literal["in", "out"]) -> t
 
 
 def split_clip(project: Project, clip_id: str, frame: int) -> Edit:
-    """Cut a clip in two at timeline `frame`; the new (right-hand) clip's id is in `edit.created`."""
-    src, original = _find_clip(project, clip_id)
+    """Cut a clip (and its linked clip) in two at timeline `frame`; the new right-hand clip's id is first in
+    `edit.created`."""
+    _, original = _find_clip(project, clip_id)
     if not original.start < frame < original.end:
         raise EditRefused(f"The split point must be inside clip {_name(original)} "
                           f"(frames {original.start + 1}-{original.end - 1}).")
+    return split_clips(project, [clip_id], frame, label=f"Split {original.name or 'clip'}")
+
+
+def split_clips(project: Project, clip_ids: Iterable[str], frame: int, label: str | None = None) -> Edit:
+    """Cut each clip under `frame` (and the linked clips under it) in two, as one edit. The right-hand halves
+    of a linked pair are linked to each other; created lists the new clips in the order of `clip_ids`."""
+    ids = [cid for cid in with_linked(project, clip_ids) if _find_clip(project, cid)[1].start < frame
+           < _find_clip(project, cid)[1].end]
+    if not ids:
+        raise EditRefused("There is no clip under that frame to split.")
     d = _Draft(project)
-    tail = _split(d.track(src.id), original, frame)
-    return d.commit(f"Split {original.name or 'clip'}", created=[tail.id], affected=[clip_id, tail.id, src.id])
+    tails: dict[str, Clip] = {}
+    tracks: dict[str, str] = {}
+    for cid in ids:
+        src, clip = _find_clip(project, cid)
+        tails[cid] = _split(d.track(src.id), clip, frame)
+        tracks[cid] = src.id
+    for cid, tail in tails.items():  # a tail links to its partner's tail, or to nothing
+        partner_tail = tails.get(tail.link) if tail.link is not None else None
+        new_link = partner_tail.id if partner_tail is not None else None
+        if tail.link != new_link:
+            d.track(tracks[cid]).change(tail, link=new_link)
+    created = [t.id for t in tails.values()]
+    return d.commit(label or f"Split {len(ids)} clips", created=created, affected=[*ids, *created, *d.tracks])
 
 
-def delete_clips(project: Project, clip_ids: Iterable[str], ripple: bool = False) -> Edit:
-    """Remove clips; with ripple, later clips on each of their tracks move left to close the gaps."""
+def delete_clips(project: Project, clip_ids: Iterable[str], ripple: bool = False, label: str | None = None) -> Edit:
+    """Remove clips (and the clips linked to them); with ripple, later clips on each of their tracks move left
+    to close the gaps."""
     ids = list(dict.fromkeys(clip_ids))
     if not ids:
         raise EditRefused("No clips to delete.")
     d = _Draft(project)
     removed: dict[str, list[Clip]] = {}
-    for cid in ids:
+    for cid in with_linked(project, ids):
         src, clip = _find_clip(project, cid)
         removed.setdefault(src.id, []).append(d.track(src.id).pop(cid, clip))
     shifted: list[str] = []
     if ripple:
         for track_id, gone in removed.items():
             shifted += _close_gaps(d.tracks[track_id], gone)
-    label = ("Ripple delete" if ripple else "Delete") + (f" {len(ids)} clips" if len(ids) > 1 else " clip")
-    return d.commit(label, affected=[*ids, *shifted, *removed])
+    label = label or ("Ripple delete" if ripple else "Delete") + (f" {len(ids)} clips" if len(ids) > 1 else " clip")
+    gone = [c.id for clips in removed.values() for c in clips]
+    return d.commit(label, affected=[*gone, *shifted, *removed])
 
 
 def _close_gaps(track: _TrackDraft, gone: list[Clip]) -> list[str]:
@@ -546,6 +614,160 @@ def set_clip_take(project: Project, clip_id: str, take_id: str) -> Edit:
         update["out_frame"] = length
     d.track(src.id).change(clip, **update)
     return d.commit("Switch take", affected=[clip_id, src.id])
+
+
+# --- linked clips (a video and its own sound act as one) ------------------------------------------------
+def _partner(project: Project, clip: Clip) -> tuple[Track, Clip] | None:
+    """The clip linked to this one (None when unlinked, or linked to a clip that is gone)."""
+    if clip.link is None:
+        return None
+    try:
+        return project.find_clip(clip.link)
+    except KeyError:
+        return None
+
+
+def with_linked(project: Project, clip_ids: Iterable[str]) -> list[str]:
+    """The ids, each followed by the clip linked to it (once; stale ids are kept for the caller to refuse)."""
+    out: dict[str, None] = {}
+    for cid in clip_ids:
+        out.setdefault(cid)
+        try:
+            clip = project.find_clip(cid)[1]
+        except KeyError:
+            continue
+        if (partner := _partner(project, clip)) is not None:
+            out.setdefault(partner[1].id)
+    return list(out)
+
+
+def unlink_clips(project: Project, clip_ids: Iterable[str]) -> Edit:
+    """Separate linked clips (each named clip and its partner): they move and trim on their own after this."""
+    d = _Draft(project)
+    changed = []
+    for cid in with_linked(project, clip_ids):
+        src, clip = _find_clip(project, cid)
+        if clip.link is not None:
+            d.track(src.id).change(clip, link=None)
+            changed.append(cid)
+    if not changed:
+        raise EditRefused("None of these clips is linked.", hint="Only a video and its own sound are linked.")
+    return d.commit("Unlink clips", affected=[*changed, *d.tracks])
+
+
+def _has_own_sound(asset: Asset, take: Take) -> bool:
+    return asset.kind == "video" and take.has_audio
+
+
+def _free_track(d: _Draft, kind: TrackKind, start: int, end: int) -> _TrackDraft:
+    """The first unlocked track of this kind with [start, end) free (A1 first), else a new one."""
+    for track in d.project.tracks_of_kind(kind):
+        if track.locked:
+            continue
+        draft = d.track(track.id)
+        i = draft.first_at_or_after(start)
+        if (i == 0 or draft.clips[i - 1].end <= start) and (i == len(draft.clips) or draft.clips[i].start >= end):
+            return draft
+    return d.new_track(kind)
+
+
+def place_asset(project: Project, asset_id: str, track_id: str | None = None, start: int | None = None,
+                take_id: str | None = None) -> Edit:
+    """Put a clip of the asset on the timeline as one edit: on `track_id` (default: the first unlocked track of
+    the asset's kind, made when there is none) at `start` (default: after that track's last clip). An imported
+    video with sound also gets its sound as a linked clip on an audio track (A1, or the first one free there;
+    made when missing). created: [the clip, its sound clip?, new tracks...]."""
+    asset, take = _asset_take(project, asset_id, take_id)
+    kind: TrackKind = "audio" if asset.kind == "audio" else "video"
+    d = _Draft(project)
+    if track_id is None:
+        found = next((t for t in project.tracks_of_kind(kind) if not t.locked), None)
+        track = d.track(found.id) if found is not None else d.new_track(kind)
+    else:
+        track = d.track(track_id)
+    if start is None:
+        start = track.clips[-1].end if track.clips else 0
+    clip = _new_clip(project, track, asset.id, take.id, start, 0, None)
+    created = [clip.id]
+    if track.kind == "video" and _has_own_sound(asset, take):
+        sound_track = _free_track(d, "audio", clip.start, clip.end)
+        sound = clip.model_copy(update={"id": new_id("clip"), "link": clip.id})
+        clip = clip.model_copy(update={"link": sound.id})
+        sound_track.add(sound)
+        created.append(sound.id)
+    track.add(clip)
+    created += list(d.new_tracks)
+    kinds = ("tracks", "clips", "timeline") if d.new_tracks else ("clips", "timeline")
+    return d.commit(f"Add {clip.name or 'clip'}", created=created, affected=[*created, *d.tracks], kinds=kinds)
+
+
+def paste_clips(project: Project, clips: Iterable[tuple[str, Clip]], frame: int, track_id: str | None = None) -> Edit:
+    """Copies of `clips` (each with the id of the track it was copied from) as one edit, the earliest starting
+    at `frame` and the others at the same distances in time. With `track_id`, the uppermost copied track of
+    that track's kind lands on it and the other tracks of that kind keep their distance; tracks of the other
+    kind (a video's linked sound) keep theirs (a track that is gone: the first of its kind, made when
+    missing). Links between copied clips are kept, between the copies."""
+    items = list(clips)
+    if not items:
+        raise EditRefused("There is nothing to paste.", hint="Copy or cut clips first.")
+    shift = max(0, frame) - min(c.start for _, c in items)
+    d = _Draft(project)
+    dest = _paste_tracks(d, [tid for tid, _ in items], track_id, _kinds_of(project, items))
+    ids = {c.id: new_id("clip") for _, c in items}
+    created = []
+    for tid, c in items:
+        copy = c.model_copy(update={"id": ids[c.id], "start": c.start + shift, "link": ids.get(c.link)})
+        dest[tid].add(copy)
+        created.append(copy.id)
+    created += list(d.new_tracks)
+    kinds = ("tracks", "clips", "timeline") if d.new_tracks else ("clips", "timeline")
+    label = f"Paste {len(items)} clips" if len(items) > 1 else "Paste clip"
+    return d.commit(label, created=created, affected=[*created, *d.tracks], kinds=kinds)
+
+
+def _kinds_of(project: Project, items: list[tuple[str, Clip]]) -> list[TrackKind]:
+    """Each copied clip's track kind: its track's, or (a track removed since) audio when its asset is audio."""
+    kinds = []
+    for tid, c in items:
+        try:
+            kinds.append(project.track(tid).kind)
+        except KeyError:
+            try:
+                audio = project.asset(c.asset_id).kind == "audio"
+            except KeyError:
+                audio = False
+            kinds.append("audio" if audio else "video")
+    return kinds
+
+
+def _paste_tracks(d: _Draft, sources: list[str], target_id: str | None, kinds: list[TrackKind]) -> dict[str, _TrackDraft]:
+    """Where each source track's clips are pasted (see paste_clips)."""
+    project = d.project
+    source_kind = dict(zip(sources, kinds, strict=True))
+    target = _track(project, target_id) if target_id else None
+    shift = 0
+    if target is not None:
+        same = [t.id for t in project.tracks_of_kind(target.kind)]
+        here = [same.index(s) for s in source_kind if s in same]
+        shift = same.index(target.id) - (min(here) if here else same.index(target.id))
+    dest: dict[str, _TrackDraft] = {}
+    fallback: dict[str, _TrackDraft] = {}
+    for src, kind in source_kind.items():
+        same = [t.id for t in project.tracks_of_kind(kind)]
+        if src in same:
+            to = same.index(src) + (shift if target is not None and kind == target.kind else 0)
+            if not 0 <= to < len(same):
+                raise EditRefused(f"There is no {kind} track there to paste onto.",
+                                  hint="Select a higher track, or add a track first.")
+            dest[src] = d.track(same[to])
+        elif target is not None and kind == target.kind:
+            dest[src] = d.track(target.id)
+        else:
+            if kind not in fallback:
+                first = next((t for t in project.tracks_of_kind(kind) if not t.locked), None)
+                fallback[kind] = d.track(first.id) if first is not None else d.new_track(kind)
+            dest[src] = fallback[kind]
+    return dest
 
 
 # --- keyframes -----------------------------------------------------------------------------------------
