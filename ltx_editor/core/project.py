@@ -178,6 +178,23 @@ class Shot(_Model):
     enhanced_prompt: Text | None = None
 
 
+CastKind = Literal["character", "object", "place"]
+# `@name` in a prompt: a letter, then letters/digits/underscores, hyphens only between them (core/cast.py)
+CAST_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*$"
+
+
+class CastEntry(_Model):
+    """A named character, object or place: `@name` in any prompt brings in its description and its reference
+    images (core/cast.py expands, generation/cast_apply.py conditions)."""
+
+    id: Id
+    name: str = Field(min_length=1, max_length=64, pattern=CAST_NAME_PATTERN)
+    kind: CastKind = "character"
+    description: Text = ""
+    images: list[MediaPath] = Field(default_factory=list, max_length=32)
+    voice: MediaPath | None = None  # a voice-line sample, kept for backends that document audio conditioning
+
+
 class JobRecord(_Model):
     """A generation job as persisted with the project; the generation queue owns `request`'s meaning."""
 
@@ -224,6 +241,7 @@ class Project(_Model):
     markers: list[Marker] = Field(default_factory=list)
     shots: list[Shot] = Field(default_factory=list)
     jobs: list[JobRecord] = Field(default_factory=list)
+    cast: list[CastEntry] = Field(default_factory=list)
     budget_usd: float | None = Field(None, ge=0.0)
     spent_usd: float = Field(0.0, ge=0.0)
 
@@ -419,6 +437,10 @@ def check_references(project: Project) -> None:
     _unique("clip", [c.id for t in project.tracks for c in t.clips])
     _unique("keyframe", [k.id for k in project.keyframes])
     _unique("marker", [m.id for m in project.markers])
+    _unique("cast entry", [c.id for c in project.cast])
+    names = [c.name.casefold() for c in project.cast]  # @Mara and @mara are one name
+    if len(set(names)) != len(names):
+        raise ValueError(f"the cast has two entries named {next(n for n in names if names.count(n) > 1)!r}")
     folders = {f.id: f for f in project.folders}
     for f in project.folders:
         _check_folder_chain(f, folders)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ltx_editor.core.catalog import Backend, get_model
 from ltx_editor.core.settings import GenerationMode, GenerationSettings
 
-__all__ = ["GenerationMode", "Condition", "GenerationRequest", "GenerationResult", "ProgressEvent", "Stage",
+__all__ = ["GenerationMode", "Condition", "CastUse", "GenerationRequest", "GenerationResult", "ProgressEvent", "Stage",
            "CancelToken"]
 
 
@@ -29,6 +29,19 @@ class Condition(BaseModel):
     num_frames: int | None = Field(None, ge=1)
 
 
+class CastUse(BaseModel):
+    """A cast entry that `@name` brought into a request (generation/cast_apply.py): what it added and how."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    kind: str = "character"
+    images: list[str] = Field(default_factory=list)  # its reference images (absolute paths)
+    applied: str  # how its references were used, in words ("image condition at frame 0, strength 0.6", ...)
+    voice: str | None = None  # its voice-line sample (absolute path), when it has one
+    voice_applied: str | None = None  # what became of the voice sample, in words
+
+
 class GenerationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -40,6 +53,9 @@ class GenerationRequest(BaseModel):
     # Local backend: a hub id or a local folder / single-file checkpoint that replaces the catalog's hub id.
     model_path: str | None = None
     label: str = ""  # shown in the job list; defaults to the prompt's start
+    # The cast entries `@name` brought in; None until the prompt's @names are expanded (cast_apply.py, run by
+    # the editor's queue before submitting), so a retried or replayed request is not expanded twice.
+    cast: list[CastUse] | None = None
 
     @model_validator(mode="after")
     def _check_mode(self) -> GenerationRequest:

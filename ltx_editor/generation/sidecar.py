@@ -44,6 +44,16 @@ def _condition_entries(request: GenerationRequest) -> list[dict[str, Any]]:
     return out
 
 
+def _cast_entries(request: GenerationRequest) -> list[dict[str, Any]]:
+    """Each cast entry `@name` brought in: its name, its reference images by sha256, and how they were used."""
+    out = []
+    for use in request.cast or ():
+        images = [{"path": p, "sha256": file_sha256(Path(p)) if Path(p).is_file() else None} for p in use.images]
+        out.append({"name": use.name, "kind": use.kind, "images": images, "applied": use.applied,
+                    "voice": use.voice, "voice_applied": use.voice_applied})
+    return out
+
+
 def build_sidecar(result: GenerationResult, request: GenerationRequest, *, model: dict[str, Any] | None = None,
                   environment: dict[str, Any] | None = None) -> dict[str, Any]:
     """The recipe as a JSON-ready dict. `model` adds source/revision details; `environment` the runtime."""
@@ -69,6 +79,7 @@ def build_sidecar(result: GenerationResult, request: GenerationRequest, *, model
         "settings": settings.model_dump(mode="json"),
         "loras": [lora.model_dump(mode="json") for lora in settings.loras],
         "conditions": _condition_entries(request),
+        "cast": _cast_entries(request),
         "output": {"video": Path(result.video_path).name, "num_frames": result.num_frames, "fps": result.fps,
                    "width": result.width, "height": result.height, "has_audio": result.has_audio},
         "timings": result.timings,
