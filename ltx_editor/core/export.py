@@ -43,16 +43,16 @@ def prepare(project: Project, project_path: str | Path, enc: Encoding | None = N
         enc = enc or options.encoding()
     sources = plan.sources
     infos: dict[Path, MediaInfo] = dict(zip(sources, probe_many(sources), strict=True))
-    for piece in plan.video:
+    for piece in (layer for v in plan.video for layer in v.layers()):  # with those under and dissolving
         if piece.path is None:
             continue
         info = infos[piece.path]
         if info.video is None:
             raise MediaError(f"Clip {piece.clip_id} on a video track uses {piece.path.name}, which has no picture.",
                              hint="Move it to an audio track, or relink it to a video.")
-        if not piece.still and info.frame_count and piece.source_frame + piece.frames > info.frame_count:
+        if not piece.still and info.frame_count and piece.source_frame + piece.read_frames > info.frame_count:
             raise MediaError(f"Clip {piece.clip_id} needs frames {piece.source_frame}-"
-                             f"{piece.source_frame + piece.frames - 1} of {piece.path.name}, which now has only "
+                             f"{piece.source_frame + piece.read_frames - 1} of {piece.path.name}, which now has only "
                              f"{info.frame_count} frames (the file changed after the clip was placed).",
                              hint="Relink the clip to the right file, or trim it to the frames there are.")
     return plan, build(plan, infos, enc or Encoding())

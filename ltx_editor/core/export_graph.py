@@ -102,7 +102,7 @@ def can_copy_video(plan: ExportPlan, infos: dict[Path, MediaInfo]) -> bool:
     rate = fps_fraction(plan.fps)
     first: MediaInfo | None = None
     for piece in plan.video:
-        if piece.fades:
+        if not piece.plain:
             return False
         if piece.path is None or piece.still or not concat_safe(piece.path) or not copy_span(piece, infos[piece.path]):
             return False
@@ -187,17 +187,7 @@ def _encode_command(plan: ExportPlan, infos: dict[Path, MediaInfo], enc: Encodin
     shared: dict[tuple, tuple[int, float]] = {}  # a clip's picture input, reused for its own sound
     for i, piece in enumerate(plan.video):
         label = f"v{i}"
-        if piece.path is None:
-            chains.append(f"color=c=black:s={plan.width}x{plan.height}:r={rate},trim=end_frame={piece.frames},"
-                          f"setsar=1,format=yuv420p[{label}]")
-        else:
-            info = infos[piece.path]
-            n = inputs.add(*_video_input(piece, info, rate))
-            if not piece.still:
-                lead = 0.5 / info.fps if seek_args(info, piece.source_frame) else 0.0  # sound starts at the seek
-                shared[(piece.clip_id, piece.start, piece.frames)] = (n, lead)
-            chains.append(f"[{n}:v:0]trim=end_frame={piece.frames},setpts=N/({rate}*TB),"
-                          f"{_conform(info, plan)}{_video_fades(piece, rate)}[{label}]")
+        _draw(piece, label, plan, infos, inputs, chains, shared)
         labels.append(f"[{label}]")
     out_rate = rate if _same_rate(plan, enc) else fps_fraction(enc.fps)
     retime = "" if out_rate == rate else f",fps={out_rate}"  # another rate: frames dropped or repeated evenly
@@ -213,12 +203,67 @@ def _encode_command(plan: ExportPlan, infos: dict[Path, MediaInfo], enc: Encodin
                          "-frames:v", str(output_frames(plan, enc))], graph=graph, stream_copy=False)
 
 
+def _draw(piece: VideoPiece, label: str, plan: ExportPlan, infos: dict[Path, MediaInfo], inputs: _Inputs,
+          chains: list[str], shared: dict[tuple, tuple[int, float]] | None = None) -> None:
+    """Chains that leave the piece's `frames` frames in [label]: its clip's frames (re-timed, conformed,
+    faded), dissolving from the clip before it (overlay of this one fading in, alpha), at its opacity over
+    what is under it (overlay, alpha scaled)."""
+    rate = fps_fraction(plan.fps)
+    if piece.path is None:
+        chains.append(f"color=c=black:s={plan.width}x{plan.height}:r={rate},trim=end_frame={piece.frames},"
+                      f"setsar=1,format=yuv420p[{label}]")
+        return
+    info = infos[piece.path]
+    n = inputs.add(*_video_input(piece, info, rate))
+    if shared is not None and not piece.still:
+        lead = 0.5 / info.fps if seek_args(info, piece.source_frame) else 0.0  # sound starts at the seek
+        shared[(piece.clip_id, piece.start, piece.frames)] = (n, lead)
+    alpha = []  # this clip's alpha: fading in over the clip before, its opacity
+    if piece.dissolve_from is not None:
+        alpha.append(_in_clip_time(piece, rate, [f"fade=t=in:st=0:d={float(piece.crossfade / rate):.6f}:alpha=1"]))
+    if piece.opacity < 1.0:
+        alpha.append(f",lut=a=val*{piece.opacity:.4f}")
+    own = f"{label}c" if alpha else label
+    chains.append(f"[{n}:v:0]trim=end_frame={piece.read_frames},{_retime(piece, rate)}"
+                  f"{_conform(info, plan)}{_video_fades(piece, rate)}{',format=yuva420p' if alpha else ''}"
+                  f"{''.join(alpha)}[{own}]")
+    if not alpha:
+        return
+    # What this clip is drawn over: the clip before (a crossfade), itself over what shows through it
+    if piece.dissolve_from is not None:
+        _draw(piece.dissolve_from, f"{label}d", plan, infos, inputs, chains)
+        over = f"{label}x" if piece.opacity < 1.0 else label
+        chains.append(f"[{label}d][{own}]overlay=shortest=1:format=yuv420,format=yuv420p[{over}]")
+        if piece.opacity < 1.0:  # the dissolve, as one picture, at the clip's opacity
+            chains.append(f"[{over}]format=yuva420p,lut=a=val*{piece.opacity:.4f}[{label}o]")
+            own = f"{label}o"
+        else:
+            return
+    under = piece.under or VideoPiece(start=piece.start, frames=piece.frames)
+    _draw(under, f"{label}u", plan, infos, inputs, chains)
+    chains.append(f"[{label}u][{own}]overlay=shortest=1:format=yuv420,format=yuv420p[{label}]")
+
+
+def _retime(piece: VideoPiece, rate: Fraction) -> str:
+    """The piece's source frames as its `frames` timeline frames: one for one, or at the clip's speed
+    (piece frame i shows source frame floor((clip_offset + i) * speed), counted from the clip's in point:
+    each source frame is stamped with the first timeline frame that shows it, the fps filter repeats or
+    drops them, Clip.source_offset's rule); the last one held where the media ends."""
+    if piece.speed == 1.0:
+        hold = piece.frames - piece.read_frames
+        return f"setpts=N/({rate}*TB),{f'tpad=stop_mode=clone:stop={hold},' if hold > 0 else ''}"
+    o, s = piece.clip_offset, piece.speed
+    first = math.floor(o * s + 1e-9)
+    return (rf"setpts=max(0\,ceil((N+{first})/{s}-1e-6)-{o})/({rate}*TB),fps={rate},"
+            f"tpad=stop_mode=clone:stop={piece.frames},trim=end_frame={piece.frames},setpts=N/({rate}*TB),")
+
+
 def _video_input(piece: VideoPiece, info: MediaInfo, rate: Fraction) -> list[str]:
     if piece.still:
         return ["-loop", "1", "-framerate", str(rate), "-t", f"{float((piece.frames + 1) / rate):.6f}",
                 *input_args(piece.path)]
     seek = seek_args(info, piece.source_frame)
-    return [*seek, "-t", f"{(piece.frames + 1) / info.fps:.6f}", *input_args(piece.path)]
+    return [*seek, "-t", f"{(piece.read_frames + 1) / info.fps:.6f}", *input_args(piece.path)]
 
 
 def _conform(info: MediaInfo, plan: ExportPlan) -> str:
@@ -255,10 +300,11 @@ def _audio_graph(plan: ExportPlan, infos: dict[Path, MediaInfo], first_input: in
             skip = f"atrim=start_sample={round(lead * sr)},asetpts=PTS-STARTPTS," if lead else ""
         else:
             seek = ["-ss", f"{start_s:.6f}"] if start_s > 0 else []
-            n = inputs.add(*seek, "-t", f"{piece.frames / source_fps + 0.1:.6f}", *input_args(piece.path))
+            n = inputs.add(*seek, "-t", f"{piece.frames * piece.speed / source_fps + 0.1:.6f}",
+                           *input_args(piece.path))
             skip = ""
         length = round(piece.frames / fps * sr)
-        tempo = _tempo(float(fps) / source_fps)  # the sound follows the picture when the rates differ
+        tempo = _tempo(float(fps) / source_fps * piece.speed)  # the sound follows the picture's rate and speed
         at = round(piece.start / fps * sr)
         lane = next((k for k, (end, _labels) in enumerate(lanes) if end <= at), None)
         if lane is None:
@@ -290,17 +336,22 @@ def _video_fades(piece: VideoPiece, rate: Fraction) -> str:
     scaled by i / fade_in while fading in and by (clip_frames - i) / fade_out while fading out."""
     if not piece.fades:
         return ""
-    steps = [f"setpts=(N+{piece.clip_offset})/({rate}*TB)"]
+    steps = []
     if piece.fade_in:
         steps.append(f"fade=t=in:st=0:d={float(piece.fade_in / rate):.6f}")
     if piece.fade_out:
         steps.append(f"fade=t=out:st={float((piece.clip_frames - piece.fade_out) / rate):.6f}:"
                      f"d={float(piece.fade_out / rate):.6f}")
-    return "," + ",".join([*steps, f"setpts=N/({rate}*TB)"])
+    return _in_clip_time(piece, rate, steps)
+
+
+def _in_clip_time(piece: VideoPiece, rate: Fraction, steps: list[str]) -> str:
+    """`steps` run with the piece's frames stamped in its clip's time (the piece may start inside the clip)."""
+    return "," + ",".join([f"setpts=(N+{piece.clip_offset})/({rate}*TB)", *steps, f"setpts=N/({rate}*TB)"])
 
 
 def _audio_level(piece: AudioPiece, fps: Fraction, sr: int) -> str:
-    """The clip's volume and its fades, in the clip's own time like the picture's."""
+    """The clip's volume, its fades and crossfades, in the clip's own time like the picture's."""
     steps = [f"volume={piece.volume:.4f}"] if piece.volume != 1.0 else []
     if piece.fades:
         steps.append(f"asetpts=PTS-STARTPTS+{round(piece.clip_offset / fps * sr)}/({sr}*TB)")
@@ -309,6 +360,10 @@ def _audio_level(piece: AudioPiece, fps: Fraction, sr: int) -> str:
         if piece.fade_out:
             steps.append(f"afade=t=out:st={float((piece.clip_frames - piece.fade_out) / fps):.6f}:"
                          f"d={float(piece.fade_out / fps):.6f}")
+        if piece.crossfade_in:  # a crossfade: this one comes up while the clip before goes down (amix adds them)
+            steps.append(f"afade=t=in:st=0:d={float(piece.crossfade_in / fps):.6f}")
+        if piece.crossfade_out:
+            steps.append(f"afade=t=out:st={float(piece.clip_frames / fps):.6f}:d={float(piece.crossfade_out / fps):.6f}")
         steps.append("asetpts=PTS-STARTPTS")
     return "".join("," + x for x in steps)
 

@@ -9,7 +9,7 @@ from .export_plan import AudioPiece, ExportPlan, VideoPiece
 
 def restrict(plan: ExportPlan, start: int, end: int) -> ExportPlan:
     """The frames [start, end) of `plan`, renumbered from 0. Pieces are cut at the range's edges; a cut
-    piece starts that many frames later in its source (timeline frames map to source frames one to one)."""
+    piece starts that many timeline frames later in its clip (the pieces' cut: source frames at its speed)."""
     if not 0 <= start < end:
         raise MediaError(f"The range {start}-{end} is empty.", hint="Choose an out point after the in point.")
     if end > plan.total_frames:
@@ -24,10 +24,4 @@ def _cut(piece: VideoPiece | AudioPiece, start: int, end: int):
     first, last = max(piece.start, start), min(piece.start + piece.frames, end)
     if first >= last:
         return None
-    skipped = first - piece.start
-    whole = piece.whole_clip and skipped == 0 and last - first == piece.frames
-    moved = {"start": first - start, "frames": last - first, "whole_clip": whole,
-             "clip_offset": piece.clip_offset + skipped}
-    if isinstance(piece, AudioPiece) or (piece.path is not None and not piece.still):
-        moved["source_frame"] = piece.source_frame + skipped
-    return replace(piece, **moved)
+    return piece.cut(first - piece.start, last - first, first - start)  # in source frames at the clip's speed

@@ -8,6 +8,7 @@ outside it); core/project_io.py resolves them.
 """
 from __future__ import annotations
 
+import math
 import weakref
 from bisect import bisect_left
 from operator import attrgetter
@@ -109,6 +110,14 @@ class Clip(_Model):
     fade_in: Frame = 0  # frames fading up from black and silence at the clip's start
     fade_out: Frame = 0  # frames fading down to black and silence at its end (a trim may leave fades longer
     # than the clip: they are not refused on load, the export and preview cut them to fit: fitted_fades)
+    opacity: float = Field(1.0, ge=0.0, le=1.0)  # the picture over the tracks below it (0 = see-through)
+    # Playback speed: the clip's source frames [in_frame, out_frame) play in `duration` timeline frames
+    # (source frame in_frame + floor(i * speed) at clip frame i: source_offset); sound follows (atempo).
+    speed: float = Field(1.0, ge=0.25, le=4.0)
+    # A dissolve of this many frames from the clip just before this one on its track (0: a cut). It takes
+    # the first `crossfade` frames of this clip, over which the clip before plays on past its out point
+    # (its last frame held where its media ends); kept only while the two clips touch (crossfade_frames).
+    crossfade: Frame = 0
 
     def fitted_fades(self) -> tuple[int, int]:
         """(fade_in, fade_out) cut to fit the clip's length, the fade-in first."""
@@ -123,12 +132,29 @@ class Clip(_Model):
 
     @property
     def duration(self) -> int:
-        return self.out_frame - self.in_frame
+        """Timeline frames: the source frames at the clip's speed (whole frames, rounded up)."""
+        n = self.out_frame - self.in_frame
+        return n if self.speed == 1.0 else timeline_frames(n, self.speed)
 
     @property
     def end(self) -> int:
         """First timeline frame after the clip."""
-        return self.start + self.out_frame - self.in_frame
+        return self.start + self.duration
+
+    def source_offset(self, i: int) -> int:
+        """Source frames from in_frame to what the clip shows at its frame i (i timeline frames after start)."""
+        return i if self.speed == 1.0 else source_offset(i, self.speed, self.out_frame - self.in_frame)
+
+
+def timeline_frames(source_frames: int, speed: float) -> int:
+    """Timeline frames that `source_frames` last at `speed` (at least one)."""
+    return max(1, math.ceil(source_frames / speed - 1e-9))
+
+
+def source_offset(i: int, speed: float, source_frames: int) -> int:
+    """The source frame (from the clip's in point) shown at clip frame i at `speed`: floor(i * speed), held
+    on the last one (the export's fps filter picks the same: export_graph._speed)."""
+    return min(source_frames - 1, math.floor(i * speed + 1e-9))
 
 
 class Track(_Model):

@@ -97,7 +97,7 @@ def test_properties_are_refused_by_field(tmp_path):
         set_clip_properties(project, "c", fade_in=8, fade_out=5)
     with pytest.raises(EditRefused, match="volume: must be at most 4.0"):
         set_clip_properties(project, "c", volume=9)
-    with pytest.raises(EditRefused, match="Unknown clip properties: speed"):
-        set_clip_properties(project, "c", speed=2)
+    with pytest.raises(EditRefused, match="Unknown clip properties: tint"):
+        set_clip_properties(project, "c", tint=2)
     clip = project.find_clip("c")[1]
     assert (clip.volume, clip.fade_in, clip.fade_out) == (1.0, 0, 0)
