@@ -114,8 +114,12 @@ def plan(src: Source, cache_dir: str) -> Plan:
     from huggingface_hub.hf_api import RepoFile
 
     api = HfApi()
-    commit = api.model_info(src.repo_id, revision=src.revision or "main").sha
+    revision = src.revision or "main"
+    commit = api.model_info(src.repo_id, revision=revision).sha
     tree = [f for f in api.list_repo_tree(src.repo_id, recursive=True, revision=commit) if isinstance(f, RepoFile)]
+    repo_dir = _blobs(cache_dir, src.repo_id).parent
+    _keep_tree(repo_dir, commit, tree)
+    _keep_ref(repo_dir, revision, commit)
     if src.filename:
         chosen = [f for f in tree if f.path == src.filename]
         if not chosen:
@@ -131,6 +135,32 @@ def plan(src: Source, cache_dir: str) -> Plan:
     files = [Wanted(f.path, f.size, f.lfs.sha256 if f.lfs is not None else f.blob_id, f.xet_hash is not None)
              for f in chosen]
     return Plan(src, commit, files, kwargs)
+
+
+def _keep_tree(repo_dir: Path, commit: str, tree: list) -> None:
+    """Store the listing where huggingface_hub keeps it (`trees/<commit>.json`), so the closing
+    snapshot_download reads it instead of asking the Hub for the same listing again, and the model store's scan
+    knows the file list while the download runs."""
+    try:
+        from huggingface_hub._tree_cache import TreeCacheEntry, write_tree_cache
+    except ImportError:  # an older/newer huggingface_hub: snapshot_download lists the tree itself (slower)
+        return
+    write_tree_cache(str(repo_dir), commit, {
+        f.path: TreeCacheEntry(size=f.size, blob_id=f.blob_id, lfs_sha256=f.lfs.sha256 if f.lfs else None,
+                               lfs_size=f.lfs.size if f.lfs else None, xet_hash=f.xet_hash) for f in tree})
+
+
+def _keep_ref(repo_dir: Path, revision: str, commit: str) -> None:
+    """`refs/<revision>` -> commit, as snapshot_download writes it for a branch: every call here passes the commit
+    itself (so a branch moving mid-download cannot mix two commits), and without the ref an offline
+    `from_pretrained(repo)` could not find the snapshot."""
+    if revision == commit:
+        return
+    ref = repo_dir / "refs" / revision
+    ref.parent.mkdir(parents=True, exist_ok=True)
+    tmp = ref.with_name(f".{ref.name}.{os.getpid()}.tmp")
+    tmp.write_text(commit, encoding="utf-8")
+    os.replace(tmp, ref)
 
 
 def prefetch(p: Plan, cache_dir: str, tqdm_class: type, workers: int = 8) -> None:

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import re
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
@@ -50,9 +52,16 @@ class HubFile:
     def size(self) -> int:
         return self.claimed_size if self.claimed_size is not None else len(self.data)
 
-    @property
+    # Hashed once, as the Hub stores them: hashing 100 MB per request made the fake, not the client, the
+    # bottleneck of every tree listing and file GET (and of the download benchmark).
+    @cached_property
     def etag(self) -> str:
-        return hashlib.sha256(self.data).hexdigest() if self.lfs else _git_sha1(self.data)
+        return hashlib.sha256(self.data).hexdigest() if self.lfs else self.oid
+
+    @cached_property
+    def oid(self) -> str:
+        """The git blob id (the tree listing's `oid`)."""
+        return _git_sha1(self.data)
 
 
 @dataclass
@@ -65,8 +74,6 @@ class HubRepo:
 def diffusers_repo(megabytes: float = 1.0, parts: tuple[str, ...] = ("transformer", "vae", "text_encoder"),
                    seed: int = 0) -> dict[str, bytes]:
     """Files shaped like a diffusers repo: model_index.json, a config and one weights file per part."""
-    import json
-
     rng = hashlib.sha256(str(seed).encode()).digest()
     weight = int(megabytes * 1024 * 1024 / max(1, len(parts)))
     block = (rng * (1 + 65536 // len(rng)))[:65536]
@@ -103,6 +110,7 @@ class FakeHub(LoopbackServer):
             f = HubFile(path, data)
             if claimed_size is not None and f.lfs:
                 f.claimed_size = claimed_size
+            _ = f.etag, f.oid  # hashed at publish time, as on the Hub, not inside a timed request
             repo.files[path] = f
         with self._lock:
             self.repos[repo_id] = repo
@@ -148,7 +156,7 @@ class FakeHub(LoopbackServer):
         for f in repo.files.values():
             if sub and not f.path.startswith(sub + "/"):
                 continue
-            row: dict[str, Any] = {"type": "file", "oid": _git_sha1(f.data), "size": f.size, "path": f.path}
+            row: dict[str, Any] = {"type": "file", "oid": f.oid, "size": f.size, "path": f.path}
             if f.lfs:
                 row["lfs"] = {"oid": f.etag, "size": f.size, "pointerSize": 134}
             rows.append(row)
@@ -184,19 +192,35 @@ class FakeHub(LoopbackServer):
 
     # -- sending: HEAD has no body; file bodies may be throttled ----------------------------------------------
     def _send(self, h: BaseHTTPRequestHandler, resp: Response, cut: float | None = None) -> None:
-        if isinstance(resp.body, _HeadBody):
-            h.send_response(resp.status)
-            for k, v in resp.headers.items():
-                h.send_header(k, v)
-            h.send_header("Content-Length", str(resp.body.size))
-            h.end_headers()
-            return
+        if h.command == "HEAD":  # any answer to a HEAD (200, 404, an injected fault): headers only (RFC 9110 9.3.2)
+            return self._send_head(h, resp)
         rate = self.bytes_per_s  # read once: a test may lift the throttle mid-stream
         if rate and isinstance(resp.body, bytes) and len(resp.body) > 4096:
             return self._send_slowly(h, resp, cut, rate)
         super()._send(h, resp, cut)
         if isinstance(resp.body, bytes):
             self._count(h, len(resp.body) if cut is None else int(len(resp.body) * cut))
+
+    @staticmethod
+    def _send_head(h: BaseHTTPRequestHandler, resp: Response) -> None:
+        """The headers a GET would have sent, Content-Length included, and no body: a body after a HEAD answer
+        would be read by a keep-alive client as the start of its next response."""
+        body, headers = resp.body, dict(resp.headers)
+        if isinstance(body, _HeadBody):
+            size = body.size
+        else:
+            if isinstance(body, dict | list):
+                body = json.dumps(body).encode()
+                headers.setdefault("Content-Type", "application/json")
+            size = len(body.encode() if isinstance(body, str) else body or b"")
+        try:
+            h.send_response(resp.status)
+            for k, v in headers.items():
+                h.send_header(k, v)
+            h.send_header("Content-Length", str(size))
+            h.end_headers()
+        except (BrokenPipeError, ConnectionResetError):
+            h.close_connection = True
 
     def _send_slowly(self, h: BaseHTTPRequestHandler, resp: Response, cut: float | None, rate: float) -> None:
         body = resp.body

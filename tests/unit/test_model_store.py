@@ -77,6 +77,24 @@ def test_download_with_progress_then_delete(store, hub):
     assert freed >= entry.size_bytes and store.entry(DIFFUSERS_ID).state == "absent"
 
 
+def test_a_downloaded_model_opens_offline_as_the_local_backend_opens_it(store, hub):
+    """The local backend resolves a repo by branch with the Hub unreachable: the download must leave the ref
+    (refs/main) and the tree listing huggingface_hub keeps, not only the blobs and snapshot links."""
+    from huggingface_hub import snapshot_download
+
+    repo = hub.add_repo(DIFFUSERS_REPO, diffusers_repo(2))
+    dl, rec = download(store, hub, DIFFUSERS_ID)
+    assert rec.wait_for(lambda r: r.stage in ("done", "failed")).stage == "done"
+    repo_dir = store.models_dir / f"models--{DIFFUSERS_REPO.replace('/', '--')}"
+    assert (repo_dir / "refs" / "main").read_text() == repo.commit
+    assert (repo_dir / "trees" / f"{repo.commit}.json").is_file()
+    trees_before = len(hub.requests_to("tree"))
+    hub.stop()  # offline from here on
+    folder = snapshot_download(DIFFUSERS_REPO, cache_dir=store.models_dir, local_files_only=True)
+    assert Path(folder, "transformer", "diffusion_pytorch_model.safetensors").is_file()
+    assert trees_before == 1  # the closing snapshot_download read the stored listing instead of asking again
+
+
 def test_sigkill_then_resume_refetches_at_most_one_chunk(store, hub):
     """A 40 MB file (four of huggingface_hub's 10 MB chunks) killed after its second chunk was reported."""
     files = diffusers_repo(40, parts=("transformer",))
@@ -226,3 +244,27 @@ def test_cancelling_a_paused_download_after_a_restart(store, hub):
     later.discard_partial(DIFFUSERS_ID)
     entry = later.entry(DIFFUSERS_ID)
     assert not entry.paused and entry.partial_bytes == 0 and later.journal() == {}
+
+
+def test_the_fake_hub_answers_head_with_headers_only(hub):
+    """A HEAD answer carries no body, a 404 or an injected fault included: on a keep-alive connection the
+    client would read such a body as the start of its next response."""
+    import http.client
+    from urllib.parse import urlparse
+
+    repo = hub.add_repo(DIFFUSERS_REPO, diffusers_repo(1))
+    hub.faults.add("head", Fault.http(500))
+    conn = http.client.HTTPConnection(urlparse(hub.base_url).netloc, timeout=10)
+    try:
+        for path, status in ((f"/{DIFFUSERS_REPO}/resolve/main/nope.json", 500),  # the injected fault
+                             (f"/{DIFFUSERS_REPO}/resolve/main/nope.json", 404),
+                             (f"/{DIFFUSERS_REPO}/resolve/main/model_index.json", 200)):
+            conn.request("HEAD", path)
+            resp = conn.getresponse()
+            assert resp.status == status and resp.read() == b""
+            assert int(resp.headers["Content-Length"]) > 0  # what a GET would have sent
+        conn.request("GET", f"/{DIFFUSERS_REPO}/resolve/main/model_index.json")  # same connection, still in step
+        resp = conn.getresponse()
+        assert resp.status == 200 and resp.read() == repo.files["model_index.json"].data
+    finally:
+        conn.close()
