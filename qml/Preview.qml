@@ -56,8 +56,31 @@ Rectangle {
         pendingMs = -1
     }
 
+    // The picture under a see-through clip, or the clip a crossfade dissolves from (no sound of its own):
+    // paused on the frame the controller names, as the top player is.
+    MediaPlayer {
+        id: underPlayer
+        objectName: "underPlayer"
+        videoOutput: underOut
+        source: view.preview.underSource
+        onMediaStatusChanged: if (view.underPendingMs >= 0 && (mediaStatus === MediaPlayer.LoadedMedia
+                                                                || mediaStatus === MediaPlayer.BufferedMedia)) {
+            position = view.underPendingMs
+            view.underPendingMs = -1
+        }
+    }
+    property int underPendingMs: -1
+    function showUnderFrame(ms) {
+        if (underPlayer.source.toString() === "") return
+        if (underPlayer.playbackState === MediaPlayer.StoppedState) underPlayer.pause()
+        const s = underPlayer.mediaStatus
+        if (s === MediaPlayer.LoadedMedia || s === MediaPlayer.BufferedMedia) underPlayer.position = ms
+        else underPendingMs = ms
+    }
+
     Connections {
         target: view.preview
+        function onUnderSeekRequested(ms) { view.showUnderFrame(ms) }
         function onSeekRequested(ms) { view.showFrame(ms) }
         function onPlayRequested(rate) { mediaPlayer.playbackRate = rate; mediaPlayer.play() }
         function onPauseRequested() { mediaPlayer.pause() }
@@ -99,19 +122,45 @@ Rectangle {
         Item {
             Layout.fillWidth: true
             Layout.fillHeight: true
+            Rectangle {  // what a see-through clip shows over nothing
+                anchors.fill: parent
+                anchors.margins: Theme.spacing
+                color: "black"
+                visible: view.preview.opacity < 1
+            }
             VideoOutput {
-                id: videoOut
-                objectName: "videoOutput"
+                id: underOut
+                objectName: "underOutput"
                 anchors.fill: parent
                 anchors.margins: Theme.spacing
                 fillMode: VideoOutput.PreserveAspectFit
+                visible: view.preview.underSource !== "" && view.preview.opacity < 1
             }
-            Rectangle {  // the clip's fade, as the export draws it (black over the picture)
-                objectName: "fadeShade"
-                anchors.fill: videoOut
+            Rectangle {  // the fade of the clip under it
+                anchors.fill: underOut
                 color: "black"
-                opacity: view.preview.shade
-                visible: opacity > 0
+                opacity: view.preview.underShade
+                visible: underOut.visible && opacity > 0
+            }
+            Item {  // the clip on top, at its opacity (or a crossfade's progress) over what is under it
+                objectName: "topLayer"
+                anchors.fill: parent
+                opacity: view.preview.opacity
+                layer.enabled: opacity < 1  // the picture and its fade shade as one
+                VideoOutput {
+                    id: videoOut
+                    objectName: "videoOutput"
+                    anchors.fill: parent
+                    anchors.margins: Theme.spacing
+                    fillMode: VideoOutput.PreserveAspectFit
+                }
+                Rectangle {  // the clip's fade, as the export draws it (black over the picture)
+                    objectName: "fadeShade"
+                    anchors.fill: videoOut
+                    color: "black"
+                    opacity: view.preview.shade
+                    visible: opacity > 0
+                }
             }
             Label {
                 anchors.centerIn: parent

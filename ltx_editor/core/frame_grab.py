@@ -64,7 +64,8 @@ def frame_at(project: Project, timeline_frame: int, clip_id: str | None = None) 
         raise MediaError(f"No video clip at frame {timeline_frame}.", hint="Move the playhead over a clip.")
     if not clip.start <= timeline_frame < clip.end:
         raise MediaError(f"The playhead (frame {timeline_frame}) is not over that clip.")
-    return frame_of_asset(project, clip.asset_id, clip.in_frame + timeline_frame - clip.start, clip.take_id)
+    return frame_of_asset(project, clip.asset_id, clip.in_frame + clip.source_offset(timeline_frame - clip.start),
+                          clip.take_id)
 
 
 def grab(project: Project, project_path: Path | str, ref: FrameRef) -> Path:

@@ -13,6 +13,7 @@ from PySide6.QtCore import Property, QObject, QTimer, QUrl, Signal, Slot
 from PySide6.QtQml import QmlElement
 
 from ltx_editor.core.frame_grab import topmost_clip
+from ltx_editor.core.preview_layers import Picture, faded, picture_at
 from ltx_editor.core.project import Clip, Project, Take
 from ltx_editor.core.timecode import ms_timecode as timecode  # a position in ms, as the player reports it
 
@@ -60,6 +61,8 @@ class PreviewController(QObject):
     sourceChanged = Signal()  # apart from `changed`: position reports must not make QML re-read the source
     documentChanged = Signal()
     seekRequested = Signal(int)  # ms in the current source
+    underChanged = Signal()  # the picture under the clip (a see-through clip's, a crossfade's) changed
+    underSeekRequested = Signal(int)  # ms in the under source
     playRequested = Signal(float)  # playback rate
     pauseRequested = Signal()
 
@@ -77,6 +80,7 @@ class PreviewController(QObject):
         self._playing = False
         self._rate = 1.0
         self._shot: Shot | None = None
+        self._under = ""  # the source drawn under the top clip ("" = black)
         self._syncing = False  # we are moving the playhead ourselves while the timeline plays
         self._reverse = QTimer(self)  # J: MediaPlayer cannot play backwards, so step back on a timer
         self._reverse.timeout.connect(self._reverse_tick)
@@ -146,6 +150,7 @@ class PreviewController(QObject):
         if found is None:
             self._shot, self._title = None, "Timeline"
             self._set_source("")
+            self._show_under(None)
             self.changed.emit()
             return
         clip, take = found
@@ -153,8 +158,22 @@ class PreviewController(QObject):
         self._shot = Shot(clip, take, url)
         self._title = f"Timeline · {clip.name}" if clip.name else "Timeline"
         self._set_source(url)
+        self._show_under(picture_at(self._doc.project, frame))
         self.changed.emit()
         self.seekRequested.emit(frame_ms(self.source_frame(clip, take, frame), take.fps))
+
+    def _show_under(self, picture: Picture | None) -> None:
+        """The second player: the clip under a see-through clip, or the one a crossfade dissolves from."""
+        layer = None if picture is None else picture.under
+        url = ""
+        if layer is not None:
+            take = self._doc.project.asset(layer.clip.asset_id).take(layer.clip.take_id)
+            url = QUrl.fromLocalFile(str(self._doc.media_path(take.path))).toString()
+        if url != self._under:
+            self._under = url
+            self.underChanged.emit()
+        if layer is not None:
+            self.underSeekRequested.emit(frame_ms(layer.source_frame, take.fps))
 
     def _set_source(self, url: str) -> None:
         from ltx_editor.core.safe_files import is_special
@@ -169,12 +188,13 @@ class PreviewController(QObject):
     def source_frame(clip: Clip, take: Take, frame: int) -> int:
         """The take's frame shown at timeline `frame`: frame for frame, as the export re-times a take of
         another rate (export_plan)."""
-        return clip.in_frame + frame - clip.start
+        return clip.in_frame + clip.source_offset(frame - clip.start)
 
     def _speed(self) -> float:
-        """Player rate that plays the shot's frames at the project's rate (1.0 for a take at that rate)."""
+        """Player rate that plays the shot's frames at the project's rate and the clip's speed (1.0 for a take
+        at that rate at normal speed)."""
         if self._mode == "timeline" and self._shot is not None and self._shot.take.fps > 0:
-            return self._doc.project.settings.fps / self._shot.take.fps
+            return self._doc.project.settings.fps / self._shot.take.fps * self._shot.clip.speed
         return 1.0
 
     # -- what the player reports ------------------------------------------------------------------------------
@@ -192,7 +212,9 @@ class PreviewController(QObject):
 
     def _follow(self, ms: int) -> None:
         shot = self._shot
-        frame = shot.clip.start + frame_at_ms(ms, shot.take.fps) - shot.clip.in_frame
+        shown = frame_at_ms(ms, shot.take.fps) - shot.clip.in_frame  # source frames into the clip
+        # the first clip frame that shows it (at another speed a source frame lasts 1 / speed frames)
+        frame = shot.clip.start + (shown if shot.clip.speed == 1.0 else math.ceil(shown / shot.clip.speed - 1e-9))
         if frame >= shot.clip.end:
             self._jump_after(shot.clip.end)
             return
@@ -320,14 +342,21 @@ class PreviewController(QObject):
 
     def _faded(self, clip: Clip) -> float:
         """How much of `clip` shows at the playhead (its fades, as the export draws them)."""
-        i, n = self._doc.playheadFrame - clip.start, clip.duration
-        fade_in, fade_out = clip.fitted_fades()
-        f = 1.0
-        if fade_in and i < fade_in:
-            f = min(f, i / fade_in)
-        if fade_out and i >= n - fade_out:
-            f = min(f, (n - i) / fade_out)
-        return max(0.0, min(1.0, f))
+        return faded(clip, self._doc.playheadFrame - clip.start)
+
+    def _picture(self) -> Picture | None:
+        if self._mode != "timeline" or self._shot is None or self._doc is None:
+            return None
+        return picture_at(self._doc.project, self._doc.playheadFrame)
+
+    def _opacity(self) -> float:
+        """How opaque the top picture is over the one under it (its opacity; a crossfade's progress)."""
+        picture = self._picture()
+        return 1.0 if picture is None else picture.opacity
+
+    def _under_shade(self) -> float:
+        picture = self._picture()
+        return 0.0 if picture is None or picture.under is None else 1.0 - picture.under.shown
 
     def _shade(self) -> float:
         """Opacity of the black over the picture (a fade)."""
@@ -371,3 +400,6 @@ class PreviewController(QObject):
     frame = Property(int, _frame_number, notify=changed)
     shade = Property(float, _shade, notify=changed)
     clipVolume = Property(float, _clip_volume, notify=changed)
+    opacity = Property(float, _opacity, notify=changed)
+    underSource = Property(str, lambda self: self._under, notify=underChanged)
+    underShade = Property(float, _under_shade, notify=changed)
