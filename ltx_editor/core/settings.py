@@ -29,6 +29,7 @@ class GenerationMode(str, Enum):
     EXTEND_FORWARD = "extend-forward"
     EXTEND_BACKWARD = "extend-backward"
     VIDEO_TO_VIDEO = "video-to-video"
+    AUDIO_TO_VIDEO = "audio-to-video"  # a sound drives the picture (LTX-2.x; core/a2v_plan.py)
 
 
 def round_to_multiple(value: float, multiple: int, minimum: int | None = None) -> int:

@@ -20,7 +20,7 @@ class Condition(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["image", "video"]
+    kind: Literal["image", "video", "audio"]  # audio: the sound that drives an audio-to-video generation
     path: str  # absolute path on this machine (the queue resolves project-relative paths before running)
     frame_index: int = Field(0, ge=0)
     strength: float = Field(1.0, ge=0.0, le=1.0)
@@ -72,6 +72,10 @@ class GenerationRequest(BaseModel):
         if m in (GenerationMode.EXTEND_FORWARD, GenerationMode.EXTEND_BACKWARD,
                  GenerationMode.VIDEO_TO_VIDEO) and len(videos) != 1:
             raise ValueError(f"{m.value} needs exactly one video condition")
+        sounds = [c for c in self.conditions if c.kind == "audio"]
+        if (m is GenerationMode.AUDIO_TO_VIDEO) != bool(sounds) or len(sounds) > 1 or (sounds and (videos or images[1:])):
+            raise ValueError("audio-to-video takes exactly one audio condition (and at most one image); "
+                             "other modes take none")
         n = self.settings.num_frames
         for c in self.conditions:
             if c.frame_index >= n:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ltx_editor.core import storyboard as sb
+from ltx_editor.core.a2v_plan import A2VPlan
 from ltx_editor.core.errors import LtxEditorError
 from ltx_editor.core.extension import ExtensionPart, ExtensionPlan
 from ltx_editor.core.gap_plan import GapPlan
@@ -21,7 +22,7 @@ from ltx_editor.core.keyframe_plan import KeyframePlan
 from ltx_editor.core.project import Project
 from ltx_editor.core.retake_plan import RetakePlan
 
-from . import landing, retake
+from . import audio_to_video, landing, retake
 from .frame_cut import cut_tail
 from .queue import Job
 from .request import GenerationRequest, GenerationResult
@@ -76,6 +77,15 @@ class RetakeRun:
     """A retaken range (lands as a new take of the clip) or a gap fill (lands in the gap)."""
 
     plan: RetakePlan | GapPlan
+    job_id: str = ""
+    state: str = "running"
+
+
+@dataclass
+class A2VRun:
+    """A picture generated to a range of sound: lands on a video track above it (generation/audio_to_video)."""
+
+    plan: A2VPlan
     job_id: str = ""
     state: str = "running"
 
@@ -148,6 +158,12 @@ class WorkflowRunner:
             runs.append(run)
         return runs
 
+    def start_a2v(self, plan: A2VPlan, request: GenerationRequest) -> A2VRun:
+        """Queue an audio-to-video request (generation/audio_to_video.a2v_request); it lands over its sound."""
+        run = A2VRun(plan)
+        run.job_id = self._submit_owned(request, run)
+        return run
+
     def _submit_owned(self, request: GenerationRequest, run: SpanRun | ExtensionRun | ShotRun | RetakeRun) -> str:
         job = self._submit(request)
         self._owner[job.id] = run
@@ -187,6 +203,10 @@ class WorkflowRunner:
         if isinstance(run, RetakeRun):
             land = retake.land_retake if isinstance(run.plan, RetakePlan) else retake.land_gap
             asset_id, take_id, edit = land(project, self.path, run.plan, result)
+            run.state = "landed"
+            return [AssetAdded(asset_id, take_id), Landed(edit, edit.label)]
+        if isinstance(run, A2VRun):
+            asset_id, take_id, edit = audio_to_video.land_a2v(project, self.path, run.plan, result)
             run.state = "landed"
             return [AssetAdded(asset_id, take_id), Landed(edit, edit.label)]
         if isinstance(run, ShotRun):

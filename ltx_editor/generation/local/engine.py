@@ -11,6 +11,7 @@ from typing import Any
 
 from ltx_editor.core.catalog import choose_local_model, get_model, smaller_local_model
 from ltx_editor.core.recipes import overrides, recipe_for
+from ltx_editor.core.settings import GenerationMode
 
 from ..errors import InvalidRequest
 from ..lora import apply_loras, resolve_loras
@@ -156,12 +157,15 @@ class LocalEngine:
         call = build_call(run.request, prompt, facts, self.max_sequence_length, recipe, call_notes)
         for text in call_notes:
             run.note(text)
+        if call.prepare is not None:
+            call.prepare(loaded)
 
         def generator() -> Any:
             return torch.Generator("cpu").manual_seed(s.seed)  # CPU noise: the same on every device
 
         call.kwargs["generator"] = generator()
-        multiscale = bool(s.upscale and loaded.upsampler is not None and recipe and recipe.multiscale)
+        multiscale = bool(s.upscale and loaded.upsampler is not None and recipe and recipe.multiscale
+                          and call.prepare is None)  # a prepared call (audio-to-video) runs in one pass
         run.used = {"pipeline": type(loaded.pipe(call.pipe)).__name__, "multiscale": multiscale}
         total = s.steps + (refine_steps(s.steps, recipe) if multiscale else 0)
         reporter = StepReporter(run.emit, cancel, total)
@@ -190,7 +194,7 @@ class LocalEngine:
         info = get_model(settings.model_id)
         if self.cache.source_for(info.id, request.model_path) is None:
             raise InvalidRequest(f"{info.name} runs only in the cloud.", hint="Pick fal or Replicate as backend.")
-        if request.mode not in info.modes:
+        if request.mode not in info.modes and not (request.mode is GenerationMode.AUDIO_TO_VIDEO and info.audio):
             raise InvalidRequest(f"{info.name} cannot do {request.mode.value}.", hint="Pick another model.")
         run = _Run(request, MemoryPlan(settings.vae_tiling, settings.cpu_offload, settings.fp8), emit)
         run.notes.extend(notes or [])

@@ -7,6 +7,7 @@ noted. LTX-2 image conditions are H.264 round-tripped the way the model was trai
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,9 @@ _DIRECTION = {M.EXTEND_FORWARD: "forward", M.EXTEND_BACKWARD: "backward"}
 class PipelineCall:
     pipe: str  # key into LoadedModel.pipes
     kwargs: dict[str, Any] = field(default_factory=dict)
+    # Run once the model is loaded, before the call: builds a pipeline the loader does not (audio-to-video's)
+    # and fills the arguments that need the model's own modules (the sound's latents).
+    prepare: Callable[[Any], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,10 @@ def build_call(request: GenerationRequest, prompt: str, facts: PipeFacts,
 
     if mode is M.TEXT_TO_VIDEO:
         return PipelineCall(key("t2v"), kwargs)
+    if mode is M.AUDIO_TO_VIDEO:
+        from .audio_video import a2v_call
+
+        return a2v_call(request, prompt, facts, max_sequence_length, recipe, notes)
     conds = request.conditions
     first = conds[0]
     # The image-to-video pipeline pins exactly one full-strength first frame; anything else is a condition.
