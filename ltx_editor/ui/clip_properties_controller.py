@@ -1,5 +1,6 @@
-"""A clip's properties for QML (sound level / mute, fade in and out, in frames): read, and changed as one
-undo step through core.clip_properties; a refusal comes back in words."""
+"""A clip's properties for QML (sound level / mute, fade in and out in frames, opacity in percent, speed, the
+crossfade from the clip before in frames): read, and changed as one undo step through core.clip_properties;
+a refusal comes back in words."""
 from __future__ import annotations
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
@@ -12,6 +13,9 @@ from .document import ProjectDocument
 
 QML_IMPORT_NAME = "LtxEditor"
 QML_IMPORT_MAJOR_VERSION = 1
+
+# QML's names -> the clip's fields
+_FIELDS = {"volume": "volume", "fadeIn": "fade_in", "fadeOut": "fade_out", "speed": "speed", "crossfade": "crossfade"}
 
 
 @QmlElement
@@ -32,18 +36,32 @@ class ClipPropertiesController(QObject):
 
     @Slot(str, result="QVariantMap")
     def values(self, clip_id: str) -> dict:
-        """{volume, fadeIn, fadeOut, frames, name} of the clip, or {} when it is gone."""
+        """{volume, fadeIn, fadeOut, opacity (%), speed, crossfade, crossfadeMax, frames, name} of the clip, or {}
+        when it is gone. crossfadeMax: the longest crossfade from the clip before (0: no clip touches it)."""
         try:
-            _track, clip = self._doc.project.find_clip(clip_id)
+            track, clip = self._doc.project.find_clip(clip_id)
         except (KeyError, AttributeError):
             return {}
-        return {"volume": clip.volume, "fadeIn": clip.fade_in, "fadeOut": clip.fade_out, "frames": clip.duration,
-                "name": clip.name}
+        i = next(k for k, c in enumerate(track.clips) if c.id == clip_id)
+        before = track.clips[i - 1] if i > 0 else None
+        longest = min(clip.duration, before.duration) if before is not None and before.end == clip.start else 0
+        return {"volume": clip.volume, "fadeIn": clip.fade_in, "fadeOut": clip.fade_out,
+                "opacity": round(clip.opacity * 100), "speed": clip.speed, "crossfade": clip.crossfade,
+                "crossfadeMax": longest, "frames": clip.duration, "name": clip.name}
 
-    @Slot(str, float, int, int, result=bool)
-    def apply(self, clip_id: str, volume: float, fade_in: int, fade_out: int) -> bool:
+    @Slot(str, "QVariantMap", result=bool)
+    def apply(self, clip_id: str, values: dict) -> bool:
+        """Change the named properties (the names of `values`) as one undo step; False and `failed` when refused."""
+        changes = {_FIELDS[k]: v for k, v in values.items() if k in _FIELDS}
+        if "speed" in changes:  # a slider position: to the hundredth the popup shows
+            changes["speed"] = round(float(changes["speed"]), 2)
+        if "opacity" in values:
+            changes["opacity"] = round(float(values["opacity"])) / 100
+        for name in ("fade_in", "fade_out", "crossfade"):
+            if name in changes:
+                changes[name] = int(changes[name])
         try:
-            edit = set_clip_properties(self._doc.project, clip_id, volume=volume, fade_in=fade_in, fade_out=fade_out)
+            edit = set_clip_properties(self._doc.project, clip_id, **changes)
         except LtxEditorError as exc:
             self.failed.emit(exc.message)
             return False

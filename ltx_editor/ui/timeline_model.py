@@ -65,7 +65,7 @@ class ClipRow:
 @QmlUncreatable("Each track's clips model is made by TracksModel.")
 class TrackClipsModel(RoleListModel):
     ROLES = ("clipId", "trackId", "name", "start", "end", "duration", "inFrame", "outFrame", "assetId", "takeId",
-             "takeIndex", "takeCount", "assetKind", "thumbnail", "offline")
+             "takeIndex", "takeCount", "assetKind", "thumbnail", "offline", "crossfade", "speed", "clipOpacity")
 
     def __init__(self, track_id: str, media_path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -212,6 +212,12 @@ class TrackClipsModel(RoleListModel):
             return asset.kind if asset else ""
         if name == "thumbnail":
             return row.thumbnail
+        if name == "crossfade":  # frames of the dissolve from the clip before (drawn only while they touch)
+            return c.crossfade
+        if name == "speed":
+            return c.speed
+        if name == "clipOpacity":  # not "opacity": the delegate's own Item.opacity
+            return c.opacity
         if name == "offline":
             return bool(asset.offline) if asset else True
         raise KeyError(name)

@@ -19,6 +19,9 @@ Rectangle {
     required property string assetKind
     required property string thumbnail
     required property bool offline
+    required property int crossfade  // frames of a dissolve from the clip before
+    required property real speed
+    required property real clipOpacity
 
     readonly property bool selected: view.selectedClipIds.indexOf(clipId) >= 0
     readonly property bool moving: view.dragActive && view.dragIds.indexOf(clipId) >= 0
@@ -71,6 +74,35 @@ Rectangle {
         font.pixelSize: Theme.fontSmall
         textFormat: Text.PlainText
         elide: Text.ElideRight
+    }
+    Rectangle {  // a crossfade from the clip before: its first frames darken from the cut
+        objectName: "crossfadeMark"
+        visible: box.crossfade > 0
+        width: Math.min(box.width, box.crossfade * box.ppf)
+        height: parent.height
+        gradient: Gradient {
+            orientation: Gradient.Horizontal
+            GradientStop { position: 0; color: Qt.rgba(0, 0, 0, 0.6) }
+            GradientStop { position: 1; color: Qt.rgba(0, 0, 0, 0) }
+        }
+    }
+    Rectangle {  // speed and opacity when they are not the usual
+        objectName: "propertiesBadge"
+        visible: box.roomy && (box.speed !== 1 || box.clipOpacity < 1)
+        anchors { left: parent.left; top: parent.top; margins: 3 }
+        width: propsText.implicitWidth + 8
+        height: 14
+        color: Qt.darker(box.color, 2.2)
+        Text {
+            id: propsText
+            anchors.centerIn: parent
+            text: (box.speed !== 1 ? Math.round(box.speed * 100) / 100 + "×" : "")
+                  + (box.speed !== 1 && box.clipOpacity < 1 ? " " : "")
+                  + (box.clipOpacity < 1 ? Math.round(box.clipOpacity * 100) + " %" : "")
+            color: Theme.text
+            font.pixelSize: 9
+            textFormat: Text.PlainText
+        }
     }
     Rectangle {
         id: badge

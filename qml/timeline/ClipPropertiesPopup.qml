@@ -3,18 +3,20 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import LtxEditor 1.0
 
-// A clip's sound level (mute) and fades; OK applies them as one undo step.
+// A clip's sound level (mute), fades, opacity, speed and the crossfade from the clip before; OK applies them
+// as one undo step.
 Dialog {
     id: popup
     objectName: "clipPropertiesPopup"
     required property ProjectDocument document
     property string clipId: ""
     property int frames: 1
+    property int crossfadeMax: 0  // the longest crossfade from the clip before (0: no clip touches this one)
     property string problem: ""
 
     title: qsTr("Clip properties")
     modal: true
-    width: 380
+    width: 460
 
     ClipPropertiesController { id: props; objectName: "clipPropertiesController"; document: popup.document
                                onFailed: function (message) { popup.problem = message } }
@@ -29,6 +31,10 @@ Dialog {
         muteBox.checked = v.volume === 0
         fadeInBox.value = v.fadeIn
         fadeOutBox.value = v.fadeOut
+        opacitySlider.value = v.opacity
+        speedSlider.value = v.speed
+        crossfadeMax = v.crossfadeMax
+        crossfadeBox.value = v.crossfade
         open()
     }
 
@@ -48,6 +54,27 @@ Dialog {
         SpinBox { id: fadeInBox; objectName: "clipFadeIn"; from: 0; to: popup.frames; editable: true }
         Label { text: qsTr("Fade out (frames)"); color: Theme.textDim }
         SpinBox { id: fadeOutBox; objectName: "clipFadeOut"; from: 0; to: popup.frames; editable: true }
+        Label { text: qsTr("Opacity"); color: Theme.textDim }
+        RowLayout {
+            Slider { id: opacitySlider; objectName: "clipOpacity"; from: 0; to: 100; stepSize: 1; Layout.fillWidth: true }
+            Label { text: Math.round(opacitySlider.value) + " %"; color: Theme.textDim; Layout.preferredWidth: 48 }
+        }
+        Label { text: qsTr("Speed"); color: Theme.textDim }
+        RowLayout {
+            Slider { id: speedSlider; objectName: "clipSpeed"; from: 0.25; to: 4; stepSize: 0.05; Layout.fillWidth: true }
+            Label { text: speedSlider.value.toFixed(2) + "×"; color: Theme.textDim; Layout.preferredWidth: 48 }
+        }
+        Label { text: qsTr("Crossfade from the clip before (frames)"); color: Theme.textDim }
+        SpinBox {
+            id: crossfadeBox
+            objectName: "clipCrossfade"
+            from: 0
+            to: Math.max(popup.crossfadeMax, value)
+            editable: true
+            enabled: popup.crossfadeMax > 0 || value > 0  // 0 removes it
+            ToolTip.visible: hovered && !enabled
+            ToolTip.text: qsTr("A crossfade joins this clip to one that ends where it starts.")
+        }
         Label {
             Layout.columnSpan: 2
             Layout.fillWidth: true
@@ -62,8 +89,10 @@ Dialog {
             objectName: "applyClipProperties"
             text: qsTr("OK")
             highlighted: true
-            onClicked: if (props.apply(popup.clipId, muteBox.checked ? 0 : volumeSlider.value, fadeInBox.value,
-                                       fadeOutBox.value)) popup.close()
+            onClicked: if (props.apply(popup.clipId, {volume: muteBox.checked ? 0 : volumeSlider.value,
+                                                      fadeIn: fadeInBox.value, fadeOut: fadeOutBox.value,
+                                                      opacity: opacitySlider.value, speed: speedSlider.value,
+                                                      crossfade: crossfadeBox.value})) popup.close()
         }
         Button { text: qsTr("Cancel"); onClicked: popup.close() }
     }
