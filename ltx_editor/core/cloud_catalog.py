@@ -51,6 +51,7 @@ class CloudEndpoint(BaseModel):
 
 T2V, I2V, KEY, EXT_F, EXT_B, V2V = (M.TEXT_TO_VIDEO, M.IMAGE_TO_VIDEO, M.KEYFRAMES, M.EXTEND_FORWARD,
                                     M.EXTEND_BACKWARD, M.VIDEO_TO_VIDEO)
+A2V = M.AUDIO_TO_VIDEO
 
 
 def _page(endpoint: str) -> str:
@@ -107,9 +108,17 @@ def _ltx23_fal(fast: bool) -> dict[M, CloudEndpoint]:
 
 
 def _ltx2_19b(prefix: str, price: PriceRule, price_page: str = "") -> dict[M, CloudEndpoint]:
-    # extend-video takes extend_direction forward|backward; video-to-video re-renders a whole clip.
+    # extend-video takes extend_direction forward|backward; video-to-video re-renders a whole clip; audio-to-video
+    # follows a sound (audio_url; match_audio_length off, our num_frames).
     return _fal({T2V: f"{prefix}/text-to-video", I2V: f"{prefix}/image-to-video", EXT_F: f"{prefix}/extend-video",
-                 EXT_B: f"{prefix}/extend-video", V2V: f"{prefix}/video-to-video"}, price, price_page)
+                 EXT_B: f"{prefix}/extend-video", V2V: f"{prefix}/video-to-video", A2V: f"{prefix}/audio-to-video"},
+                price, price_page)
+
+
+# LTX-2 Pro audio-to-video: "Your request will cost $0.10 per second" (audio_url of 2-10 s; the clip is as long).
+_LTX2_A2V = PriceRule(kind="per_second", usd=0.10)
+_LTX2_PRO_A2V = CloudEndpoint(endpoint="fal-ai/ltx-2/audio-to-video", price=_LTX2_A2V,
+                              source=_page("fal-ai/ltx-2/audio-to-video"))
 
 
 # model id -> mode -> endpoint. fal has no 2B 0.9.8 endpoint: the 2B 0.9.8 model runs locally only.
@@ -132,7 +141,8 @@ FAL: dict[str, dict[M, CloudEndpoint]] = {
     "ltx-2-19b": _ltx2_19b("fal-ai/ltx-2-19b", _19B_MP),
     "ltx-2-19b-distilled": _ltx2_19b("fal-ai/ltx-2-19b/distilled", _19B_DISTILLED_MP,
                                      _page("fal-ai/ltx-2-19b/distilled/audio-to-video/lora")),
-    "ltx-2-pro": _fal({T2V: "fal-ai/ltx-2/text-to-video", I2V: "fal-ai/ltx-2/image-to-video"}, _LTX2_PRO),
+    "ltx-2-pro": {**_fal({T2V: "fal-ai/ltx-2/text-to-video", I2V: "fal-ai/ltx-2/image-to-video"}, _LTX2_PRO),
+                  A2V: _LTX2_PRO_A2V},
     "ltx-2-fast": _fal({T2V: "fal-ai/ltx-2/text-to-video/fast", I2V: "fal-ai/ltx-2/image-to-video/fast"}, _LTX2_FAST),
     "ltx-2.3-pro": _ltx23_fal(fast=False),
     "ltx-2.3-fast": _ltx23_fal(fast=True),
@@ -158,13 +168,9 @@ FAL_RETAKE: dict[str, CloudEndpoint] = {
     for mid in ("ltx-2-pro", "ltx-2-fast")
 }
 
-# Endpoints that exist (pages read) but no mode of ours maps to yet: retakes and audio-driven video (issue 13).
+# Endpoints that exist (pages read) but no mode of ours maps to yet (the audio-to-video ones are mapped above).
 DOCUMENTED_UNMAPPED: dict[str, str] = {
     "fal-ai/ltx-2.3/retake-video": "https://clawhub.ai/api/v1/skills/corespeed-art/file?path=references%2Fltx.md",
-    "fal-ai/ltx-2/audio-to-video": "https://fal.ai/models/fal-ai/ltx-2/audio-to-video/api (audio_url, image_url)",
-    "fal-ai/ltx-2-19b/audio-to-video": _page("fal-ai/ltx-2-19b/audio-to-video") + " ($0.0018/MP)",
-    "fal-ai/ltx-2-19b/distilled/audio-to-video": _page("fal-ai/ltx-2-19b/distilled/audio-to-video/lora")
-                                                 + " ($0.001/MP)",
     "lightricks/ltx-2-retake": "https://replicate.com/lightricks/ltx-2-retake/versions/a9cade39a5658fc35aa90346ea7d1f"
                                "e33dc3d277eb2020b1923ac945fd313771/api (video, prompt, start_time, duration 2-16, mode)",
 }

@@ -1,6 +1,6 @@
 """Audio-to-video: the request for a planned range of sound (core/a2v_plan.py) and the landing of its result.
 
-The range's sound is cut out of its media into a small WAV (exactly the range, frame-exact in time): the
+The range's sound is cut out of its media into a small WAV (sample-exact, as long as the generation): the
 local provider encodes it with the model's audio VAE (generation/local/audio_video.py), a cloud provider
 uploads it as `audio_url`. The result lands as a clip on the planned video track, starting on the range's first
 frame and holding exactly its length (the first `length` frames of the generation), one undo step. The new
@@ -54,8 +54,10 @@ def a2v_request(plan: A2VPlan, project_path: Path | str, recipe: Recipe, work_di
     src = resolve_media(project_path, plan.source_path)
     if not src.is_file():
         raise AudioToVideoError(f"The sound's media {src.name} is missing.", hint="Relink it in the bin first.")
-    wav = cut_audio(src, plan.audio_start_s, plan.audio_seconds,
-                    work_dir / f"a2v_{src.stem}_{plan.media_start}_{plan.length}.wav")
+    # The sound of every generated frame: the range and what follows it up to the 8k+1 length (those frames are
+    # not kept; where the media ends first, the local provider pads silence, a service makes a shorter clip).
+    wav = cut_audio(src, plan.audio_start_s, plan.generated_seconds,
+                    work_dir / f"a2v_{src.stem}_{plan.media_start}_{plan.num_frames}.wav")
     size = plan.size if plan.size and all(v >= 32 and v % 32 == 0 for v in plan.size) else None
     # The new clip is silent (its sound is the track it follows) and is made in one pass.
     settings = recipe.settings_for(plan.num_frames, plan.fps, size, generate_audio=False, upscale=False)

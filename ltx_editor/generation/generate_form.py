@@ -59,7 +59,8 @@ class Form:
 
     def modes(self) -> list[GenerationMode]:
         model = get_model(self.model_id)
-        return [m for m in GenerationMode if model.supports(self.backend, m)]
+        # Audio-to-video starts from a sound on the timeline (its clip menu), not from this panel.
+        return [m for m in GenerationMode if model.supports(self.backend, m) and m is not GenerationMode.AUDIO_TO_VIDEO]
 
     def resolutions(self) -> list[str]:
         limit = RESOLUTIONS[get_model(self.model_id).max_resolution]

@@ -64,8 +64,8 @@ def test_the_sound_drives_a_clip_of_exactly_its_length_above_it(tiny_a2v_dir, tm
     job = a2v_request(plan, path, recipe, tmp_path / "work", prompt="a singer")
     assert job.mode is GenerationMode.AUDIO_TO_VIDEO and job.settings.num_frames == 33
     assert [c.kind for c in job.conditions] == ["audio"]
-    with wave.open(job.conditions[0].path) as wav:  # the range's sound, to the sample: 26 frames at 24 fps
-        assert wav.getnframes() == 26 * 48000 // 24
+    with wave.open(job.conditions[0].path) as wav:  # the sound from the range's first frame, to the sample,
+        assert wav.getnframes() == 33 * 48000 // 24  # as long as the 33 generated frames (26 of them kept)
     result = _generate(provider, job, tmp_path / "media")
     assert result.num_frames == 33 and not result.has_audio
     assert any("freeze_audio" in n for n in result.notes)

@@ -35,7 +35,8 @@ def _conditions(mode: M) -> list[Condition]:
             KEY: [Condition(kind="image", path="/m/a.png"), Condition(kind="image", path="/m/b.png", frame_index=48)],
             EXT_F: [Condition(kind="video", path="/m/clip.mp4", num_frames=17)],
             EXT_B: [Condition(kind="video", path="/m/clip.mp4", num_frames=17)],
-            V2V: [Condition(kind="video", path="/m/source.mp4", strength=0.6)]}.get(mode, [])
+            V2V: [Condition(kind="video", path="/m/source.mp4", strength=0.6)],
+            M.AUDIO_TO_VIDEO: [Condition(kind="audio", path="/m/voice.wav")]}.get(mode, [])
 
 
 def _request(backend: str, model_id: str, mode: M = T2V, **settings) -> GenerationRequest:
@@ -83,7 +84,7 @@ def test_every_replicate_entry_cites_its_page_and_is_documented(model_id, mode, 
 
 
 def test_endpoints_for_later_work_are_recorded_with_their_pages():
-    for endpoint in ("fal-ai/ltx-2/audio-to-video", "lightricks/ltx-2-retake"):
+    for endpoint in ("fal-ai/ltx-2.3/retake-video", "lightricks/ltx-2-retake"):
         assert DOCUMENTED_UNMAPPED[endpoint].startswith("https://")
 
 

@@ -38,6 +38,8 @@ def _conditions(mode: M) -> list[Condition]:
         return [Condition(kind="video", path="/media/clip.mp4", num_frames=17)]
     if mode is M.VIDEO_TO_VIDEO:
         return [Condition(kind="video", path="/media/source.mp4", strength=0.7)]
+    if mode is M.AUDIO_TO_VIDEO:
+        return [Condition(kind="audio", path="/media/voice.wav")]
     return []
 
 

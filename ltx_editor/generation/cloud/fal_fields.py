@@ -15,6 +15,7 @@ from ltx_editor.core.settings import GenerationMode as M
 
 from ..errors import InvalidRequest
 from ..request import GenerationRequest
+from .fal_a2v import HOSTED_A2V, hosted_a2v_call, ltx2_19b_a2v_args
 from .shape import (
     CloudCall,
     Shape,
@@ -50,6 +51,8 @@ def family(endpoint: str) -> str:
         return "ltxv-13b"
     if endpoint.startswith("fal-ai/ltx-2-19b"):
         return "ltx2-19b"
+    if endpoint == HOSTED_A2V:
+        return "ltx2-a2v"
     if endpoint.startswith("fal-ai/ltx-2.3/extend-video"):
         return "ltx23-extend"
     if endpoint.startswith(("fal-ai/ltx-2/", "fal-ai/ltx-2.3/")):
@@ -67,7 +70,7 @@ def build_fal_call(request: GenerationRequest, urls: Mapping[str, str] | None = 
     """The call for `request` (seed already resolved); `urls` maps local paths to uploaded URLs."""
     endpoint = fal_endpoint(request)
     builder = {"ltxv-095": _ltxv_095, "ltxv-13b": _ltxv_13b, "ltx2-19b": _ltx2_19b, "ltx2-hosted": _ltx2_hosted,
-               "ltx23-extend": _ltx23_extend}[family(endpoint)]
+               "ltx23-extend": _ltx23_extend, "ltx2-a2v": hosted_a2v_call}[family(endpoint)]
     return builder(request, endpoint, urls)
 
 
@@ -190,8 +193,10 @@ def _ltx2_19b(request: GenerationRequest, endpoint: str, urls: Mapping[str, str]
     elif mode is M.VIDEO_TO_VIDEO:  # our length, not the source's (match_video_length would override it)
         video = one(request, "video")
         args.update(video_url=url_for(video.path, urls), video_strength=video.strength, match_video_length=False)
+    elif mode is M.AUDIO_TO_VIDEO:
+        args = ltx2_19b_a2v_args(request, args, urls)
     shape = Shape(width=s.width, height=s.height, num_frames=frames, fps=fps, resolution=s.resolution,
-                  has_audio=s.generate_audio)
+                  has_audio=s.generate_audio or mode is M.AUDIO_TO_VIDEO)
     return CloudCall(endpoint, args, shape, notes)
 
 
