@@ -4,7 +4,8 @@ import QtQuick.Layouts
 import LtxEditor 1.0
 
 // One job: state, label, progress bar (indeterminate while the stage has no steps), place in line or
-// step i/n, elapsed and ETA, the error in words, and cancel / retry / open / remove.
+// step i/n, elapsed and ETA, the error in words, and cancel / retry / open / remove. While a local job runs,
+// a small live picture of the clip so far (sent by the generator every few steps) sits above the bar.
 Rectangle {
     id: job
     required property string jobId
@@ -23,6 +24,7 @@ Rectangle {
     required property bool canRetry
     required property bool canOpen
     required property string costText
+    required property string previewUrl  // a data: URL of the newest live picture while running, else ""
 
     signal cancelRequested()
     signal retryRequested()
@@ -76,6 +78,17 @@ Rectangle {
             color: Theme.textFaint
             font.pixelSize: Theme.fontSmall - 1
             elide: Text.ElideRight
+        }
+        Image {
+            objectName: "jobPreview"
+            Layout.fillWidth: true
+            Layout.preferredHeight: visible && sourceSize.width > 0
+                                    ? Math.min(160, width * sourceSize.height / sourceSize.width) : 0
+            visible: job.previewUrl !== ""
+            source: job.previewUrl
+            fillMode: Image.PreserveAspectFit
+            horizontalAlignment: Image.AlignLeft
+            cache: false  // each picture is seen once; the cache would only keep old ones alive
         }
         ProgressBar {
             objectName: "jobProgress"

@@ -21,6 +21,7 @@ from uuid import uuid4
 from pydantic import ValidationError
 
 from .errors import Cancelled, GenerationError
+from .preview import PreviewEvent
 from .provider import BaseLTXProvider
 from .request import CancelToken, GenerationRequest, GenerationResult, ProgressEvent, Stage
 
@@ -64,6 +65,7 @@ class Job:
     queue_position: int | None = None
     attempts: int = 0
     result_asset_id: str | None = None
+    preview: PreviewEvent | None = field(default=None, repr=False)  # the newest live picture while it runs
     _order: int = field(default_factory=lambda: next(_seq), repr=False)
     _cancel: CancelToken = field(default_factory=CancelToken, repr=False)
     _user_cancelled: bool = field(default=False, repr=False)
@@ -300,6 +302,8 @@ class JobQueue:
     async def _execute(self, job: Job) -> None:
         def progress(event: ProgressEvent) -> None:
             job.progress = event
+            if isinstance(event, PreviewEvent):
+                job.preview = event
             self._changed(job)
 
         try:
@@ -328,6 +332,7 @@ class JobQueue:
                              "Retry to run it again.")
         with self._lock:
             job.state, job.error, job.result, job.finished = state, error, result, _now()
+            job.preview = None  # a live picture only means something while the job runs
             if state == "finished":
                 job.progress = ProgressEvent(stage=Stage.DONE, fraction=1.0)
             drop = job.id in self._remove_when_done

@@ -1,6 +1,7 @@
 """The job queue as a list model: state, progress, place in line or step i/n, elapsed/ETA, errors in words."""
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timezone
 from typing import Any
 
@@ -70,6 +71,15 @@ def detail_text(job: Job) -> str:
     return ""
 
 
+def preview_url(job: Job) -> str:
+    """The running job's newest live picture as a data: URL ("" when there is none). A data URL, not an image
+    provider: a Python QQuickImageProvider can deadlock against Qt's pixmap thread, and nothing goes to disk."""
+    shot = job.preview
+    if shot is None or job.state != "running":
+        return ""
+    return "data:image/jpeg;base64," + base64.b64encode(shot.image).decode("ascii")
+
+
 class JobRow:
     """What one row shows; recomputed from a Job snapshot."""
 
@@ -84,7 +94,7 @@ class JobsModel(RoleListModel):
     # "jobState"/"modelId", not "state"/"model": those names would clash with Item.state and the delegate's model.
     ROLES = ("jobId", "label", "jobState", "stateText", "backend", "modelId", "progress", "detail", "elapsed",
              "eta", "error", "errorHint", "errorType", "canCancel", "canRetry", "canOpen", "costText",
-             "resultAssetId", "resultPath")
+             "resultAssetId", "resultPath", "previewUrl")
     finishedJob = Signal(str)  # a job id that just finished (the bin adds its result)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -171,4 +181,6 @@ class JobsModel(RoleListModel):
             return job.result_asset_id or ""
         if name == "resultPath":
             return str(job.result.video_path) if job.result else ""
+        if name == "previewUrl":
+            return preview_url(job)
         raise KeyError(name)

@@ -10,7 +10,6 @@ appends "A <version>" or "S <version>" to LOG. The test SIGKILLs workers at rand
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from ltx_editor.core.project import Marker  # noqa: E402
 from ltx_editor.core.project_io import autosave, load_project, save_project  # noqa: E402
+from tests.reliability.fork_server import serve_forks  # noqa: E402
 
 MAX_MARKERS = 300  # the file grows and shrinks so kills land in writes of different sizes
 
@@ -41,17 +41,7 @@ def work(path: str, log_path: str) -> None:
 
 def main() -> None:
     path, log_path = sys.argv[1], sys.argv[2]
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped automatically
-    for line in sys.stdin:
-        if line.strip() != "fork":
-            break
-        pid = os.fork()
-        if pid == 0:
-            try:
-                work(path, log_path)
-            finally:
-                os._exit(1)
-        print(pid, flush=True)
+    serve_forks(lambda: work(path, log_path))
 
 
 if __name__ == "__main__":

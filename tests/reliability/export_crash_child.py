@@ -9,7 +9,6 @@ LOG after each completed export. The test SIGKILLs workers at random moments.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from pathlib import Path
 
@@ -17,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from ltx_editor.core.export import export_timeline  # noqa: E402
 from ltx_editor.core.project_io import load_project  # noqa: E402
+from tests.reliability.fork_server import serve_forks  # noqa: E402
 
 
 def work(path: str, out: str, log_path: str) -> None:
@@ -31,17 +31,7 @@ def work(path: str, out: str, log_path: str) -> None:
 
 def main() -> None:
     path, out, log_path = sys.argv[1:4]
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped automatically
-    for line in sys.stdin:
-        if line.strip() != "fork":
-            break
-        pid = os.fork()
-        if pid == 0:
-            try:
-                work(path, out, log_path)
-            finally:
-                os._exit(1)
-        print(pid, flush=True)
+    serve_forks(lambda: work(path, out, log_path))
 
 
 if __name__ == "__main__":

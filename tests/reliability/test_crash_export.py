@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from ltx_editor.core.media import import_media, probe
 from ltx_editor.core.project import Clip, Project, ProjectSettings, Track
 from ltx_editor.core.project_io import load_project, save_project
 from tests.fakes.media_factory import sample_video, still
+from tests.reliability.fork_server import ForkServer, kill_and_wait
 from tests.reliability.record import record
 
 KILLS = 200
@@ -64,17 +63,6 @@ def _ffmpegs_in(folder: Path) -> list[int]:
     return found
 
 
-def _gone(pid: int, timeout: float = 10.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.002)
-    raise AssertionError(f"{pid} survived SIGKILL")
-
-
 @pytest.mark.slow
 def test_sigkill_during_export_never_leaves_half_a_file(tmp_path):
     path, frames = _project(tmp_path)
@@ -88,20 +76,18 @@ def test_sigkill_during_export_never_leaves_half_a_file(tmp_path):
     t_export = time.monotonic()
     export_timeline(load_project(path).project, path, tmp_path / "timing.mp4")
     max_delay = max(MAX_DELAY_S, 1.3 * (time.monotonic() - t_export))
-    server = subprocess.Popen([sys.executable, str(CHILD), str(path), str(out), str(log)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    server = ForkServer(CHILD, path, out, log)
     seen: dict[tuple[int, int], bool] = {}
     bad_outputs = orphans = stray = mid_export = 0
     t0 = time.monotonic()
     try:
         for _ in range(KILLS):
-            server.stdin.write("fork\n")
-            server.stdin.flush()
-            pid = int(server.stdout.readline())
+            pid = server.fork()
             time.sleep(rng.uniform(0.0, max_delay))
-            os.kill(pid, signal.SIGKILL)
-            _gone(pid)
-            end = time.monotonic() + 1.0  # an orphaned ffmpeg dies at its next progress write (SIGPIPE)
+            kill_and_wait(pid)
+            # An orphaned ffmpeg dies at its next progress write (SIGPIPE): well within a second on an idle
+            # machine, several seconds at a load of 13 (seen). Waited for, not slept: the loop ends when it dies.
+            end = time.monotonic() + 15.0
             while _ffmpegs_in(tmp_path) and time.monotonic() < end:
                 time.sleep(0.01)
             left = _ffmpegs_in(tmp_path)
@@ -123,8 +109,7 @@ def test_sigkill_during_export_never_leaves_half_a_file(tmp_path):
                 bad_outputs += not seen[key]
             load_project(path)  # raises if the project were damaged
     finally:
-        server.stdin.close()
-        server.wait(timeout=10)
+        server.close()
     completed = len(log.read_text().splitlines())
     export_timeline(load_project(path).project, path, out)  # the next export works and tidies up
     leftovers = sorted(n for n in os.listdir(out_dir) if n != out.name)

@@ -11,8 +11,6 @@ import contextlib
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from ltx_editor.core.project_io import (
     save_project,
 )
 from tests.fakes.projects import make_project
+from tests.reliability.fork_server import ForkServer, kill_and_wait, wait_gone
 from tests.reliability.record import record
 
 KILLS = 100
@@ -33,17 +32,6 @@ MAX_DELAY_S = 0.05
 CHILD = Path(__file__).with_name("two_editors_child.py")
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
-
-
-def _gone(pid: int) -> None:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.001)
-    raise AssertionError(f"editor {pid} survived SIGKILL")
 
 
 def _temp_files(folder: Path) -> list[str]:
@@ -57,22 +45,14 @@ def test_killing_one_of_two_editors_saving_one_project(tmp_path):
     errors.touch()
     allowed = {path.name, autosave_path(path).name, backup_path(path).name, errors.name, "demo_media", "imports"}
     rng = random.Random(20261201)
-    server = subprocess.Popen([sys.executable, str(CHILD), str(path), str(errors)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-
-    def fork() -> int:
-        server.stdin.write("fork\n")
-        server.stdin.flush()
-        return int(server.stdout.readline())
-
-    editors = [fork(), fork()]
+    server = ForkServer(CHILD, path, errors)
+    editors = [server.fork(), server.fork()]
     opened = recovered = most_temps = 0
     try:
         for kill in range(KILLS):
             time.sleep(rng.uniform(0.0, MAX_DELAY_S))
             victim = editors.pop(rng.randrange(len(editors)))
-            os.kill(victim, signal.SIGKILL)
-            _gone(victim)
+            kill_and_wait(victim)
 
             load_project(path)  # raises if the file is damaged
             opened += 1
@@ -87,14 +67,13 @@ def test_killing_one_of_two_editors_saving_one_project(tmp_path):
             # the victim's unfinished write (2 at most) plus the survivor's in flight (2 at most)
             assert len(temps) <= 4, f"kill {kill}: temporary files pile up: {temps}"
             assert errors.read_text() == "", f"kill {kill}: an editor's save failed:\n{errors.read_text()}"
-            editors.append(fork())
+            editors.append(server.fork())
     finally:
         for pid in editors:
             with contextlib.suppress(ProcessLookupError):  # one that failed has exited already
                 os.kill(pid, signal.SIGKILL)
-            _gone(pid)
-        server.stdin.close()
-        server.wait(timeout=10)
+            wait_gone(pid)
+        server.close()
     failures = errors.read_text()
     project = load_project(path, recover=True).project
     save_project(project, path)  # the next save clears whatever a killed editor left behind

@@ -10,7 +10,6 @@ Any exception is appended to ERRORS with the worker's pid, and the worker exits.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import traceback
 from pathlib import Path
@@ -20,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from ltx_editor.core.project import Marker  # noqa: E402
 from ltx_editor.core.project_io import load_project  # noqa: E402
 from ltx_editor.core.project_saver import BackgroundSaver  # noqa: E402
+from tests.reliability.fork_server import serve_forks  # noqa: E402
 
 
 def work(path: str) -> None:
@@ -32,22 +32,17 @@ def work(path: str) -> None:
         saver.autosave(project, path).result() if n % 2 else saver.save(project, path).result()
 
 
+def work_logging_errors(path: str, errors: str) -> None:
+    try:
+        work(path)
+    except BaseException:  # noqa: BLE001 - written down for the test to assert on
+        with open(errors, "a") as f:
+            f.write(f"{os.getpid()}: {traceback.format_exc()}\n")
+
+
 def main() -> None:
     path, errors = sys.argv[1], sys.argv[2]
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped automatically
-    for line in sys.stdin:
-        if line.strip() != "fork":
-            break
-        pid = os.fork()
-        if pid == 0:
-            try:
-                work(path)
-            except BaseException:  # noqa: BLE001 - written down for the test to assert on
-                with open(errors, "a") as f:
-                    f.write(f"{os.getpid()}: {traceback.format_exc()}\n")
-            finally:
-                os._exit(3)
-        print(pid, flush=True)
+    serve_forks(lambda: work_logging_errors(path, errors), exit_code=3)
 
 
 if __name__ == "__main__":

@@ -75,8 +75,9 @@ class _Run:
 
 class LocalEngine:
     def __init__(self, cache: ModelCache, *, max_sequence_length: int | None = None, auto_select: bool = False,
-                 write_sidecars: bool = True) -> None:
+                 write_sidecars: bool = True, live_previews: bool = False) -> None:
         self.cache = cache
+        self.live_previews = live_previews  # step events carry small pictures now and then (latent_preview.py)
         self.max_sequence_length = max_sequence_length
         self.auto_select = auto_select
         self.write_sidecars = write_sidecars
@@ -168,7 +169,7 @@ class LocalEngine:
                           and call.prepare is None)  # a prepared call (audio-to-video) runs in one pass
         run.used = {"pipeline": type(loaded.pipe(call.pipe)).__name__, "multiscale": multiscale}
         total = s.steps + (refine_steps(s.steps, recipe) if multiscale else 0)
-        reporter = StepReporter(run.emit, cancel, total)
+        reporter = StepReporter(run.emit, cancel, total, previewer=self._previewer(loaded))
         run.emit(ProgressEvent(stage=Stage.ENCODING_PROMPT, message="encoding prompt"))
         t = perf_counter()
         with first_block_cache(loaded.base, s.preset == "draft", run.note):
@@ -182,6 +183,13 @@ class LocalEngine:
                 out = run_call(loaded, call, reporter, self.before_pipeline_call)
         timings["generate"] = perf_counter() - t
         return out
+
+    def _previewer(self, loaded: Any) -> Any | None:
+        if not self.live_previews or loaded.offload != "none":  # offload: a mid-loop decode would thrash it
+            return None
+        from .latent_preview import LatentPreviewer
+
+        return LatentPreviewer()
 
     # -- the whole job --------------------------------------------------------------------------------
     def generate(self, request: GenerationRequest, output_dir: Path, emit: Emit, cancel: CancelToken,

@@ -28,7 +28,7 @@ class LocalLTXProvider(BaseLTXProvider):
                  cache_dir: str | Path | None = None, offline: bool = False, auto_select: bool = False,
                  enhancer: Any | None = None, max_sequence_length: int | None = None,
                  compile_transformer: bool = False, single_file_config: str | None = None,
-                 write_sidecars: bool = True, hub_endpoint: str | None = None) -> None:
+                 write_sidecars: bool = True, hub_endpoint: str | None = None, live_previews: bool = False) -> None:
         """
         device: "cuda", "cuda:1", "cpu"; None picks cuda when available. dtype: "bfloat16"/"float32"...;
         None = bf16 on GPUs, float32 on the CPU. model_paths: catalog id -> hub id / folder / .safetensors
@@ -38,7 +38,8 @@ class LocalLTXProvider(BaseLTXProvider):
         enhancer: a PromptEnhancer used when settings.enhance_prompt is on. max_sequence_length: cap on
         prompt tokens (None = the pipeline's default). compile_transformer: torch.compile on CUDA.
         single_file_config: diffusers config folder/hub id for single-file checkpoints (default: the catalog
-        entry's config repo). hub_endpoint: another Hugging Face hub URL (a mirror).
+        entry's config repo). hub_endpoint: another Hugging Face hub URL (a mirror). live_previews: step events
+        now and then carry a small picture of the clip so far (preview.PreviewEvent; the worker turns it on).
         """
         self._device_request, self._dtype_request = device, dtype
         self._options = dict(model_paths=dict(model_paths or {}), upsampler_paths=dict(upsampler_paths or {}),
@@ -46,7 +47,7 @@ class LocalLTXProvider(BaseLTXProvider):
                              single_file_config=single_file_config, compile_transformer=compile_transformer,
                              hub_endpoint=hub_endpoint)
         self._engine_args = dict(max_sequence_length=max_sequence_length, auto_select=auto_select,
-                                 write_sidecars=write_sidecars)
+                                 write_sidecars=write_sidecars, live_previews=live_previews)
         self.enhancer = enhancer
         self._engine: Any | None = None  # created on first use (imports torch)
         self._hook: Callable[[str, dict], None] | None = None

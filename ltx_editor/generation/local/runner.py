@@ -11,6 +11,7 @@ import numpy as np
 from ltx_editor.core.recipes import Recipe
 
 from ..errors import Cancelled
+from ..preview import PreviewEvent
 from ..request import CancelToken, ProgressEvent, Stage
 from .loader import LoadedModel
 from .modes import PipeFacts, PipelineCall, as_conditions
@@ -29,17 +30,31 @@ class PipelineOutput:
 
 
 class StepReporter:
-    """callback_on_step_end: reports step i/n (across both passes of a multi-scale run) and honours cancel."""
+    """callback_on_step_end: reports step i/n (across both passes of a multi-scale run) and honours cancel.
+    With a `previewer` (latent_preview.LatentPreviewer), a step's event now and then carries a small picture."""
 
-    def __init__(self, emit: Emit, cancel: CancelToken, total: int, label: str = "") -> None:
+    def __init__(self, emit: Emit, cancel: CancelToken, total: int, label: str = "",
+                 previewer: Any | None = None) -> None:
         self.emit, self.cancel, self.total, self.label = emit, cancel, total, label
+        self.previewer = previewer
         self.done = 0
+
+    def begin(self, pipe: Any, kwargs: dict) -> None:
+        """Before each pipeline call: the previewer learns the call's latent grid."""
+        if self.previewer is not None:
+            self.previewer.begin(pipe, kwargs)
 
     def __call__(self, pipe: Any, step: int, timestep: Any, callback_kwargs: dict) -> dict:
         self.done += 1
         total = max(self.total, self.done)
-        self.emit(ProgressEvent(stage=Stage.GENERATING, step=self.done, total=total, fraction=self.done / total,
-                                message=f"{self.label}step {self.done}/{total}"))
+        event = ProgressEvent(stage=Stage.GENERATING, step=self.done, total=total, fraction=self.done / total,
+                              message=f"{self.label}step {self.done}/{total}")
+        shot = None
+        if self.previewer is not None and not self.cancel.cancelled:
+            shot = self.previewer(pipe, callback_kwargs.get("latents"))
+        if shot is not None:
+            event = PreviewEvent(**event.model_dump(), image=shot[0], width=shot[1], height=shot[2])
+        self.emit(event)
         if self.cancel.cancelled:
             pipe._interrupt = True  # the pipeline's own stop flag, in case the exception is swallowed
             raise _StopNow
@@ -49,6 +64,7 @@ class StepReporter:
 
 
 def _call(pipe: Any, kwargs: dict, reporter: StepReporter) -> Any:
+    reporter.begin(pipe, kwargs)
     try:
         return pipe(**kwargs, callback_on_step_end=reporter, callback_on_step_end_tensor_inputs=["latents"])
     except _StopNow:

@@ -22,7 +22,7 @@ from ..errors import Cancelled, GenerationError, InvalidRequest
 from ..provider import BaseLTXProvider, ProgressCallback
 from ..request import CancelToken, GenerationRequest, GenerationResult, ProgressEvent, Stage
 from ..sidecar import move_clip
-from .protocol import Cancel, Failure, Generate, Progress, Result
+from .protocol import Cancel, Failure, Generate, Preview, Progress, Result
 from .supervisor import WORKER_COMMAND, Stopped, WorkerProcess
 
 STAGING_PREFIX = ".ltx-worker-"
@@ -134,6 +134,7 @@ class WorkerLTXProvider(BaseLTXProvider):
         inbox: asyncio.Queue = asyncio.Queue()
         worker.inboxes[job.job_id] = inbox
         cancel_sent: float | None = None
+        picture: Preview | None = None
         try:
             cancel.raise_if_cancelled()
             worker.send(job)
@@ -148,8 +149,11 @@ class WorkerLTXProvider(BaseLTXProvider):
                     message = await asyncio.wait_for(inbox.get(), POLL_S)
                 except TimeoutError:
                     continue
-                if isinstance(message, Progress):
-                    progress(message.event)
+                if isinstance(message, Preview):
+                    picture = message  # the Progress of the same step comes next and carries it
+                elif isinstance(message, Progress):
+                    progress(picture.attach(message.event) if picture else message.event)
+                    picture = None
                 elif isinstance(message, Result):
                     return message.result
                 elif isinstance(message, Failure):

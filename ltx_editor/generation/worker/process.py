@@ -19,11 +19,13 @@ from typing import Any, BinaryIO
 from pydantic import ValidationError
 
 from ..errors import GenerationError
-from ..request import CancelToken
+from ..preview import PreviewEvent
+from ..request import CancelToken, ProgressEvent
 from .protocol import (
     Cancel,
     Failure,
     Generate,
+    Preview,
     Progress,
     Ready,
     Result,
@@ -80,9 +82,14 @@ async def _run_job(provider: Any, job: Generate, cancel: CancelToken, channel: _
         provider.enhancer = _GivenEnhancement(job.request.prompt, job.enhanced_prompt, job.enhance_note)
     else:
         provider.enhancer = None
+    def report(event: ProgressEvent) -> None:
+        if isinstance(event, PreviewEvent):  # the picture first; the step's Progress carries it on in the editor
+            channel.send(Preview(job_id=job.job_id, step=event.step or 0, width=event.width, height=event.height,
+                                 jpeg=event.image))
+        channel.send(Progress(job_id=job.job_id, event=event))
+
     try:
-        result = await provider.generate(job.request, Path(job.output_dir),
-                                         lambda event: channel.send(Progress(job_id=job.job_id, event=event)), cancel)
+        result = await provider.generate(job.request, Path(job.output_dir), report, cancel)
     except GenerationError as exc:
         channel.send(Failure(job_id=job.job_id, error_type=type(exc).__name__, message=exc.message, hint=exc.hint,
                              retryable=exc.retryable))
@@ -105,7 +112,7 @@ async def serve(channel: _Channel) -> int:
         return 2
     from ..local.provider import LocalLTXProvider  # torch itself loads on the first job
 
-    provider = LocalLTXProvider(**start.options)
+    provider = LocalLTXProvider(**{"live_previews": True, **start.options})  # the editor shows them on its job card
     channel.send(Ready(pid=os.getpid()))
     running: dict[str, tuple[asyncio.Task, CancelToken]] = {}
     try:

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from ..preview import PREVIEW_MAX_WIDTH, PreviewEvent
 from ..request import GenerationRequest, GenerationResult, ProgressEvent
 
 PROTOCOL_VERSION = 1
@@ -64,12 +65,22 @@ class Progress(_Message):
 
 
 class Preview(_Message):
-    """A small decoded look at the latents (PNG bytes, base64), where the pipeline allows one."""
+    """A small decoded look at the clip so far (a JPEG, base64 in the JSON), where the pipeline allows one.
+    Sent just before the Progress of the same step, which carries it on to the editor's job card."""
 
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
     type: Literal["preview"] = "preview"
     job_id: str
     step: int
-    png_base64: str
+    width: int = Field(gt=0, le=PREVIEW_MAX_WIDTH)
+    height: int = Field(gt=0, le=4 * PREVIEW_MAX_WIDTH)
+    jpeg: bytes = Field(max_length=1 << 20)
+
+    def attach(self, event: ProgressEvent) -> ProgressEvent:
+        """The step's event carrying this picture (the event as it is when it is about another step)."""
+        if event.step != self.step:
+            return event
+        return PreviewEvent(**event.model_dump(), image=self.jpeg, width=self.width, height=self.height)
 
 
 class Result(_Message):
