@@ -1,9 +1,9 @@
-"""API keys for the cloud services, without ever requiring a keychain.
+"""API keys for the cloud services (and the remote worker's token), without ever requiring a keychain.
 
 Where a key comes from, first match wins:
-1. the environment (FAL_KEY / REPLICATE_API_TOKEN): what a person exported is what runs;
+1. the environment (FAL_KEY / REPLICATE_API_TOKEN / LTX_WORKER_TOKEN): what a person exported is what runs;
 2. a key typed in this session: kept in memory only, usable at once, gone when the editor closes;
-3. the OS keychain (service "ltx-editor", account "fal" / "replicate") when the machine has one;
+3. the OS keychain (service "ltx-editor", account "fal" / "replicate" / "worker") when the machine has one;
 4. a private key file the person chose to save to after a warning (`credentials.json` in the config folder,
    mode 0600, as `gh` and the AWS CLI do): plain text, so only on request.
 Headless Linux has no keychain backend (keyring raises NoKeyringError): a typed key then still works for the
@@ -26,11 +26,11 @@ from typing import Literal
 
 from ltx_editor.core.errors import LtxEditorError
 
-Service = Literal["fal", "replicate"]
+Service = Literal["fal", "replicate", "worker"]
 Where = Literal["environment", "session", "keychain", "file"]
 KEYRING_SERVICE = "ltx-editor"
-ENV_VARS: dict[str, str] = {"fal": "FAL_KEY", "replicate": "REPLICATE_API_TOKEN"}
-SERVICE_NAMES: dict[str, str] = {"fal": "fal.ai", "replicate": "Replicate"}
+ENV_VARS: dict[str, str] = {"fal": "FAL_KEY", "replicate": "REPLICATE_API_TOKEN", "worker": "LTX_WORKER_TOKEN"}
+SERVICE_NAMES: dict[str, str] = {"fal": "fal.ai", "replicate": "Replicate", "worker": "remote worker"}
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class KeychainError(LtxEditorError):
 
 def _check_service(service: str) -> None:
     if service not in ENV_VARS:
-        raise ValueError(f"Unknown service {service!r}; use 'fal' or 'replicate'.")
+        raise ValueError(f"Unknown service {service!r}; use 'fal', 'replicate' or 'worker'.")
 
 
 def _backend():

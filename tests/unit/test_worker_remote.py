@@ -1,20 +1,25 @@
-"""A worker on another machine, over loopback: HTTP + SSE with a token, files streamed, a drop handled."""
+"""A worker on another machine, over loopback: HTTP + SSE with a token, input files uploaded and results
+downloaded in chunks (no shared disk), a drop at any moment handled, nothing half-written left anywhere."""
 import asyncio
 import contextlib
 import json
 import socket
 import threading
 import time
+import tracemalloc
 
 import pytest
 
-from ltx_editor.generation.errors import BadCredentials
-from ltx_editor.generation.request import CancelToken, Stage
-from ltx_editor.generation.worker.client import WorkerLTXProvider, WorkerStopped
+from ltx_editor.core.settings import GenerationMode
+from ltx_editor.generation.errors import BadCredentials, InvalidRequest
+from ltx_editor.generation.request import CancelToken, Condition, Stage
+from ltx_editor.generation.worker.client import WorkerStopped
 from ltx_editor.generation.worker.http_server import create_app
 from ltx_editor.generation.worker.remote import RemoteWorkerProvider
+from tests.fakes.media_factory import still
 from tests.fakes.model_fixtures import *  # noqa: F403 (pytest fixtures)
 from tests.fakes.model_fixtures import tiny_request
+from tests.fakes.remote_worker import BigClipProvider, RecordingWorker, serve_app
 from tests.fakes.video_probe import probe
 
 TOKEN = "worker-token-for-tests"
@@ -28,30 +33,30 @@ def _wait_for(condition, timeout_s=60.0):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    import uvicorn
-
+def box(tmp_path_factory):
+    """A worker box on loopback: its own folder, a recording worker (what requests reached it)."""
     work = tmp_path_factory.mktemp("worker-box")
-    app = create_app(TOKEN, WorkerLTXProvider(max_sequence_length=16), work)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    _wait_for(lambda: srv.started)
-    port = srv.servers[0].sockets[0].getsockname()[1]
-    yield f"127.0.0.1:{port}", work
-    srv.should_exit = True
-    thread.join(30)
+    provider = RecordingWorker(max_sequence_length=16)
+    with serve_app(create_app(TOKEN, provider, work)) as address:
+        yield address, work, provider
+
+
+@pytest.fixture
+def server(box):
+    return box[0], box[1]
 
 
 class DroppingProxy:
-    """Forwards TCP to `target`; drop() cuts every connection at once (a network that goes away)."""
+    """Forwards TCP to `target`; drop() cuts every connection at once (a network that goes away), and with
+    `drop_after` it does so once that many bytes came back from the worker."""
 
-    def __init__(self, target: str) -> None:
+    def __init__(self, target: str, drop_after: int | None = None) -> None:
         host, port = target.rsplit(":", 1)
         self.target = (host, int(port))
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.address = f"127.0.0.1:{self.listener.getsockname()[1]}"
         self.sockets: list[socket.socket] = []
+        self.drop_after, self.downstream = drop_after, 0
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -61,13 +66,16 @@ class DroppingProxy:
                 upstream = socket.create_connection(self.target)
                 self.sockets += [client, upstream]
                 for a, b in ((client, upstream), (upstream, client)):
-                    threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+                    threading.Thread(target=self._pipe, args=(a, b, a is upstream), daemon=True).start()
 
-    @staticmethod
-    def _pipe(a: socket.socket, b: socket.socket) -> None:
+    def _pipe(self, a: socket.socket, b: socket.socket, counted: bool) -> None:
         with contextlib.suppress(OSError):
             while data := a.recv(65536):
                 b.sendall(data)
+                if counted and self.drop_after is not None:
+                    self.downstream += len(data)
+                    if self.downstream >= self.drop_after:
+                        self.drop()
         with contextlib.suppress(OSError):
             b.shutdown(socket.SHUT_WR)
 
@@ -147,3 +155,101 @@ def test_the_cli_generates_on_a_remote_worker(server, tiny_ltx_dir, tmp_path, mo
     monkeypatch.setenv("LTX_WORKER_TOKEN", TOKEN)
     assert main(args) == 0, capsys.readouterr().err
     assert probe(out).frames == 9 and json.loads(out.with_suffix(".json").read_text())["output"]["video"] == out.name
+
+
+def test_an_image_to_video_job_sends_its_keyframe_which_exists_only_here(box, tiny_ltx_dir, tmp_path):
+    address, work, recorder = box
+    here = tmp_path / "only-on-this-laptop"
+    image = still(here / "key frame.png", size=(32, 32), color="red")
+    out = tmp_path / "media"
+    request = tiny_request(tiny_ltx_dir, GenerationMode.IMAGE_TO_VIDEO, [Condition(kind="image", path=str(image))])
+    stages = []
+    result = generate(RemoteWorkerProvider(address, TOKEN), request, out, lambda e: stages.append(e.stage))
+    assert probe(result.video_path).frames == 9 and Stage.UPLOADING in stages
+    # The box ran on its own copy, inside its own folder, with the same bytes.
+    seen = recorder.requests[-1].conditions[0].path
+    assert seen.startswith(str(work)) and seen != str(image)
+    assert recorder.input_bytes[-1] == [image.read_bytes()]
+    # The recipe names this machine's file again (so the clip can be regenerated here), with its hash.
+    recipe = json.loads(result.sidecar_path.read_text())
+    assert recipe["conditions"][0]["path"] == str(image) and recipe["conditions"][0]["sha256"]
+    assert recipe["request"]["conditions"][0]["path"] == str(image)
+    assert sorted(p.suffix for p in out.iterdir()) == [".json", ".mp4"]
+    _wait_for(lambda: not any(work.iterdir()))  # the box forgot the job and its inputs
+
+
+def test_a_missing_input_is_refused_before_anything_is_sent(server, tiny_ltx_dir, tmp_path):
+    address, work = server
+    gone = tmp_path / "moved-away.png"
+    request = tiny_request(tiny_ltx_dir, GenerationMode.IMAGE_TO_VIDEO, [Condition(kind="image", path=str(gone))])
+    with pytest.raises(InvalidRequest, match="moved-away.png is missing"):
+        generate(RemoteWorkerProvider(address, TOKEN), request, tmp_path / "media")
+    assert not any(work.iterdir())
+
+
+def test_the_box_refuses_a_job_naming_a_file_it_was_not_sent(server, tiny_ltx_dir, tmp_path):
+    """A client can never make the box read the box's own files: only uploaded names count."""
+    import httpx
+
+    from ltx_editor.generation.worker.protocol import Generate
+
+    address, work = server
+    secret = tmp_path / "box-secret.png"
+    still(secret)
+    job = Generate(job_id="abc123", output_dir="", request=tiny_request(
+        tiny_ltx_dir, GenerationMode.IMAGE_TO_VIDEO, [Condition(kind="image", path=str(secret))]))
+    answer = httpx.post(f"http://{address}/jobs", content=job.model_dump_json(),
+                        headers={"authorization": f"Bearer {TOKEN}"})
+    assert answer.status_code == 422 and "was not uploaded" in answer.json()["error"]
+    for name in ("..", ".hidden.part", "a%2F..%2Fb"):  # no dot names, no paths (".." is cut by the client)
+        bad = httpx.put(f"http://{address}/jobs/abc123/inputs/{name}", content=b"x",
+                        headers={"authorization": f"Bearer {TOKEN}"})
+        assert bad.status_code in (404, 405, 422), name
+    refused = httpx.put(f"http://{address}/jobs/abc123/inputs/a.png", content=b"x",
+                        headers={"authorization": "Bearer wrong"})
+    assert refused.status_code == 401 and not any(work.iterdir())
+
+
+@pytest.fixture(scope="module")
+def big_box(tmp_path_factory):
+    work = tmp_path_factory.mktemp("big-box")
+    with serve_app(create_app(TOKEN, BigClipProvider(size=64 << 20), work, keep_s=2.0)) as address:
+        yield address, work
+
+
+def test_a_result_far_bigger_than_one_message_is_streamed_to_disk(big_box, tmp_path):
+    address, _work = big_box
+    request = tiny_request(tmp_path)
+    tracemalloc.start()
+    try:
+        result = generate(RemoteWorkerProvider(address, TOKEN), request, tmp_path / "media")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.video_path.stat().st_size == 64 << 20
+    assert result.video_path.read_bytes()[-16:] == BigClipProvider.tail(64 << 20)
+    assert peak < 16 << 20, f"the download held {peak >> 20} MB in memory at once"
+
+
+def test_a_drop_while_the_result_comes_down_leaves_no_half_file(big_box, tmp_path):
+    address, work = big_box
+    proxy = DroppingProxy(address, drop_after=8 << 20)
+    out = tmp_path / "media"
+    with pytest.raises(WorkerStopped, match="The generator stopped: the connection"):
+        generate(RemoteWorkerProvider(proxy.address, TOKEN), tiny_request(tmp_path), out)
+    assert proxy.downstream >= 8 << 20  # it really was cut in the middle of the clip
+    assert list(out.iterdir()) == []
+    _wait_for(lambda: not any(work.iterdir()), 30)  # the box dropped the job when nobody came for it
+
+
+def test_test_connection_says_ok_refused_or_unreachable(server):
+    from ltx_editor.generation.worker.remote import check_connection
+
+    address, _work = server
+    assert asyncio.run(check_connection(address, TOKEN))[0] == "ok"
+    state, words = asyncio.run(check_connection(address, "nope"))
+    assert state == "refused" and "nope" not in words
+    closed = socket.create_server(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    assert asyncio.run(check_connection(f"127.0.0.1:{port}", TOKEN, timeout_s=2))[0] == "unreachable"

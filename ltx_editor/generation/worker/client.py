@@ -38,9 +38,10 @@ class WorkerLTXProvider(BaseLTXProvider):
     backend = "local"
 
     def __init__(self, *, enhancer: Any | None = None, command: list[str] | tuple[str, ...] = WORKER_COMMAND,
-                 cancel_grace_s: float = 0.8, start_timeout_s: float = 120.0, **options: Any) -> None:
+                 cancel_grace_s: float = 0.8, start_timeout_s: float = 120.0, env: dict[str, str] | None = None,
+                 **options: Any) -> None:
         """options: LocalLTXProvider's keyword options, JSON values only (they cross to the child).
-        command: how to start the child (tests start an instrumented one)."""
+        command: how to start the child (tests start an instrumented one). env: set for the child (its GPU)."""
         for name, value in options.items():
             try:
                 json.dumps(value)
@@ -52,6 +53,7 @@ class WorkerLTXProvider(BaseLTXProvider):
         self.command = tuple(command)
         self.cancel_grace_s = cancel_grace_s
         self.start_timeout_s = start_timeout_s
+        self.env = dict(env or {})
         self._worker: WorkerProcess | None = None
         self._starting: asyncio.Lock | None = None
 
@@ -71,7 +73,7 @@ class WorkerLTXProvider(BaseLTXProvider):
             if self._worker is None or not self._worker.alive:
                 if self._worker is not None:
                     await self._worker.kill()  # reap it and anything it left running
-                worker = WorkerProcess(self.command)
+                worker = WorkerProcess(self.command, self.env)
                 self._worker = worker
                 try:
                     await worker.start(self.options, self.start_timeout_s)
@@ -109,11 +111,7 @@ class WorkerLTXProvider(BaseLTXProvider):
     async def generate(self, request: GenerationRequest, output_dir: Path, progress: ProgressCallback,
                        cancel: CancelToken) -> GenerationResult:
         job = Generate(job_id=uuid.uuid4().hex, request=request, output_dir="")
-        if request.settings.enhance_prompt and self.enhancer is not None:
-            progress(ProgressEvent(stage=Stage.ENCODING_PROMPT, message="enhancing the prompt"))
-            first_image = next((c.path for c in request.conditions if c.kind == "image"), None)
-            outcome = await self.enhancer.enhance(request.prompt, request.mode, first_image)
-            job.enhanced_by_editor, job.enhanced_prompt, job.enhance_note = True, outcome.enhanced, outcome.note
+        await enhance_here(job, self.enhancer, progress)
         cancel.raise_if_cancelled()
         output_dir = Path(output_dir)
         _sweep_orphans(output_dir)
@@ -182,6 +180,16 @@ class WorkerLTXProvider(BaseLTXProvider):
         return 0.0
 
 
+async def enhance_here(job: Generate, enhancer: Any | None, progress: ProgressCallback) -> None:
+    """Prompt enhancement runs in the editor (a web call, not torch); its outcome travels with the job."""
+    request = job.request
+    if request.settings.enhance_prompt and enhancer is not None:
+        progress(ProgressEvent(stage=Stage.ENCODING_PROMPT, message="enhancing the prompt"))
+        first_image = next((c.path for c in request.conditions if c.kind == "image"), None)
+        outcome = await enhancer.enhance(request.prompt, request.mode, first_image)
+        job.enhanced_by_editor, job.enhanced_prompt, job.enhance_note = True, outcome.enhanced, outcome.note
+
+
 def _error(failure: Failure) -> GenerationError:
     cls = getattr(error_types, failure.error_type, None)
     if not (isinstance(cls, type) and issubclass(cls, GenerationError)) or cls is error_types.RateLimited:
@@ -223,11 +231,25 @@ def create_for_editor(backend: str, **options: Any) -> BaseLTXProvider:
     """The editor's providers: local generation in a worker process, the cloud ones as the factory makes them.
 
     When the factory's `create` has been replaced (tests that hand the editor an in-process provider with
-    Python hooks), the replacement is used for every backend."""
+    Python hooks), the replacement is used for every backend.
+    Editor-only options: `remote_worker` ({"address", "verify"}: local jobs go to that machine, token from
+    secrets), `allow_cpu` (with it and no `devices`, the devices come from the hardware probe)."""
     from ..factory import LTXVideoProviderFactory, create_provider
 
+    remote = options.pop("remote_worker", None)
+    allow_cpu = options.pop("allow_cpu", None)
     if backend == "local" and LTXVideoProviderFactory.create is create_provider:
-        if options.get("devices"):  # one worker per device
+        if remote:
+            from .remote import RemoteWorkerProvider
+
+            return RemoteWorkerProvider.from_settings(remote["address"], remote.get("verify") or True,
+                                                      enhancer=options.get("enhancer"))
+        if "devices" not in options and allow_cpu is not None:
+            from ..hardware import probe
+            from .pool import local_devices
+
+            options["devices"] = local_devices(probe(options.get("cache_dir")), allow_cpu=allow_cpu)
+        if "devices" in options:  # one worker per device
             from .pool import WorkerPool
 
             return WorkerPool(**options)

@@ -1,16 +1,20 @@
 """`ltx-editor worker --listen HOST:PORT`: a generation worker other machines use over HTTP (uvicorn + starlette).
 
-The same protocol messages as the pipe, as JSON: POST /jobs takes a Generate; GET /jobs/{id}/events streams
-Progress / Result / Failure as server-sent events; the finished files are fetched one by one from
-GET /jobs/{id}/files/{name} (streamed from disk, so a clip of any size crosses without shared disks), then
-DELETE /jobs/{id} frees them. Every request carries `Authorization: Bearer <token>` (LTX_WORKER_TOKEN on
-both sides); a wrong one gets 401 and nothing else. Jobs run in this box's own worker child (crash isolation
-here too). TLS when a certificate is given.
+The same protocol messages as the pipe, as JSON. No shared disk: PUT /jobs/{id}/inputs/{name} streams each input
+file up (written to a .part file, renamed when whole); POST /jobs takes a Generate whose input paths are those
+upload names (any other path is refused, so a client can never make this box read its own files); GET
+/jobs/{id}/events streams Progress / Result / Failure as server-sent events; the finished files are fetched one
+by one from GET /jobs/{id}/files/{name} (streamed from disk, so a clip of any size crosses), then DELETE /jobs/{id}
+frees them (and its inputs). GET /status says what this box is. Every request carries `Authorization: Bearer
+<token>` (LTX_WORKER_TOKEN on both sides); a wrong one gets 401 and nothing else. Jobs run in this box's own
+worker child (crash isolation here too). TLS when a certificate is given.
 """
 from __future__ import annotations
 
 import asyncio
 import hmac
+import os
+import re
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
@@ -22,10 +26,31 @@ from pydantic import ValidationError
 
 from ..errors import GenerationError
 from ..provider import BaseLTXProvider
-from ..request import CancelToken
-from .protocol import Failure, Generate, Progress, Result, encode
+from ..request import CancelToken, GenerationRequest
+from .protocol import PROTOCOL_VERSION, Failure, Generate, Progress, Result, encode
 
 TOKEN_ENV = "LTX_WORKER_TOKEN"
+INPUT_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}")  # an upload name: no path, no leading dot
+INPUTS = "inputs"  # each job's uploaded files: <work>/<job id>/inputs/<name>
+KEEP_S = 600.0
+
+
+def _local_request(request: GenerationRequest, inputs: Path, uploaded: set[str]) -> GenerationRequest:
+    """The request with each input's upload name replaced by this box's copy. KeyError names one not uploaded."""
+    def here(name: str) -> str:
+        if name not in uploaded:
+            raise KeyError(name)
+        return str(inputs / name)
+
+    settings = request.settings.model_copy(update={"loras": [
+        lora.model_copy(update={"path": here(lora.path)}) for lora in request.settings.loras]})
+    update: dict[str, Any] = {"settings": settings,
+                              "conditions": [c.model_copy(update={"path": here(c.path)}) for c in request.conditions]}
+    if getattr(request, "cast", None):
+        update["cast"] = [use.model_copy(update={"images": [here(p) for p in use.images],
+                                                 "voice": here(use.voice) if use.voice else None})
+                          for use in request.cast]
+    return request.model_copy(update=update)
 
 
 @dataclass
@@ -43,7 +68,10 @@ class _Job:
         self.changed.set()
 
 
-def create_app(token: str, provider: BaseLTXProvider, work_dir: Path | None = None) -> Any:
+def create_app(token: str, provider: BaseLTXProvider, work_dir: Path | None = None, *,
+               keep_s: float = KEEP_S) -> Any:
+    """keep_s: how long a finished job's files wait for the client that asked (one whose connection dropped
+    never comes back for them)."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.middleware.base import BaseHTTPMiddleware
@@ -64,7 +92,31 @@ def create_app(token: str, provider: BaseLTXProvider, work_dir: Path | None = No
             return JSONResponse({"error": "wrong or missing worker token"}, status_code=401)
         return await call_next(request)
 
+    uploads: dict[str, set[str]] = {}  # job id -> the input names uploaded for it (whole files only)
+
+    def drop(job_id: str) -> bool:
+        """Forget a job: cancel it if it runs, remove its inputs and files."""
+        job, had_inputs = jobs.pop(job_id, None), uploads.pop(job_id, None) is not None
+        if job is not None:
+            job.cancel.cancel()
+        if (job is not None or had_inputs) and job_id.isalnum():
+            shutil.rmtree(root / job_id, ignore_errors=True)
+        return job is not None or had_inputs
+
     async def run(job_id: str, message: Generate, job: _Job) -> None:
+        try:
+            await generate(job_id, message, job)
+        finally:  # nobody fetching its files within keep_s: they go
+            asyncio.get_running_loop().call_later(keep_s, lambda: jobs.get(job_id) is job and drop(job_id))
+
+    async def generate(job_id: str, message: Generate, job: _Job) -> None:
+        if message.enhanced_by_editor:  # the editor enhanced the prompt; set right before generate reads it
+            from .process import _GivenEnhancement
+
+            provider.enhancer = _GivenEnhancement(message.request.prompt, message.enhanced_prompt,  # type: ignore[attr-defined]
+                                                  message.enhance_note)
+        elif hasattr(provider, "enhancer"):
+            provider.enhancer = None  # type: ignore[attr-defined]
         try:
             result = await provider.generate(message.request, job.folder,
                                              lambda event: job.add(Progress(job_id=job_id, event=event)), job.cancel)
@@ -84,18 +136,47 @@ def create_app(token: str, provider: BaseLTXProvider, work_dir: Path | None = No
             message = Generate.model_validate_json(await request.body())
         except ValidationError as exc:
             return JSONResponse({"error": str(exc)[:2000]}, status_code=422)
-        if message.request.conditions:
-            return JSONResponse({"error": "conditions (keyframes, videos) cannot be sent to a remote worker yet"},
-                                status_code=422)
         if message.job_id in jobs or not message.job_id.isalnum():
             return JSONResponse({"error": "job id taken or not alphanumeric"}, status_code=409)
         folder = root / message.job_id
-        folder.mkdir(parents=True)
+        try:
+            message.request = _local_request(message.request, folder / INPUTS, uploads.get(message.job_id, set()))
+        except KeyError as exc:
+            return JSONResponse({"error": f"the input {exc.args[0]!r} was not uploaded for this job "
+                                          f"(PUT /jobs/{message.job_id}/inputs/<name> first)"}, status_code=422)
+        folder.mkdir(parents=True, exist_ok=True)
         job = jobs[message.job_id] = _Job(folder)
         task = asyncio.create_task(run(message.job_id, message, job))
         tasks.add(task)
         task.add_done_callback(tasks.discard)
         return JSONResponse({"job_id": message.job_id}, status_code=202)
+
+    async def upload(request: Request) -> Any:
+        """One input file, streamed to disk; only a whole file gets its name (a drop leaves just a .part)."""
+        job_id, name = request.path_params["job_id"], request.path_params["name"]
+        if not job_id.isalnum() or job_id in jobs or not INPUT_NAME.fullmatch(name):
+            return JSONResponse({"error": "job id not alphanumeric or already running, or a bad input name"},
+                                status_code=409 if job_id in jobs else 422)
+        folder = root / job_id / INPUTS
+        folder.mkdir(parents=True, exist_ok=True)
+        part, size = folder / f".{name}.part", 0
+        try:
+            with open(part, "wb") as fh:
+                async for chunk in request.stream():
+                    await asyncio.to_thread(fh.write, chunk)
+                    size += len(chunk)
+            os.replace(part, folder / name)
+        finally:
+            part.unlink(missing_ok=True)
+        uploads.setdefault(job_id, set()).add(name)
+        return JSONResponse({"name": name, "bytes": size})
+
+    async def status(request: Request) -> Any:
+        from ..hardware import probe
+
+        hw = await asyncio.to_thread(probe)
+        return JSONResponse({"version": PROTOCOL_VERSION, "summary": hw.summary(),
+                             "running": sum(not j.done for j in jobs.values())})
 
     def find(request: Request) -> _Job | None:
         return jobs.get(request.path_params["job_id"])
@@ -107,14 +188,18 @@ def create_app(token: str, provider: BaseLTXProvider, work_dir: Path | None = No
 
         async def stream() -> AsyncIterator[bytes]:
             sent = 0
-            while True:
-                job.changed.clear()
-                while sent < len(job.messages):
-                    yield b"data: " + job.messages[sent].rstrip(b"\n") + b"\n\n"
-                    sent += 1
-                if job.done and sent == len(job.messages):
-                    return
-                await job.changed.wait()
+            try:
+                while True:
+                    job.changed.clear()
+                    while sent < len(job.messages):
+                        yield b"data: " + job.messages[sent].rstrip(b"\n") + b"\n\n"
+                        sent += 1
+                    if job.done and sent == len(job.messages):
+                        return
+                    await job.changed.wait()
+            finally:
+                if not job.done:  # the client went away mid-job: nobody will take the result
+                    job.cancel.cancel()
 
         return StreamingResponse(stream(), media_type="text/event-stream")
 
@@ -132,11 +217,7 @@ def create_app(token: str, provider: BaseLTXProvider, work_dir: Path | None = No
         return FileResponse(job.folder / name)
 
     async def forget(request: Request) -> Any:
-        job = jobs.pop(request.path_params["job_id"], None)
-        if job is not None:
-            job.cancel.cancel()
-            shutil.rmtree(job.folder, ignore_errors=True)
-        return JSONResponse({"removed": job is not None})
+        return JSONResponse({"removed": drop(request.path_params["job_id"])})
 
     async def lifespan(app: Any) -> AsyncIterator[None]:
         yield
@@ -145,7 +226,9 @@ def create_app(token: str, provider: BaseLTXProvider, work_dir: Path | None = No
         await asyncio.gather(*tasks, return_exceptions=True)
         await provider.close()
 
-    routes = [Route("/jobs", submit, methods=["POST"]),
+    routes = [Route("/status", status),
+              Route("/jobs", submit, methods=["POST"]),
+              Route("/jobs/{job_id}/inputs/{name}", upload, methods=["PUT"]),
               Route("/jobs/{job_id}/events", events),
               Route("/jobs/{job_id}/cancel", cancel, methods=["POST"]),
               Route("/jobs/{job_id}/files/{name}", file),

@@ -44,8 +44,10 @@ def describe_exit(returncode: int | None, last_line: str = "") -> str:
 
 
 class WorkerProcess:
-    def __init__(self, command: tuple[str, ...] | list[str] = WORKER_COMMAND) -> None:
+    def __init__(self, command: tuple[str, ...] | list[str] = WORKER_COMMAND, env: dict[str, str] | None = None) -> None:
+        """env: variables set for the child on top of this process's (e.g. CUDA_VISIBLE_DEVICES: its one GPU)."""
         self.command = list(command)
+        self.env = dict(env or {})
         self.proc: asyncio.subprocess.Process | None = None
         self.inboxes: dict[str, asyncio.Queue] = {}
         self.stderr_tail: deque[str] = deque(maxlen=STDERR_TAIL)
@@ -65,7 +67,8 @@ class WorkerProcess:
         self.loop = asyncio.get_running_loop()
         self.proc = await asyncio.create_subprocess_exec(
             *self.command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, start_new_session=True, limit=2**24)
+            stderr=asyncio.subprocess.PIPE, start_new_session=True, limit=2**24,
+            env={**os.environ, **self.env} if self.env else None)
         ready: asyncio.Future = asyncio.get_running_loop().create_future()
         ready.add_done_callback(lambda f: f.cancelled() or f.exception())  # a start given up on is no error
         self._tasks = [asyncio.create_task(self._read(ready)), asyncio.create_task(self._drain_stderr())]
