@@ -57,7 +57,7 @@ Item {
                 visible: !view.machine.localInstalled || view.machine.installing || view.machine.installText !== ""
                 Button {
                     objectName: "installLocal"
-                    visible: !view.machine.installing
+                    visible: !view.machine.installing && !view.machine.localInstalled
                     text: qsTr("Install local generation")
                     onClicked: view.machine.installLocal()
                 }
@@ -224,11 +224,13 @@ Item {
                 id: loraList
                 model: view.machine.loras
                 delegate: Label {
+                    required property int index
                     required property string name
                     required property string family
                     required property string triggers
                     required property string sizeText
                     required property string problem
+                    objectName: "loraRow" + index
                     Layout.fillWidth: true
                     text: name + "  ·  " + family + "  ·  " + sizeText
                           + (triggers !== "" ? qsTr("  ·  trigger: %1").arg(triggers) : "")

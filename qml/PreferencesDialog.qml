@@ -45,6 +45,8 @@ Dialog {
                 model: dialog.machine ? dialog.machine.hardwareDetails : []
                 delegate: Label {
                     required property string modelData
+                    required property int index
+                    objectName: "prefsHardwareLine" + index
                     Layout.columnSpan: 2
                     Layout.fillWidth: true
                     text: modelData
@@ -52,6 +54,13 @@ Dialog {
                     wrapMode: Text.Wrap
                     font.pixelSize: Theme.fontSmall
                 }
+            }
+            Button {  // the probe is cached: a driver installed or disk freed since shows after this
+                objectName: "prefsRefreshHardware"
+                Layout.columnSpan: 2
+                visible: dialog.machine !== null
+                text: qsTr("Check again")
+                onClicked: dialog.machine.refreshHardware()
             }
             CheckBox {
                 objectName: "allowCpuBox"

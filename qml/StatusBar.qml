@@ -33,13 +33,17 @@ Rectangle {
             color: Theme.textDim
             font.pixelSize: Theme.fontSmall
         }
-        Label {  // this machine at a glance; the model manager has the details
+        Label {  // this machine at a glance (the model manager has the details); a click probes it again
             objectName: "hardwareLabel"
             text: bar.app.modelManager.hardwareSummary
             color: bar.app.modelManager.hasGpu ? Theme.textDim : Theme.textFaint
             font.pixelSize: Theme.fontSmall
             elide: Text.ElideRight
             Layout.maximumWidth: 360
+            ToolTip.visible: hardwareHover.hovered
+            ToolTip.text: qsTr("Click to check this machine again (GPU, VRAM, free disk)")
+            HoverHandler { id: hardwareHover; cursorShape: Qt.PointingHandCursor }
+            TapHandler { onTapped: bar.app.modelManager.refreshHardware() }
         }
         Label {
             text: bar.app.jobs.count === 0 ? "No jobs" : bar.app.jobs.count + (bar.app.jobs.count === 1 ? " job" : " jobs")

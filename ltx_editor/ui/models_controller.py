@@ -287,6 +287,9 @@ class ModelsController(QObject):
             dl.pause()
 
     # -- installing local generation (the [local] extra) ------------------------------------------------------
+    LOCAL_MODULES = ("torch", "diffusers", "transformers")  # all importable = local generation is installed
+    install_requirements: list[str] | None = None  # None = the [local] extra (tests: a tiny local package)
+    install_args: tuple[str, ...] = ()  # extra pip arguments (tests: --no-index --target DIR)
     installChanged = Signal()
     _installLine = Signal(str)  # from the installer's thread (queued)
     _installDone = Signal(bool, str)
@@ -294,7 +297,7 @@ class ModelsController(QObject):
     def _local_installed(self) -> bool:
         import importlib.util
 
-        return all(importlib.util.find_spec(m) is not None for m in ("torch", "diffusers", "transformers"))
+        return all(importlib.util.find_spec(m) is not None for m in self.LOCAL_MODULES)
 
     @Slot()
     def installLocal(self) -> None:
@@ -306,7 +309,8 @@ class ModelsController(QObject):
         self._install_text, self._install_ok = "Starting pip…", False
         hw = self._hw
         cpu_wheel_on_nvidia = hw is not None and hw.torch.build == "cpu" and any(g.vendor == "nvidia" for g in hw.gpus)
-        commands = install_commands(index=torch_index(), replace_torch=cpu_wheel_on_nvidia)
+        commands = install_commands(self.install_requirements, index=torch_index(), extra_args=self.install_args,
+                                    replace_torch=cpu_wheel_on_nvidia)
         self._installer = Installer(commands, self._installLine.emit, self._installDone.emit).start()
         self.installChanged.emit()
 

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QObject
 from PySide6.QtQuick import QQuickItem
 
+from ltx_editor.generation import hardware
 from ltx_editor.ui.models_controller import ModelsController
 from ltx_editor.ui.preferences import Preferences
 from tests.fakes.hf_hub_server import FakeHub, diffusers_repo
@@ -129,6 +130,45 @@ def test_comfyui_folder_loras_show_family_and_triggers(manager, tmp_path, qtbot)
     assert str(tmp_path / "ComfyUI") in machine.modelFolders
 
 
+def test_the_library_view_shows_each_lora_with_family_and_trigger(manager, tmp_path, qtbot):
+    loaded, machine = manager
+    folder = tmp_path / "loras"
+    folder.mkdir()
+    _lora(folder / "cakeify.safetensors", {"modelspec.title": "Cakeify", "modelspec.architecture": "ltx-video",
+                                           "modelspec.trigger_phrase": "CAKEIFY"})
+    machine.addModelFolder(str(folder))  # loose files in a plain folder are scanned too
+    qtbot.waitUntil(lambda: loaded.find("loraRow0", QQuickItem) is not None)
+    text = button(loaded, "loraRow0").property("text")
+    assert text.startswith("Cakeify") and "ltx-video" in text and "trigger: CAKEIFY" in text
+
+
+def test_install_local_generation_from_the_manager(manager, tmp_path, qtbot, monkeypatch):
+    """With the local runtime missing the manager offers the install; pip runs in a child with its lines as
+    progress, and the view sees the new packages without a restart. A tiny local package stands in for the
+    [local] extra (no network here); the flow around it is the real one."""
+    loaded, machine = manager
+    pkg = tmp_path / "ltxuitinypkg"
+    (pkg / "ltxuitinypkg").mkdir(parents=True)
+    (pkg / "ltxuitinypkg" / "__init__.py").write_text("VALUE = 42\n")
+    (pkg / "pyproject.toml").write_text('[build-system]\nrequires = ["setuptools>=68"]\n'
+                                        'build-backend = "setuptools.build_meta"\n'
+                                        '[project]\nname = "ltxuitinypkg"\nversion = "1.0"\n')
+    target = tmp_path / "site"
+    target.mkdir()
+    monkeypatch.syspath_prepend(str(target))
+    machine.LOCAL_MODULES = ("ltxuitinypkg",)
+    machine.install_requirements = [str(pkg)]
+    machine.install_args = ("--no-index", "--no-build-isolation", "--no-deps", "--target", str(target))
+    machine.installChanged.emit()
+    assert not machine.localInstalled
+    with qtbot.waitSignal(machine.hardwareChanged, timeout=180_000):  # success probes again (the torch build)
+        press(loaded, qtbot, "installLocal")
+        qtbot.waitUntil(lambda: machine.installing)
+    assert machine.localInstalled and not machine.installing
+    assert button(loaded, "installText").property("text") == "Local generation is installed."
+    assert not button(loaded, "installLocal").isVisible()
+
+
 def test_status_bar_and_menu_in_the_main_window(main_window, qtbot):
     w = main_window
     label = w.find("hardwareLabel", QQuickItem)
@@ -159,3 +199,26 @@ def test_a_running_local_job_marks_its_model_in_use(manager, hub, qtbot):
     job.state = "finished"
     machine.on_job_changed(job)
     qtbot.waitUntil(lambda: state.property("text").startswith("Downloaded"))
+
+
+def test_hardware_is_probed_again_on_demand_from_the_status_bar_and_preferences(main_window, qtbot, monkeypatch):
+    """The probe is cached; a click on the status bar's summary, or Check again in Preferences, asks again (a GPU
+    driver installed since shows up without a restart)."""
+    w = main_window
+    monkeypatch.setenv("PATH", f"{FAKE_BIN}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_NVIDIA_SMI", "one8")
+    label = w.find("hardwareLabel", QQuickItem)
+    click(w.window, label)
+    qtbot.waitUntil(lambda: "RTX 3070" in label.property("text"), timeout=10_000)
+    monkeypatch.setenv("FAKE_NVIDIA_SMI", "two")
+    w.find("preferencesDialog", QObject).open()
+    line = w.find("prefsHardwareLine0", QQuickItem)
+    assert "RTX 3070" in line.property("text")
+    refresh = w.find("prefsRefreshHardware", QQuickItem)
+    qtbot.waitUntil(lambda: refresh.isVisible())
+    click(w.window, refresh)
+    qtbot.waitUntil(lambda: "RTX 4090" in w.find("prefsHardwareLine0", QQuickItem).property("text"), timeout=10_000)
+    assert "RTX 4090" in label.property("text") and "+1" in label.property("text")
+    assert w.qml_warnings == []
+    monkeypatch.undo()  # the probe cache is per process: leave it holding this machine for later tests
+    hardware.probe(w.app.modelManager.modelsFolder, refresh=True)

@@ -141,3 +141,24 @@ def test_a_model_found_in_a_comfyui_folder_is_used_in_place(window, gpus, qtbot,
     w.app.generate.prompt = "a lighthouse"
     request = w.app.generate._request()
     assert request.model_path == str(comfy / info.filename)
+
+
+def test_each_backend_lists_only_the_models_it_can_run(window, qtbot):
+    """Choosing a backend picks a model it can run and the model list holds nothing else, in every mode."""
+    from ltx_editor.core.catalog import CATALOG
+    from ltx_editor.core.model_defaults import models_for
+    from ltx_editor.core.settings import GenerationMode
+
+    w, gen = window, window.app.generate
+    box = w.find("modelBox", QQuickItem)
+    gen.modelId = "ltxv-13b-0.9.8-dev"  # a local-only checkpoint: no cloud service runs it
+    for backend in ("replicate", "local", "fal", "local", "replicate"):
+        gen.backend = backend
+        offered = [m.id for m in gen.models.items]
+        assert offered == [m.id for m in models_for(backend)]
+        count = len(offered)
+        qtbot.waitUntil(lambda count=count: box.property("count") == count)
+        assert gen.modelId in offered, (backend, gen.modelId)
+        for mode in [m["id"] for m in gen.modes]:
+            gen.mode = mode
+            assert CATALOG[gen.modelId].supports(backend, GenerationMode(mode)), (backend, gen.modelId, mode)
