@@ -1,32 +1,17 @@
 """Local provider on a CUDA GPU (skipped without one): bf16, determinism, fp8 storage, offload, OOM chain."""
-import asyncio
 
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 
-from ltx_editor.generation.local.provider import LocalLTXProvider  # noqa: E402
-from ltx_editor.generation.request import CancelToken  # noqa: E402
-from tests.fakes.model_fixtures import *  # noqa: E402, F403 (pytest fixtures)
 from tests.fakes.model_fixtures import tiny_request  # noqa: E402
 from tests.fakes.video_probe import probe, read_frames  # noqa: E402
 
 pytestmark = [pytest.mark.gpu, pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")]
 
 
-def generate(provider, request, out_dir):
-    return asyncio.run(provider.generate(request, out_dir, lambda e: None, CancelToken()))
-
-
-@pytest.fixture
-def provider():
-    p = LocalLTXProvider(max_sequence_length=16)
-    yield p
-    asyncio.run(p.close())
-
-
-def test_runs_on_cuda_in_bf16_and_is_deterministic(provider, tiny_ltx_dir, tmp_path):
+def test_runs_on_cuda_in_bf16_and_is_deterministic(provider, generate, tiny_ltx_dir, tmp_path):
     a = generate(provider, tiny_request(tiny_ltx_dir, seed=4), tmp_path)
     b = generate(provider, tiny_request(tiny_ltx_dir, seed=4), tmp_path)
     transformer = provider.loaded.pipes["t2v"].transformer
@@ -34,19 +19,19 @@ def test_runs_on_cuda_in_bf16_and_is_deterministic(provider, tiny_ltx_dir, tmp_p
     assert np.array_equal(read_frames(a.video_path), read_frames(b.video_path))
 
 
-def test_fp8_storage_keeps_weights_in_float8(provider, tiny_ltx_dir, tmp_path):
+def test_fp8_storage_keeps_weights_in_float8(provider, generate, tiny_ltx_dir, tmp_path):
     result = generate(provider, tiny_request(tiny_ltx_dir, fp8=True), tmp_path)
     weights = [p.dtype for n, p in provider.loaded.pipes["t2v"].transformer.named_parameters() if "attn1.to_q" in n]
     assert torch.float8_e4m3fn in weights and probe(result.video_path).frames == 9 and not result.notes
 
 
 @pytest.mark.parametrize("mode", ["model", "sequential", "group"])
-def test_cpu_offload_modes(provider, tiny_ltx_dir, tmp_path, mode):
+def test_cpu_offload_modes(provider, generate, tiny_ltx_dir, tmp_path, mode):
     result = generate(provider, tiny_request(tiny_ltx_dir, cpu_offload=mode), tmp_path)
     assert probe(result.video_path).frames == 9 and provider.loaded.offload == mode
 
 
-def test_oom_chain_turns_on_offload_on_a_gpu(provider, tiny_ltx_dir, tmp_path):
+def test_oom_chain_turns_on_offload_on_a_gpu(provider, generate, tiny_ltx_dir, tmp_path):
     calls = {"n": 0}
 
     def fail_twice(name, kwargs):

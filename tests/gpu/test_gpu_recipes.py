@@ -1,33 +1,18 @@
 """Recipes on a CUDA GPU (skipped without one): the LTX-2 two-stage recipe with audio, the LTX-Video
 distilled recipe, and First Block Cache under the Draft preset, all deterministic on the device."""
-import asyncio
 
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 
-from ltx_editor.generation.local.provider import LocalLTXProvider  # noqa: E402
-from ltx_editor.generation.request import CancelToken  # noqa: E402
-from tests.fakes.model_fixtures import *  # noqa: E402, F403 (pytest fixtures)
 from tests.fakes.model_fixtures import tiny_request  # noqa: E402
 from tests.fakes.video_probe import probe, read_frames  # noqa: E402
 
 pytestmark = [pytest.mark.gpu, pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")]
 
 
-def generate(provider, request, out_dir):
-    return asyncio.run(provider.generate(request, out_dir, lambda e: None, CancelToken()))
-
-
-@pytest.fixture
-def provider():
-    p = LocalLTXProvider(max_sequence_length=16)
-    yield p
-    asyncio.run(p.close())
-
-
-def test_ltx2_two_stage_recipe_on_cuda(provider, tiny_ltx2_dir, tmp_path):
+def test_ltx2_two_stage_recipe_on_cuda(provider, generate, tiny_ltx2_dir, tmp_path):
     request = tiny_request(tiny_ltx2_dir, model_id="ltx-2-19b-distilled", upscale=True, steps=8, seed=3,
                            width_override=64, height_override=64)
     a, b = generate(provider, request, tmp_path / "a"), generate(provider, request, tmp_path / "b")
@@ -37,7 +22,7 @@ def test_ltx2_two_stage_recipe_on_cuda(provider, tiny_ltx2_dir, tmp_path):
     assert np.array_equal(read_frames(a.video_path), read_frames(b.video_path))
 
 
-def test_ltxv_distilled_recipe_and_draft_on_cuda(provider, tiny_ltx_dir, tmp_path):
+def test_ltxv_distilled_recipe_and_draft_on_cuda(provider, generate, tiny_ltx_dir, tmp_path):
     standard = generate(provider, tiny_request(tiny_ltx_dir, model_id="ltxv-13b-0.9.8-distilled", steps=8),
                         tmp_path / "s")
     draft = generate(provider, tiny_request(tiny_ltx_dir, model_id="ltxv-13b-0.9.8-distilled", steps=8,
