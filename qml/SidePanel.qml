@@ -3,7 +3,7 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import LtxEditor 1.0
 
-// The right-hand column: Generate | Jobs | Storyboard tabs. The storyboard panel belongs to the workflow
+// The right-hand column: Generate | Jobs | Storyboard | Cast tabs. The storyboard panel belongs to the workflow
 // half; it loads through a Loader so the window still opens without it.
 Rectangle {
     id: side
@@ -24,6 +24,7 @@ Rectangle {
                 text: side.app.jobs.count > 0 ? qsTr("Jobs (%1)").arg(side.app.jobs.count) : qsTr("Jobs")
             }
             TabButton { text: qsTr("Storyboard") }
+            TabButton { objectName: "castTab"; text: qsTr("Cast") }
         }
         StackLayout {
             Layout.fillWidth: true
@@ -51,6 +52,10 @@ Rectangle {
                     text: qsTr("The storyboard is not available in this build.")
                     color: Theme.textFaint
                 }
+            }
+            CastPanel {
+                objectName: "castPanel"
+                cast: side.app.cast
             }
         }
     }

@@ -18,6 +18,7 @@ from ltx_editor.generation.queue import Job
 
 from .bin_controller import BinController
 from .bin_model import BinModel
+from .cast_controller import CastController
 from .cloud_fallback import CloudFallback
 from .document import ProjectDocument, blank_project
 from .export_controller import ExportController
@@ -70,8 +71,10 @@ class AppController(QObject):
         self._doc = ProjectDocument(self)
         # The one cost owner: every job reserves its estimate when queued, so the cap holds across them all.
         self._budget = BudgetGuard(lambda: self._doc.project)
+        self._cast = CastController(self._doc, self)  # its hook expands @names in every job's prompt
         self._worker = GenerationWorker(lambda backend: provider_options(backend, self._prefs),
-                                        self._doc.output_dir, parent=self, budget=self._budget)
+                                        self._doc.output_dir, before_submit=self._cast.expand_job, parent=self,
+                                        budget=self._budget)
         self._intake = JobIntake(self._doc, self._worker.queue, self._budget, self)
         self._jobs = JobsModel(self)
         self._machine = ModelsController(self._prefs, self)  # hardware, models on disk, downloads
@@ -101,7 +104,7 @@ class AppController(QObject):
         self._worker.jobChanged.connect(self._machine.on_job_changed)  # a running local model is "in use"
         self._intake.resultArrived.connect(lambda asset_id: self._preview.showAsset(asset_id, True))
         for source in (self._generate, self._bin_actions, self._intake, self._frames, self._spans, self._storyboard,
-                       self._retakes):
+                       self._retakes, self._cast):
             source.error.connect(self.errorOccurred)
         for source in (self._intake, self._spans, self._storyboard):
             source.notice.connect(self.noticeOccurred)
@@ -337,6 +340,7 @@ class AppController(QObject):
     spans = Property(SpanController, lambda self: self._spans, constant=True)
     retakes = Property(RetakeController, lambda self: self._retakes, constant=True)
     storyboard = Property(StoryboardController, lambda self: self._storyboard, constant=True)
+    cast = Property(CastController, lambda self: self._cast, constant=True)
     recentFiles = Property(list, lambda self: list(self._prefs.values.recent_files), notify=recentChanged)
 
     @property
