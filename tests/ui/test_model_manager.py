@@ -16,6 +16,7 @@ from ltx_editor.generation import hardware
 from ltx_editor.ui.models_controller import ModelsController
 from ltx_editor.ui.preferences import Preferences
 from tests.fakes.hf_hub_server import FakeHub, diffusers_repo
+from tests.fakes.tiny_package import OFFLINE_PIP_ARGS, tiny_package
 from tests.ui.helpers_app import *  # noqa: F403 (the main_window fixture)
 from tests.ui.helpers_app import click, scroll_into_view
 
@@ -147,18 +148,13 @@ def test_install_local_generation_from_the_manager(manager, tmp_path, qtbot, mon
     progress, and the view sees the new packages without a restart. A tiny local package stands in for the
     [local] extra (no network here); the flow around it is the real one."""
     loaded, machine = manager
-    pkg = tmp_path / "ltxuitinypkg"
-    (pkg / "ltxuitinypkg").mkdir(parents=True)
-    (pkg / "ltxuitinypkg" / "__init__.py").write_text("VALUE = 42\n")
-    (pkg / "pyproject.toml").write_text('[build-system]\nrequires = ["setuptools>=68"]\n'
-                                        'build-backend = "setuptools.build_meta"\n'
-                                        '[project]\nname = "ltxuitinypkg"\nversion = "1.0"\n')
+    pkg = tiny_package(tmp_path, "ltxuitinypkg")
     target = tmp_path / "site"
     target.mkdir()
     monkeypatch.syspath_prepend(str(target))
     machine.LOCAL_MODULES = ("ltxuitinypkg",)
     machine.install_requirements = [str(pkg)]
-    machine.install_args = ("--no-index", "--no-build-isolation", "--no-deps", "--target", str(target))
+    machine.install_args = (*OFFLINE_PIP_ARGS, "--target", str(target))
     machine.installChanged.emit()
     assert not machine.localInstalled
     with qtbot.waitSignal(machine.hardwareChanged, timeout=180_000):  # success probes again (the torch build)

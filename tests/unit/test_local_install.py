@@ -11,6 +11,7 @@ from ltx_editor.generation.local_install import (
     install_commands,
     local_requirements,
 )
+from tests.fakes.tiny_package import OFFLINE_PIP_ARGS, tiny_package
 
 
 def test_requirements_come_from_the_local_extra():
@@ -49,15 +50,9 @@ def test_a_failing_install_says_why(tmp_path):
 
 
 def test_a_working_install_reports_progress_and_success(tmp_path):
-    pkg = tmp_path / "tinypkg"
-    (pkg / "tinypkg").mkdir(parents=True)
-    (pkg / "tinypkg" / "__init__.py").write_text("VALUE = 42\n")
-    (pkg / "pyproject.toml").write_text('[build-system]\nrequires = ["setuptools>=68"]\n'
-                                        'build-backend = "setuptools.build_meta"\n'
-                                        '[project]\nname = "tinypkg"\nversion = "1.0"\n')
+    pkg = tiny_package(tmp_path, "tinypkg")
     target = tmp_path / "site"
-    cmds = install_commands([str(pkg)], extra_args=("--no-index", "--no-build-isolation", "--no-deps",
-                                                    "--target", str(target)))
+    cmds = install_commands([str(pkg)], extra_args=(*OFFLINE_PIP_ARGS, "--target", str(target)))
     ok, message, lines = run(cmds)
     assert ok, (message, lines[-5:])
     assert message == "Local generation is installed." and (target / "tinypkg" / "__init__.py").is_file()
