@@ -101,3 +101,21 @@ def test_probe_imports_no_torch(tmp_path):
             "print(h.torch.build); assert 'torch' not in sys.modules, 'torch imported'")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_apple_silicon_shares_its_memory_with_an_mps_torch(fake_smi, tmp_path, monkeypatch):
+    """On an arm64 Mac there is no vendor tool: one GPU with about three quarters of the RAM, and a torch
+    without CUDA or ROCm is the MPS build, which can use it."""
+    import platform
+
+    fake_smi("fail")  # no NVIDIA driver
+    monkeypatch.setattr(platform, "system", lambda: "Darwin")
+    monkeypatch.setattr(platform, "machine", lambda: "arm64")
+    monkeypatch.setattr(platform, "processor", lambda: "arm")
+    monkeypatch.setattr(hardware, "_amd", lambda notes: [])  # whatever rocm-smi this machine has: a Mac has none
+    hw = hardware.probe(tmp_path, refresh=True)
+    (gpu,) = hw.gpus
+    assert gpu.vendor == "apple" and gpu.vram_free_bytes is None
+    assert gpu.vram_total_bytes == int(hw.ram_total_bytes * 0.75)
+    if hw.torch.build != "absent":
+        assert hw.torch.build == "mps" and hw.torch_can_use_gpu
