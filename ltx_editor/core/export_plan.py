@@ -231,16 +231,17 @@ def _layered(project: Project, paths: dict[str, Path], stack: list[tuple[Track, 
         before = track.clips[track.clips.index(clip) - 1]
         offset = before.duration + start - clip.start
         piece = replace(piece, crossfade=n, dissolve_from=_piece(project, paths, before, start, frames,
-                                                                 offset=offset, fades=False))
+                                                                 offset=offset))
     if clip.opacity < 1.0:
         piece = replace(piece, opacity=clip.opacity, under=_layered(project, paths, stack[1:], start, frames))
     return piece
 
 
 def _piece(project: Project, paths: dict[str, Path], clip: Clip, start: int, frames: int,
-           offset: int | None = None, fades: bool = True) -> VideoPiece:
+           offset: int | None = None) -> VideoPiece:
     """Frames [start, start + frames) of the timeline from `clip`, `offset` frames into it (by default where
-    the timeline puts it; past its end for a crossfade, where the media's last frame is held)."""
+    the timeline puts it; past its end for a crossfade, where the media's last frame is held and a clip that
+    faded out stays black)."""
     asset = project.asset(clip.asset_id)
     take = asset.take(clip.take_id)
     offset = start - clip.start if offset is None else offset
@@ -253,7 +254,7 @@ def _piece(project: Project, paths: dict[str, Path], clip: Clip, start: int, fra
         first, last = min(first, available - 1), min(last, available - 1)
         count = last - first + 1
     whole = first == 0 and frames == take.frame_count and not still and not count
-    fade_in, fade_out = clip.fitted_fades() if fades else (0, 0)
+    fade_in, fade_out = clip.fitted_fades()
     return VideoPiece(start=start, frames=frames, clip_id=clip.id, path=paths[clip.id], source_frame=first,
                       still=still, whole_clip=whole, clip_offset=offset, clip_frames=clip.duration,
                       fade_in=fade_in, fade_out=fade_out, speed=clip.speed,

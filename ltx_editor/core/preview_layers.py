@@ -30,7 +30,8 @@ class Picture:
 
 
 def faded(clip: Clip, i: int) -> float:
-    """How much of the clip shows at its frame i (its fades, as the export draws them)."""
+    """How much of the clip shows at its frame i (its fades, as the export draws them; past its end, where a
+    crossfade plays it on, a clip that faded out stays black)."""
     n = clip.duration
     fade_in, fade_out = clip.fitted_fades()
     f = 1.0
@@ -67,7 +68,7 @@ def picture_at(project: Project, frame: int) -> Picture:
         last = (media_length(asset, asset.take(before.take_id)) or before.out_frame) - 1
         offset = before.duration + i
         source = before.in_frame + (offset if before.speed == 1.0 else math.floor(offset * before.speed + 1e-9))
-        return Picture(top=top, opacity=i / n, under=Layer(before, min(source, last), 1.0))
+        return Picture(top=top, opacity=i / n, under=Layer(before, min(source, last), faded(before, offset)))
     if clip.opacity >= 1.0:
         return Picture(top=top)
     under = None

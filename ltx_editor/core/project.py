@@ -145,6 +145,30 @@ class Clip(_Model):
         """Source frames from in_frame to what the clip shows at its frame i (i timeline frames after start)."""
         return i if self.speed == 1.0 else source_offset(i, self.speed, self.out_frame - self.in_frame)
 
+    def source_frames(self, timeline_frames: int) -> int:
+        """Source frames that `timeline_frames` frames of this clip play (a trim moves the edge by these)."""
+        return timeline_frames if self.speed == 1.0 else round(timeline_frames * self.speed)
+
+    def split_point(self, i: int) -> tuple[int, int]:
+        """Where a cut at clip frame i (0 < i < duration) falls: (source frames in the head, timeline frames in
+        the head). At another speed the cut goes to a source frame within 4 timeline frames of i, preferring
+        one on a whole timeline frame (both halves then show exactly the frames the clip showed), else one at
+        which the halves together last exactly as long as the clip, else the nearest."""
+        if self.speed == 1.0:
+            return i, i
+        n, s = self.out_frame - self.in_frame, self.speed
+        near = range(max(1, math.floor((i - 4) * s)), min(n, math.ceil((i + 4) * s) + 1))
+        if not near:
+            raise ValueError("the clip plays a single source frame")
+
+        def rank(k: int) -> tuple:
+            aligned = abs(k / s - round(k / s)) < 1e-9
+            exact = timeline_frames(k, s) + timeline_frames(n - k, s) == self.duration
+            return not aligned, not exact, abs(k / s - i), k
+
+        k = min(near, key=rank)
+        return k, timeline_frames(k, s)
+
 
 def timeline_frames(source_frames: int, speed: float) -> int:
     """Timeline frames that `source_frames` last at `speed` (at least one)."""

@@ -343,9 +343,13 @@ def _position(clips: list[Clip], clip_id: str, start: int) -> int:
 
 def _split(track: _TrackDraft, clip: Clip, frame: int) -> Clip:
     """Cut `clip` at timeline `frame`: it keeps the head; the returned new clip (the tail) is on the track."""
-    offset = frame - clip.start
-    tail = clip.model_copy(update={"id": new_id("clip"), "start": frame, "in_frame": clip.in_frame + offset})
-    track.change(clip, out_frame=clip.in_frame + offset)
+    try:  # in source frames: at another speed the cut goes to a source frame (Clip.split_point)
+        source, offset = clip.split_point(frame - clip.start)
+    except ValueError:
+        raise EditRefused(f"Clip {_name(clip)} plays a single source frame; it cannot be split.") from None
+    tail = clip.model_copy(update={"id": new_id("clip"), "start": clip.start + offset,
+                                   "in_frame": clip.in_frame + source, "crossfade": 0})
+    track.change(clip, out_frame=clip.in_frame + source)
     track.add(tail)
     return tail
 
@@ -502,11 +506,11 @@ def trim_clip(project: Project, clip_id: str, edge: Literal["in", "out"], frame:
         trimmed.append(partner)
     for track, c in trimmed:
         if edge == "in":
-            if c.in_frame + delta < 0:
+            if c.in_frame + c.source_frames(delta) < 0:
                 raise EditRefused(f"Clip {_name(c)} cannot start earlier: that is the first frame of its media.")
-            d.track(track.id).change(c, in_frame=c.in_frame + delta, start=c.start + delta)
-        else:
-            d.track(track.id).change(c, out_frame=c.out_frame + delta)
+            d.track(track.id).change(c, in_frame=c.in_frame + c.source_frames(delta), start=c.start + delta)
+        else:  # in and out are source frames: at another speed an edge moves by delta * speed of them
+            d.track(track.id).change(c, out_frame=c.out_frame + c.source_frames(delta))
     return d.commit(f"Trim {clip.name or 'clip'}", affected=[*(c.id for _, c in trimmed), *d.tracks])
 
 
@@ -526,11 +530,11 @@ def _own_trim_limits(project: Project, track: Track, clip: Clip, edge: str) -> t
     i = _position(track.clips, clip.id, clip.start)
     if edge == "in":
         prev_end = track.clips[i - 1].end if i > 0 else 0
-        return max(prev_end, clip.start - clip.in_frame), clip.end - 1
+        return max(prev_end, clip.start - int(clip.in_frame / clip.speed)), clip.end - 1
     asset, take = _asset_take(project, clip.asset_id, clip.take_id)
     length = media_length(asset, take)
     hi = min(track.clips[i + 1].start if i + 1 < len(track.clips) else MAX_FRAME,
-             clip.start + (length - clip.in_frame) if length is not None else MAX_FRAME)
+             clip.end + int((length - clip.out_frame) / clip.speed) if length is not None else MAX_FRAME)
     return clip.start + 1, hi
 
 

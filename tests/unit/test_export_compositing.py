@@ -212,3 +212,16 @@ def test_properties_survive_save_and_reopen(media):
     a, b = again.find_clip("a")[1], again.find_clip("b")[1]
     assert (a.opacity, a.volume, a.fade_in) == (0.4, 0.5, 2)
     assert (b.crossfade, b.speed, b.duration, b.end) == (5, 2.0, 10, 20)
+
+
+def test_a_clip_that_faded_out_stays_black_through_the_crossfade(media, tmp_path):
+    project, path, base = media
+    a = _clip(base, "a", 0, 0, 10, fade_out=4)
+    b = _clip(base, "b", 10, 20, 30, crossfade=6)
+    project.tracks = [Track(id="v1", kind="video", clips=[a, b])]
+    got = _means(export_timeline(project, path, tmp_path / "f.mp4"))
+    # a's fade-out ends in black at frame 10; the dissolve rises from that black into b
+    floor = got[10]  # frame 0 of the dissolve: all of a, which is black now
+    want = [floor + (n * LEVEL - floor) * i / 6 for i, n in enumerate(range(20, 26))]
+    _close(got[10:16], np.array(want))
+    assert floor < 2 * LEVEL
