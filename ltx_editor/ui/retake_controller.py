@@ -7,7 +7,7 @@ Every slot returns False and emits `error` when it refuses, leaving the project 
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ltx_editor.core.catalog import get_model
@@ -18,6 +18,7 @@ from ltx_editor.generation.retake import gap_request, retake_requests
 from ltx_editor.generation.takes_batch import take_recipes
 from ltx_editor.generation.workflows import Recipe, check_supported, estimate_requests
 
+from .a2v_controller import AudioToVideoController
 from .document import ProjectDocument
 from .generate_controller import GenerateController
 from .job_intake import JobIntake
@@ -37,6 +38,11 @@ class RetakeController(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._doc, self._generate, self._intake = document, generate, intake
+        self._a2v = AudioToVideoController(document, generate, intake, self)
+        self._a2v.error.connect(self.error)  # its refusals reach the app like the retake's
+
+    # The timeline's RetakePopup also generates a picture for a sound's range (same popup, same recipe).
+    audioToVideo = Property(AudioToVideoController, lambda self: self._a2v, constant=True)
 
     def _recipe(self) -> Recipe:
         recipe = self._generate.recipe()

@@ -16,6 +16,8 @@ Menu {
     readonly property bool canExtend: view.spans !== null
     readonly property bool canGrab: view.frames !== null
     readonly property bool canRetake: view.retakes !== null
+    // a clip on an audio track can drive a generated picture (the in/out range inside it, else all of it)
+    readonly property bool isSound: canRetake && clipId !== "" && view.retakes.audioToVideo.isSound(clipId)
     // the timeline's in/out range (rangeEnd inclusive) inside this clip: what "Retake range" regenerates
     readonly property bool rangeInside: ctl !== null && ctl.hasRange && ctl.rangeStart >= clipStart && ctl.rangeEnd < clipEnd
 
@@ -31,6 +33,13 @@ Menu {
         height: visible ? implicitHeight : 0
         enabled: clipMenu.rangeInside
         onTriggered: clipMenu.view.openRetake(clipMenu.clipId, clipMenu.ctl.rangeStart, clipMenu.ctl.rangeEnd + 1)
+    }
+    MenuItem {
+        objectName: "audioToVideoItem"
+        text: clipMenu.rangeInside ? qsTr("Generate video from this sound (in/out range)…") : qsTr("Generate video from this sound…")
+        visible: clipMenu.isSound
+        height: visible ? implicitHeight : 0
+        onTriggered: clipMenu.view.openAudioToVideo(clipMenu.clipId, clipMenu.rangeInside ? clipMenu.ctl.rangeStart : -1, clipMenu.rangeInside ? clipMenu.ctl.rangeEnd + 1 : -1)
     }
     MenuItem {
         objectName: "extendItem"

@@ -3,12 +3,14 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import LtxEditor 1.0
 
-// Retake a range of a clip, or fill a gap between two clips: what is generated and its cost first, then a prompt.
+// Retake a range of a clip, fill a gap between two clips, or generate the picture for a sound's range:
+// what is generated and its cost first, then a prompt.
 Popup {
     id: popup
     objectName: "retakePopup"
     property RetakeController retakes: null
-    property string mode: "retake"  // "retake" | "gap"
+    property string mode: "retake"  // "retake" | "gap" | "a2v"
+    readonly property AudioToVideoController sound: retakes ? retakes.audioToVideo : null
     property string clipId
     property string trackId
     property int startFrame: 0
@@ -26,6 +28,11 @@ Popup {
         refresh()
         open()
     }
+    function openAudioToVideo(clip, start, end) {  // start/end < 0: the whole sound clip
+        mode = "a2v"; clipId = clip; startFrame = start; endFrame = end
+        preview = sound ? sound.preview(clip, start, end) : preview
+        open()
+    }
     function openGap(track, frame) {
         mode = "gap"; trackId = track; startFrame = frame
         preview = retakes ? retakes.gapPreview(track, frame) : preview
@@ -40,6 +47,8 @@ Popup {
             return
         if (mode === "retake")
             retakes.retakeTakes(clipId, startFrame, endFrame, prompt.text, takes.value)
+        else if (mode === "a2v")
+            sound.generate(clipId, startFrame, endFrame, prompt.text)
         else
             retakes.fillGap(trackId, startFrame, prompt.text)
         close()
@@ -49,7 +58,7 @@ Popup {
         anchors.fill: parent
         spacing: Theme.spacingSmall
 
-        Label { text: popup.mode === "retake" ? qsTr("Retake range") : qsTr("Fill gap"); color: Theme.text; font.bold: true; font.pixelSize: Theme.fontLarge }
+        Label { text: popup.mode === "retake" ? qsTr("Retake range") : popup.mode === "a2v" ? qsTr("Video from sound") : qsTr("Fill gap"); color: Theme.text; font.bold: true; font.pixelSize: Theme.fontLarge }
         Label {
             objectName: "retakeSummary"
             Layout.fillWidth: true
@@ -58,6 +67,8 @@ Popup {
             text: !popup.preview.ok ? popup.preview.problem + (popup.preview.hint ? "\n" + popup.preview.hint : "")
                   : popup.mode === "retake"
                     ? qsTr("%1 frames regenerated (%2 generated with the frames around them), %3 take(s). Cost: %4").arg(popup.preview.frames).arg(popup.preview.generated).arg(popup.preview.takes).arg(popup.preview.estimate)
+                  : popup.mode === "a2v"
+                    ? qsTr("Frames %1–%2: a %3-frame clip following the sound (%4 generated), on %5. Cost: %6").arg(popup.preview.start).arg(popup.preview.end - 1).arg(popup.preview.frames).arg(popup.preview.generated).arg(popup.preview.track || qsTr("a new video track")).arg(popup.preview.estimate)
                     : qsTr("Frames %1–%2 (%3 generated with the neighbours' frames). Cost: %4").arg(popup.preview.start).arg(popup.preview.end - 1).arg(popup.preview.generated).arg(popup.preview.estimate)
         }
         RowLayout {
@@ -75,7 +86,7 @@ Popup {
             Layout.fillWidth: true
             Item { Layout.fillWidth: true }
             Button { text: qsTr("Cancel"); onClicked: popup.close() }
-            Button { objectName: "retakeSubmit"; text: popup.mode === "retake" ? qsTr("Retake") : qsTr("Fill"); highlighted: true; enabled: popup.preview.ok; onClicked: popup.submit() }
+            Button { objectName: "retakeSubmit"; text: popup.mode === "retake" ? qsTr("Retake") : popup.mode === "a2v" ? qsTr("Generate") : qsTr("Fill"); highlighted: true; enabled: popup.preview.ok; onClicked: popup.submit() }
         }
     }
 }
