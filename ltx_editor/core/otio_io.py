@@ -50,6 +50,10 @@ def to_otio(project: Project, project_path: str | Path):
         for clip in track.clips:
             if clip.start > at:
                 out.append(otio.schema.Gap(source_range=otio.opentime.TimeRange(rt(0), rt(clip.start - at))))
+            elif clip.crossfade and len(out) and isinstance(out[-1], otio.schema.Clip):
+                # our crossfade: a dissolve over this clip's first frames (the clip before plays on past its cut)
+                out.append(otio.schema.Transition(transition_type=otio.schema.TransitionTypes.SMPTE_Dissolve,
+                                                  in_offset=rt(0), out_offset=rt(clip.crossfade)))
             out.append(_clip(otio, project, project_path, clip, rt))
             at = clip.end
         timeline.tracks.append(out)
@@ -69,7 +73,10 @@ def _clip(otio, project: Project, project_path: str | Path, clip: Clip, rt):
     out = otio.schema.Clip(name=clip.name or asset.name or asset.id, media_reference=ref,
                            source_range=otio.opentime.TimeRange(rt(clip.in_frame), rt(clip.duration)))
     out.metadata[KEY] = {"id": clip.id, "asset_id": asset.id, "take_id": take.id, "link": clip.link,
-                         "kind": asset.kind, "volume": clip.volume, "fade_in": clip.fade_in, "fade_out": clip.fade_out}
+                         "kind": asset.kind, "volume": clip.volume, "fade_in": clip.fade_in, "fade_out": clip.fade_out,
+                         "opacity": clip.opacity, "speed": clip.speed, "out_frame": clip.out_frame}
+    if clip.speed != 1.0:  # the source range lasts the clip's timeline frames; the warp reads `speed` x as many
+        out.effects.append(otio.schema.LinearTimeWarp(time_scalar=clip.speed))
     return out
 
 
@@ -153,10 +160,16 @@ def import_otio(source: str | Path, project_path: str | Path, *, name: str | Non
                       muted=meta.get("muted", kind == "audio" and not otrack.enabled),
                       hidden=meta.get("hidden", kind == "video" and not otrack.enabled),
                       locked=meta.get("locked", False))
+        crossfade = 0  # a dissolve before the next clip
         for item in otrack:
-            if isinstance(item, otio.schema.Clip):
+            if isinstance(item, otio.schema.Transition):
+                crossfade = frames(item.in_offset) + frames(item.out_offset)
+            elif isinstance(item, otio.schema.Clip):
                 start = frames(otrack.range_of_child(item).start_time)
-                track.clips.append(_clip_from(otio, project, project_path, item, start, frames))
+                track.clips.append(_clip_from(otio, project, project_path, item, start, frames, crossfade))
+                crossfade = 0
+            else:
+                crossfade = 0
         (videos if kind == "video" else audios).append(track)
     for prefix, tracks in (("V", videos), ("A", audios)):  # FCP XML tracks have no names: V1, V2... bottom up
         for number, track in enumerate(tracks, 1):
@@ -169,7 +182,8 @@ def import_otio(source: str | Path, project_path: str | Path, *, name: str | Non
     return Project.model_validate(project.model_dump())  # every rule of a loaded project applies
 
 
-def _clip_from(otio, project: Project, project_path: str | Path, item, start: int, frames) -> Clip:
+def _clip_from(otio, project: Project, project_path: str | Path, item, start: int, frames,
+               crossfade: int = 0) -> Clip:
     meta = dict(item.metadata.get(KEY) or {})
     ref = item.media_reference
     if not isinstance(ref, otio.schema.ExternalReference) or not ref.target_url:
@@ -185,9 +199,15 @@ def _clip_from(otio, project: Project, project_path: str | Path, item, start: in
         project.assets.append(asset)
     rng = item.source_range or item.available_range()
     in_frame, length = frames(rng.start_time), frames(rng.duration)
+    warp = next((e for e in item.effects if isinstance(e, otio.schema.LinearTimeWarp)), None)
+    speed = float(meta.get("speed") or (warp.time_scalar if warp is not None else 1.0))
+    out_frame = in_frame + length
+    if speed != 1.0:  # the range holds timeline frames: the source frames are speed x as many (ours: exact)
+        out_frame = meta.get("out_frame") or in_frame + max(1, round(length * speed))
     return Clip(id=meta.get("id") or new_id("clip"), asset_id=asset.id, take_id=asset.active_take_id, start=start,
-                in_frame=in_frame, out_frame=in_frame + length, name=item.name, link=meta.get("link"),
-                volume=meta.get("volume", 1.0), fade_in=meta.get("fade_in", 0), fade_out=meta.get("fade_out", 0))
+                in_frame=in_frame, out_frame=out_frame, name=item.name, link=meta.get("link"),
+                volume=meta.get("volume", 1.0), fade_in=meta.get("fade_in", 0), fade_out=meta.get("fade_out", 0),
+                opacity=meta.get("opacity", 1.0), speed=speed, crossfade=crossfade)
 
 
 def _rate(timeline) -> float:
