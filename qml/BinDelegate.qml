@@ -24,7 +24,7 @@ Item {
     property bool selected: false
     property Item dragParent: null
 
-    signal clicked()
+    signal clicked(int modifiers)  // Ctrl: add to / take from the selection; Shift: select up to here
     signal doubleClicked()
     signal menuRequested(real x, real y)
     signal takeChosen(string takeId)
@@ -130,8 +130,9 @@ Item {
 
         HoverHandler { id: hover }
         TapHandler {
+            id: leftTap
             acceptedButtons: Qt.LeftButton
-            onTapped: root.clicked()
+            onTapped: root.clicked(leftTap.point.modifiers)
             onDoubleTapped: root.doubleClicked()
         }
         TapHandler {
@@ -143,7 +144,8 @@ Item {
             target: card
             onActiveChanged: {
                 if (active) {
-                    root.clicked()
+                    if (!root.selected)
+                        root.clicked(Qt.NoModifier)
                     card.Drag.hotSpot = dragHandler.centroid.pressPosition  // drops land under the pointer
                     card.Drag.active = true
                 } else {

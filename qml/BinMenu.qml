@@ -13,9 +13,11 @@ Menu {
     property int frameCount: 0
     property bool hasRecipe: false
     property int takeCount: 1
+    property var assetIds: []  // the selection the card belongs to: Add to timeline and Delete act on all
 
-    function show(id, frames, recipe, takes) {
+    function show(id, frames, recipe, takes, ids) {
         assetId = id; frameCount = frames; hasRecipe = recipe; takeCount = takes
+        assetIds = ids && ids.length > 0 ? ids : [id]
         popup()
     }
     function lastFrame() { return Math.max(0, frameCount - 1) }
@@ -27,7 +29,11 @@ Menu {
         frames.assetFrameToImageInput(assetId, frame)
     }
 
-    MenuItem { objectName: "menuAddToTimeline"; text: qsTr("Add to timeline"); onTriggered: binMenu.actions.addToTimeline(binMenu.assetId) }
+    MenuItem {
+        objectName: "menuAddToTimeline"
+        text: binMenu.assetIds.length > 1 ? qsTr("Add %1 to timeline").arg(binMenu.assetIds.length) : qsTr("Add to timeline")
+        onTriggered: binMenu.actions.addAssetsToTimeline(binMenu.assetIds)
+    }
     MenuSeparator {}
     MenuItem { text: qsTr("Use first frame as keyframe"); onTriggered: binMenu.toKeyframe(0) }
     MenuItem { text: qsTr("Use last frame as keyframe"); onTriggered: binMenu.toKeyframe(binMenu.lastFrame()) }
@@ -47,5 +53,9 @@ Menu {
     MenuItem { text: qsTr("Show recipe"); enabled: binMenu.hasRecipe; onTriggered: binMenu.actions.showRecipe(binMenu.assetId) }
     MenuItem { text: qsTr("Reveal in file manager"); onTriggered: binMenu.actions.reveal(binMenu.assetId) }
     MenuSeparator {}
-    MenuItem { objectName: "menuDelete"; text: qsTr("Delete"); onTriggered: binMenu.actions.deleteAsset(binMenu.assetId) }
+    MenuItem {
+        objectName: "menuDelete"
+        text: binMenu.assetIds.length > 1 ? qsTr("Delete %1").arg(binMenu.assetIds.length) : qsTr("Delete")
+        onTriggered: binMenu.actions.deleteAssets(binMenu.assetIds)
+    }
 }

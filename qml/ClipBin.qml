@@ -14,11 +14,34 @@ Rectangle {
     required property FrameActions frames
     required property SpanController spans
     property ProjectDocument document: null
-    property string selectedAssetId: ""
+    property string selectedAssetId: ""  // the card clicked last
+    property var selectedAssetIds: []  // every selected card (Ctrl/Shift-click)
     signal assetActivated(string assetId)
 
     color: Theme.panel
 
+    function openImport() { importDialog.open() }
+    function isSelected(assetId) { return assetId === selectedAssetId || selectedAssetIds.indexOf(assetId) >= 0 }
+    function select(assetId, modifiers) {
+        if (modifiers & Qt.ControlModifier) {
+            const rest = selectedAssetIds.filter(a => a !== assetId)
+            selectedAssetIds = rest.length < selectedAssetIds.length ? rest : selectedAssetIds.concat([assetId])
+        } else if ((modifiers & Qt.ShiftModifier) && selectedAssetId !== "") {
+            const a = model.indexOf(selectedAssetId), b = model.indexOf(assetId)
+            const ids = []
+            for (let i = Math.min(a, b); i <= Math.max(a, b); ++i) ids.push(model.get(i).assetId)
+            selectedAssetIds = ids
+        } else {
+            selectedAssetIds = [assetId]
+        }
+        selectedAssetId = selectedAssetIds.indexOf(assetId) >= 0 ? assetId : (selectedAssetIds[0] ?? "")
+    }
+    // What a card's menu acts on: the whole selection (in the bin's order) when the card is in it, else the card.
+    function targets(assetId) {
+        if (selectedAssetIds.indexOf(assetId) < 0)
+            return [assetId]
+        return selectedAssetIds.slice().sort((a, b) => model.indexOf(a) - model.indexOf(b))
+    }
     function importUrls(urls) {
         const list = []
         for (let i = 0; i < urls.length; ++i) list.push(urls[i].toString())
@@ -85,13 +108,15 @@ Rectangle {
                 id: card
                 width: grid.cellWidth
                 height: grid.cellHeight
-                selected: card.assetId === bin.selectedAssetId
+                selected: bin.isSelected(card.assetId)
                 dragParent: bin.Window.contentItem
-                onClicked: { bin.selectedAssetId = card.assetId; bin.assetActivated(card.assetId) }
+                onClicked: function (modifiers) { bin.select(card.assetId, modifiers); bin.assetActivated(card.assetId) }
                 onDoubleClicked: bin.actions.addToTimeline(card.assetId)
                 onMenuRequested: function (x, y) {
-                    bin.selectedAssetId = card.assetId
-                    assetMenu.show(card.assetId, card.frameCount, card.hasRecipe, card.takeCount)
+                    if (!bin.isSelected(card.assetId))
+                        bin.select(card.assetId, Qt.NoModifier)
+                    assetMenu.show(card.assetId, card.frameCount, card.hasRecipe, card.takeCount,
+                                   bin.targets(card.assetId))
                 }
                 onTakeChosen: function (takeId) { bin.actions.setActiveTake(card.assetId, takeId) }
             }
@@ -145,6 +170,7 @@ Rectangle {
 
     FileDialog {
         id: importDialog
+        objectName: "importDialog"
         title: qsTr("Import media")
         fileMode: FileDialog.OpenFiles
         nameFilters: [qsTr("Media (*.mp4 *.mov *.mkv *.webm *.png *.jpg *.jpeg *.webp *.wav *.mp3 *.flac *.m4a)"),

@@ -32,6 +32,13 @@ ApplicationWindow {
         light: Theme.hover; midlight: Theme.hover; shadow: "#000000"; placeholderText: Theme.textFaint
         toolTipBase: Theme.raised; toolTipText: Theme.text; link: Theme.accentHover
     }
+    // Each role above is set for every state, disabled included: disabled menu items and controls then looked
+    // enabled. Their dimmer text is set once the roles are in (an assignment, so it comes after them).
+    function dimDisabled() {
+        palette.disabled.text = Theme.textFaint
+        palette.disabled.windowText = Theme.textFaint
+        palette.disabled.buttonText = Theme.textFaint
+    }
 
     // Plain strips of the menu bar's and status bar's colors until the editor puts its own in these slots.
     menuBar: loadingMenu
@@ -43,7 +50,7 @@ ApplicationWindow {
     }
     onAppChanged: loadEditor()
     onEditorChanged: if (editor) editorReady()
-    Component.onCompleted: loadEditor()   // tests hand `app` over as an initial property
+    Component.onCompleted: { dimDisabled(); loadEditor() }  // tests hand `app` over as an initial property
 
     Loader {
         id: content

@@ -93,6 +93,8 @@ Item {
         id: appMenu
         app: root.app
         window: root.window
+        timeline: timelineLoader.item ? (timelineLoader.item as Timeline).controller : null
+        onImportRequested: clipBin.openImport()
         onNewProjectRequested: root.newProject()
         onOpenRequested: root.openProject()
         onOpenRecentRequested: (path) => root.openRecent(path)

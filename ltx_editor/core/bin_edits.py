@@ -54,6 +54,24 @@ def delete_asset(project: Project, asset_id: str) -> Changes:
     return _one(project, f"Delete {asset.name or 'asset'}", asset_id, None)
 
 
+def delete_assets(project: Project, asset_ids: list[str]) -> Changes:
+    """Delete several assets as one edit; refused (nothing deleted) when any is used on the timeline."""
+    ids = list(dict.fromkeys(asset_ids))
+    if not ids:
+        raise EditRefused("Select the media to delete first.")
+    if len(ids) == 1:
+        return delete_asset(project, ids[0])
+    used = {c.asset_id for t in project.tracks for c in t.clips}
+    busy = [project.asset(a).name or a for a in ids if a in used]
+    if busy:
+        raise EditRefused(f"{', '.join(busy)} {'is' if len(busy) == 1 else 'are'} used on the timeline.",
+                          hint="Delete those clips first.")
+    before = {a: (index_of(project, "assets", a), _own(project.asset(a))) for a in ids}
+    step = EntityChanges("assets", before, dict.fromkeys(ids))
+    step.put(project, True)
+    return Changes(f"Delete {len(ids)} assets", [step], affected=ids, kinds=KINDS)
+
+
 def set_active_take(project: Project, asset_id: str, take_id: str) -> Changes:
     asset = project.asset(asset_id)
     asset.take(take_id)  # KeyError for a take the asset does not have

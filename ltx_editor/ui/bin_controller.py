@@ -73,10 +73,18 @@ class BinController(QObject):
 
     @Slot(str)
     def deleteAsset(self, asset_id: str) -> None:
+        self.deleteAssets([asset_id])
+
+    @Slot(list, result=bool)
+    def deleteAssets(self, asset_ids: list) -> bool:
+        """Delete the chosen assets as one undo step (none when one of them is still used on the timeline)."""
         try:
-            self._doc.apply_edit(bin_edits.delete_asset(self._doc.project, asset_id))
+            edit = bin_edits.delete_assets(self._doc.project, [str(a) for a in asset_ids])
         except (LtxEditorError, KeyError) as exc:
             self._fail(exc)
+            return False
+        self._doc.apply_edit(edit)
+        return True
 
     @Slot(str, str)
     def setActiveTake(self, asset_id: str, take_id: str) -> None:
@@ -88,20 +96,24 @@ class BinController(QObject):
     # -- to the timeline ------------------------------------------------------------------------------------
     @Slot(str, result=str)
     def addToTimeline(self, asset_id: str) -> str:
-        """Append the asset's active take to the first unlocked track of the right kind; returns the clip id."""
+        """Append the asset's active take to the first unlocked track of the right kind (made when missing), an
+        imported video's sound linked on an audio track; returns the clip id."""
+        ids = self.addAssetsToTimeline([asset_id])
+        return ids[0] if ids else ""
+
+    @Slot(list, result=list)
+    def addAssetsToTimeline(self, asset_ids: list) -> list:
+        """Append the assets in order (each after the last), as one undo step; returns their clip ids."""
         project = self._doc.project
         try:
-            kind = "audio" if project.asset(asset_id).kind == "audio" else "video"
-            track = next((t for t in project.tracks_of_kind(kind) if not t.locked), None)
-            with group(project, "Add to timeline") as g:  # a new track and the clip: one undo step
-                if track is None:
-                    track = project.track(g.add(tl.add_track(project, kind)).created[0])
-                clip_id = g.add(tl.append_clip(project, track.id, asset_id)).created[0]
+            with group(project, "Add to timeline") as g:  # tracks made on the way and the clips: one step
+                clip_ids = [g.add(tl.place_asset(project, str(a))).created[0] for a in asset_ids]
         except (LtxEditorError, KeyError) as exc:
             self._fail(exc)
-            return ""
-        self._doc.apply_edit(g.edit)
-        return clip_id
+            return []
+        if g.edit is not None:
+            self._doc.apply_edit(g.edit)
+        return clip_ids
 
     # -- recipes ------------------------------------------------------------------------------------------
     def _sidecar(self, asset_id: str) -> Path | None:

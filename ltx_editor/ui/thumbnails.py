@@ -34,6 +34,10 @@ class ThumbnailService(QObject):
         self._futures: set[Future] = set()
         self._made.connect(self._on_made, Qt.ConnectionType.QueuedConnection)
 
+    @property
+    def cache_dir(self) -> Path:
+        return self._cache_dir
+
     def url(self, path: str | Path, time_s: float = 0.0, width: int = 160) -> str:
         """The thumbnail's file URL when it exists; else "" now, and `ready(path)` once it has been made."""
         if Path(path).suffix.lower() in STILL_SUFFIXES:

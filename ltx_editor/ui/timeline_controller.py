@@ -15,9 +15,8 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtQml import QmlElement
 
 from ltx_editor.core import timeline as tl
-from ltx_editor.core.edits import compose
 from ltx_editor.core.errors import EditRefused, LtxEditorError
-from ltx_editor.core.project import Project
+from ltx_editor.core.project import Clip, Project
 from ltx_editor.core.project_io import store_path
 from ltx_editor.core.snapping import nearest, snap_points
 from ltx_editor.core.timecode import timecode
@@ -27,6 +26,7 @@ from .keyframes_model import KeyframesModel
 from .markers_model import MarkersModel
 from .tracks_model import TracksModel
 from .urls import local_path
+from .waveforms import waveforms
 
 QML_IMPORT_NAME = "LtxEditor"
 QML_IMPORT_MAJOR_VERSION = 1
@@ -47,6 +47,9 @@ class TimelineController(QObject):
     messageChanged = Signal()
     rangeChanged = Signal()
     snappingChanged = Signal()
+    clipboardChanged = Signal()
+    selectedTrackChanged = Signal()
+    waveformsChanged = Signal()  # peaks of some media file became available (see waveformPeaks)
     refused = Signal(str, str)  # message, hint: an edit was refused and nothing changed
 
     def __init__(self, parent: QObject | None = None, document: ProjectDocument | None = None) -> None:
@@ -63,6 +66,9 @@ class TimelineController(QObject):
         self._snap_cache: list[int] = []
         self._merge_id = 1000
         self._viewport = (0, 2000)
+        self._clipboard: list[tuple[str, Clip]] = []  # (track id, clip) copied; clips are never changed in place
+        self._track_id = ""  # the selected track: where Paste goes
+        waveforms().ready.connect(self.waveformsChanged)
         if document is not None:
             self._set_document(document)
 
@@ -233,13 +239,16 @@ class TimelineController(QObject):
         selected clip and this one, on the tracks between theirs)."""
         if not self._clip_exists(clip_id):
             return
+        self._set_track(self.project.find_clip(clip_id)[0].id)
+        pair = tl.with_linked(self.project, [clip_id])  # a video and its own sound are picked as one
         if mode == "toggle":
-            rest = [c for c in self._selection if c != clip_id]
-            self._select(rest if len(rest) < len(self._selection) else [*self._selection, clip_id])
+            rest = [c for c in self._selection if c not in pair]
+            self._select(rest if len(rest) < len(self._selection) else [*self._selection, *pair])
         elif mode == "extend" and self._selection:
-            self._select([*self._selection, *self._between(self._selection[-1], clip_id), clip_id])
+            between = self._between(self._selection[-1], clip_id)
+            self._select(tl.with_linked(self.project, [*self._selection, *between, clip_id]))
         else:
-            self._select([clip_id])
+            self._select(pair)
 
     def _between(self, a: str, b: str) -> list[str]:
         p = self.project
@@ -259,6 +268,97 @@ class TimelineController(QObject):
     @Slot(str, result=bool)
     def isSelected(self, clip_id: str) -> bool:
         return clip_id in self._selection
+
+    def _set_track(self, track_id: str) -> None:
+        if track_id != self._track_id:
+            self._track_id = track_id
+            self.selectedTrackChanged.emit()
+
+    @Slot(str)
+    def selectTrack(self, track_id: str) -> None:
+        """The track Paste puts clips on (a click on its header or its empty space, or on one of its clips)."""
+        self._set_track(track_id)
+
+    selectedTrackId = Property(str, lambda self: self._track_id, notify=selectedTrackChanged)
+
+    # -- cut / copy / paste -------------------------------------------------------------------------------
+    def _copy(self) -> bool:
+        p = self.project
+        ids = tl.with_linked(p, self._selection)
+        found = [(track.id, clip) for track, clip in (p.find_clip(c) for c in ids if self._clip_exists(c))]
+        if not found:
+            self._refuse("Select the clips to copy first.")
+            return False
+        self._clipboard = sorted(found, key=lambda tc: tc[1].start)
+        self.clipboardChanged.emit()
+        return True
+
+    @Slot(result=bool)
+    def copySelection(self) -> bool:
+        """Copy the selected clips (with their linked clips) for Paste."""
+        if self._copy():
+            n = len(self._clipboard)
+            self._set_message(f"Copied {n} clip{'s' if n != 1 else ''}.")
+            return True
+        return False
+
+    @Slot(result=bool)
+    def cutSelection(self) -> bool:
+        """Copy the selection, then remove it (one undo step)."""
+        if not self._copy():
+            return False
+        ids = [c.id for _, c in self._clipboard]
+        return self._apply(lambda p: tl.delete_clips(p, ids, label=f"Cut {len(ids)} clip{'s' if len(ids) > 1 else ''}"))
+
+    @Slot(result=bool)
+    def paste(self) -> bool:
+        """Paste what was copied at the playhead, the uppermost clips on the selected track (their own tracks
+        when none is selected), keeping their distances in time and tracks. One undo step; the pasted clips
+        become the selection."""
+        if not self._clipboard:
+            self._refuse("There is nothing to paste.", "Copy or cut clips first.")
+            return False
+        frame = self._doc.playheadFrame
+        target = self._track_id if self._track_id and self._track_exists(self._track_id) else None
+        edit = self._apply_edit(lambda p: tl.paste_clips(p, self._clipboard, frame, target))
+        if edit is not None:
+            self._select([c for c in edit.created if self._clip_exists(c)])
+        return edit is not None
+
+    def _track_exists(self, track_id: str) -> bool:
+        return any(t.id == track_id for t in self.project.tracks)
+
+    canPaste = Property(bool, lambda self: bool(self._clipboard), notify=clipboardChanged)
+
+    @Slot(result=bool)
+    def unlinkSelected(self) -> bool:
+        """Separate the selected clips from their linked picture or sound (undoable)."""
+        ids = list(self._selection)
+        return self._apply(lambda p: tl.unlink_clips(p, ids))
+
+    @Slot(str, result=bool)
+    def isLinked(self, clip_id: str) -> bool:
+        try:
+            return self.project.find_clip(clip_id)[1].link is not None
+        except (KeyError, EditRefused):
+            return False
+
+    # -- waveforms ----------------------------------------------------------------------------------------
+    @Slot(str, int, result=list)
+    def waveformPeaks(self, clip_id: str, count: int) -> list:
+        """`count` peak levels (0-1) across the clip's part of its media, from the media's cached peaks: an
+        edit never recomputes them. [] while they are being computed (waveformsChanged follows)."""
+        try:
+            _, clip = self.project.find_clip(clip_id)
+            take = self.project.asset(clip.asset_id).take(clip.take_id)
+        except (KeyError, EditRefused):
+            return []
+        if not (take.has_audio or self.project.asset(clip.asset_id).kind == "audio"):
+            return []
+        peaks = waveforms().peaks(self._media_path(take.path))
+        if peaks is None:
+            return []
+        return peaks.levels(clip.in_frame / take.fps, clip.out_frame / take.fps, max(1, min(int(count), 4096)))
 
     # -- snapping and drag previews -----------------------------------------------------------------------
     def _get_snapping(self) -> bool:
@@ -369,8 +469,7 @@ class TimelineController(QObject):
             return False
         if len(under) == 1:
             return self._apply(lambda p: tl.split_clip(p, under[0], frame))
-        return self._apply(lambda p: compose(p, f"Split {len(under)} clips",  # all or nothing
-                                             [lambda c=c: tl.split_clip(p, c, frame) for c in under]))
+        return self._apply(lambda p: tl.split_clips(p, under, frame))  # one edit: all or nothing
 
     @Slot(bool, result=bool)
     def deleteSelected(self, ripple: bool = False) -> bool:
@@ -389,9 +488,9 @@ class TimelineController(QObject):
         """A bin asset dropped on a track: its clip starts at the drop frame (snapped)."""
         self.beginDrag([])
         start = max(0, self.snapFrame(int(frame)))
-        edit = self._apply_edit(lambda p: tl.insert_clip(p, track_id, asset_id, start))
-        if edit is not None:
-            self._select(edit.created[:1])
+        edit = self._apply_edit(lambda p: tl.place_asset(p, asset_id, track_id, start))
+        if edit is not None:  # the clip and its linked sound
+            self._select([c for c in edit.created if self._clip_exists(c)])
         return edit is not None
 
     @Slot(str, result=str)

@@ -8,6 +8,7 @@ Rectangle {
     id: box
     required property Timeline view
     property bool trackLocked: false
+    property bool onAudioTrack: false  // sound: a waveform instead of a picture
     required property string clipId
     required property string trackId
     required property string name
@@ -49,16 +50,56 @@ Rectangle {
     Image {
         id: thumb
         // fixed size, decoded at exactly that size: drawn without scaling (cheap on every backend)
-        visible: box.roomy && box.thumbnail !== "" && status === Image.Ready
+        visible: box.roomy && !box.onAudioTrack && box.thumbnail !== "" && status === Image.Ready
         x: 2; y: 2
         height: parent.height - 4
         width: Math.min(Math.round(height * 16 / 9), parent.width - 4)
-        source: box.roomy ? box.thumbnail : ""
+        source: box.roomy && !box.onAudioTrack ? box.thumbnail : ""
         sourceSize: Qt.size(Math.round(height * 16 / 9), height)
         asynchronous: true
         cache: true
         smooth: false
         fillMode: Image.PreserveAspectCrop
+    }
+    Canvas {  // the sound's peaks, sliced from the media's cached peaks (an edit never decodes again)
+        id: wave
+        objectName: "waveform"
+        visible: box.onAudioTrack && box.roomy
+        x: 1; y: 2
+        width: parent.width - 2
+        height: parent.height - 20
+        property var peaks: []
+        function reload() {
+            peaks = visible && width > 0 ? box.view.controller.waveformPeaks(box.clipId, Math.max(1, Math.round(width / 2))) : []
+            requestPaint()
+        }
+        onVisibleChanged: reload()
+        onWidthChanged: reload()
+        onHeightChanged: requestPaint()
+        Component.onCompleted: reload()
+        Connections {
+            target: box
+            function onClipIdChanged() { wave.reload() }
+            function onStartChanged() { wave.reload() }
+            function onDurationChanged() { wave.reload() }
+        }
+        Connections {
+            target: box.view.controller
+            function onWaveformsChanged() { wave.reload() }
+        }
+        onPaint: {
+            const ctx = getContext("2d")
+            ctx.reset()
+            const n = peaks.length
+            if (n === 0)
+                return
+            ctx.fillStyle = Qt.lighter(box.color, 1.8)
+            const mid = height / 2, step = width / n
+            for (let i = 0; i < n; ++i) {
+                const h = Math.max(1, peaks[i] * height)
+                ctx.fillRect(i * step, mid - h / 2, Math.max(1, step - 0.5), h)
+            }
+        }
     }
     Rectangle {  // legibility strip under the name (opaque: no blending to pay for)
         visible: box.roomy

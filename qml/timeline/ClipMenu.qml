@@ -24,6 +24,7 @@ Menu {
     MenuItem { text: qsTr("Split at playhead  (S)"); enabled: clipMenu.playhead > clipMenu.clipStart && clipMenu.playhead < clipMenu.clipEnd; onTriggered: clipMenu.ctl.splitAtPlayhead() }
     MenuItem { text: qsTr("Delete  (Del)"); onTriggered: clipMenu.ctl.deleteSelected(false) }
     MenuItem { text: qsTr("Ripple delete  (Shift+Del)"); onTriggered: clipMenu.ctl.deleteSelected(true) }
+    MenuItem { objectName: "unlinkItem"; text: qsTr("Unlink picture and sound"); enabled: clipMenu.ctl !== null && clipMenu.ctl.isLinked(clipMenu.clipId); onTriggered: clipMenu.ctl.unlinkSelected() }
     MenuItem { objectName: "clipPropertiesItem"; text: qsTr("Properties…  (volume, fades)"); onTriggered: clipMenu.view.openClipProperties(clipMenu.clipId) }
     MenuSeparator { visible: clipMenu.canExtend || clipMenu.canGrab || clipMenu.canRetake }
     MenuItem {

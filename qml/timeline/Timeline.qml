@@ -23,6 +23,7 @@ FocusScope {
     readonly property real ppf: timelineController ? timelineController.pixelsPerFrame : 4
     readonly property real fps: document && document.fps > 0 ? document.fps : 24
     readonly property int rowHeight: Theme.trackHeight
+    readonly property int laneFooter: 24  // room under the last track (drops, the gap menu)
     property real scrollX: 0
     readonly property int playheadFrame: document ? document.playheadFrame : 0
     readonly property real lanesWidth: lanes.width
@@ -204,6 +205,9 @@ FocusScope {
                     width: headersView.width
                     height: root.rowHeight
                 }
+                // The same footer as the lanes: both views then clamp their scroll to the same range when a
+                // resize shortens their content (without it the headers stopped 24 px short of the lanes).
+                footer: Item { width: 1; height: root.laneFooter }
             }
 
             // -- right: the lanes; wheel scrolls (Shift: sideways) and zooms (Ctrl) --
@@ -263,7 +267,8 @@ FocusScope {
                         width: tracksView.width
                         height: root.rowHeight
                     }
-                    footer: Item { width: 1; height: 24 }
+                    footer: Item { width: 1; height: root.laneFooter }
+                    onContentYChanged: if (headersView.contentY !== contentY) headersView.contentY = contentY
                 }
 
                 Playhead {

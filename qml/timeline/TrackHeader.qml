@@ -15,8 +15,10 @@ Rectangle {
     required property bool hidden
     required property int clipCount
 
-    color: Theme.trackHeader
-    border.color: Theme.divider
+    readonly property bool current: view.controller !== null && view.controller.selectedTrackId === trackId
+    objectName: "trackHeader_" + trackId
+    color: current ? Theme.raised : Theme.trackHeader  // the selected track: where Paste goes
+    border.color: current ? Theme.accent : Theme.divider
 
     component Switch: ToolButton {
         id: sw
@@ -80,7 +82,10 @@ Rectangle {
         anchors.fill: parent
         acceptedButtons: Qt.LeftButton | Qt.RightButton
         onDoubleClicked: header.startRename()
-        onClicked: (mouse) => { if (mouse.button === Qt.RightButton) menu.popup() }
+        onClicked: (mouse) => {
+            header.view.controller.selectTrack(header.trackId)
+            if (mouse.button === Qt.RightButton) menu.popup()
+        }
     }
 
     Row {

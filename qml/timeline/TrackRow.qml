@@ -30,6 +30,7 @@ Rectangle {
         acceptedButtons: Qt.LeftButton | Qt.RightButton
         onPressed: (mouse) => {
             row.view.controller.clearSelection(); row.view.selectedKeyframeId = ""; row.view.forceActiveFocus()
+            row.view.controller.selectTrack(row.trackId)  // where Paste goes
             if (mouse.button === Qt.RightButton && row.kind === "video" && row.view.retakes !== null)
                 row.view.openGapMenu(row.trackId, row.view.frameAtX(mouse.x), row, mouse.x, mouse.y)
         }
@@ -64,6 +65,7 @@ Rectangle {
             delegate: Clip {
                 view: row.view
                 trackLocked: row.locked
+                onAudioTrack: row.kind === "audio"
                 height: row.height - 4
                 y: 2
             }

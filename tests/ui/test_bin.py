@@ -74,7 +74,7 @@ def test_context_menu_adds_to_timeline_and_deletes(main_window, qtbot, tmp_path)
     click(w.window, w.find("menuDelete", QQuickItem))
     dialog = w.find("errorDialog", QObject)
     qtbot.waitUntil(lambda: dialog.property("visible"))
-    assert "used by 1 clip" in dialog.property("message")
+    assert "used by 2 clip" in dialog.property("message")  # its picture and its linked sound on A1
     assert w.app.binModel.rowCount() == 2
     dialog.close()
     qtbot.waitUntil(lambda: not dialog.property("visible"))
