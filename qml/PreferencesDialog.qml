@@ -4,7 +4,7 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import LtxEditor 1.0
 
-// Preferences: API keys (keychain, this session, or a private file), folders, default backend, local memory options, prompt
+// Preferences: API keys (keychain, this session, or a private file), a remote worker, folders, default backend, local memory options, prompt
 // enhancement, autosave. Fields apply as they are edited; closing the dialog writes the file.
 Dialog {
     id: dialog
@@ -93,6 +93,14 @@ Dialog {
                     serviceName: modelData.name
                     envName: modelData.env
                 }
+            }
+
+            SectionTitle { text: qsTr("Remote worker") }
+            RemoteWorkerSection {
+                objectName: "remoteWorkerSection"
+                Layout.columnSpan: 2
+                Layout.fillWidth: true
+                preferences: dialog.preferences
             }
 
             SectionTitle { text: qsTr("Folders") }

@@ -46,7 +46,10 @@ def provider_options(backend: str, prefs: Preferences) -> dict[str, Any]:
     v = prefs.values
     if backend != "local":
         return {}
-    options: dict[str, Any] = {"cache_dir": v.model_cache_dir or None}
+    # allow_cpu: the local workers come from the hardware probe (one per GPU; a CPU one only when allowed).
+    options: dict[str, Any] = {"cache_dir": v.model_cache_dir or None, "allow_cpu": v.allow_cpu}
+    if v.remote_worker:  # local jobs run on another machine's worker (its token: secrets, service "worker")
+        options["remote_worker"] = {"address": v.remote_worker, "verify": v.remote_worker_ca or True}
     if v.enhance_endpoint and v.enhance_model:
         from ltx_editor.generation.enhance import PromptEnhancer
 

@@ -4,10 +4,13 @@ QML edits the Properties (one per field); `save()` writes the file atomically.
 """
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Literal
 
@@ -39,6 +42,10 @@ class PreferenceValues(BaseModel):
     enhance_endpoint: str = ""  # an OpenAI-compatible base URL ("" = prompt enhancement off)
     enhance_model: str = ""
     autosave_minutes: int = Field(1, ge=0, le=120)  # 0 = off; every minute by default (Kdenlive: 60 s)
+    # A worker on another machine (`ltx-editor worker --listen`): HOST:PORT or an http(s):// URL ("" = this
+    # machine), and for TLS the CA bundle / certificate that signed it ("" = the system's). Its token is a secret.
+    remote_worker: str = ""
+    remote_worker_ca: str = ""
     recent_files: list[str] = Field(default_factory=list)
 
 
@@ -72,6 +79,7 @@ class Preferences(QObject):
     changed = Signal()
     error = Signal(str)
     keysChanged = Signal()
+    remoteWorkerTested = Signal(str, str)  # "ok" | "refused" | "unreachable", what was found in words
 
     def __init__(self, parent: QObject | None = None, path: str | Path | None = None) -> None:
         super().__init__(parent)
@@ -157,6 +165,27 @@ class Preferences(QObject):
     keychainAvailable = Property(bool, lambda self: self._keychain()[0], notify=keysChanged)
     keychainStatus = Property(str, lambda self: self._keychain()[1], notify=keysChanged)
 
+    # -- the remote worker: address and TLS file here, its token a secret (service "worker") -----------------
+    @Slot()
+    def testRemoteWorker(self) -> None:
+        """Try the remote worker's address with its token off the GUI thread; answers remoteWorkerTested."""
+        from ltx_editor.generation import secrets
+        from ltx_editor.generation.worker.remote import check_connection
+
+        address, ca, token = self.values.remote_worker, self.values.remote_worker_ca, secrets.get_api_key("worker")
+
+        def run() -> None:
+            try:
+                state, words = asyncio.run(check_connection(address, token, ca or True))
+            except Exception as exc:  # a bug must still answer the button, without the token
+                state, words = "unreachable", f"The test failed: {type(exc).__name__}"
+            with contextlib.suppress(RuntimeError):  # the dialog (and this object) may be gone by now
+                self.remoteWorkerTested.emit(state, words)
+
+        threading.Thread(target=run, name="ltx-test-worker", daemon=True).start()
+
+    remoteWorker = _field("remote_worker", str, changed)
+    remoteWorkerCa = _field("remote_worker_ca", str, changed)
     modelCacheDir = _field("model_cache_dir", str, changed)
     loraDir = _field("lora_dir", str, changed)
     localModelPath = _field("local_model_path", str, changed)
