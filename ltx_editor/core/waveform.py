@@ -45,7 +45,7 @@ class Peaks:
         starts = np.floor(np.linspace(0, total, count + 1)[:-1]).astype(np.int64)
         # shares of a peak or more: the loudest of each (starts then strictly increase); else each share's peak
         out = np.maximum.reduceat(span, starts) if count <= total else span[starts]
-        return (out.astype(np.float32) / 255.0).round(3).tolist()
+        return (out / 255.0).round(3).tolist()
 
 
 def decode_peaks(path: str | Path) -> np.ndarray:
