@@ -222,6 +222,27 @@ Rectangle {
                     value: panel.gen.height
                     onValueModified: panel.gen.height = value
                 }
+                RowLayout {  // the project's size and rate, and how they were rounded for the model
+                    Layout.columnSpan: 2
+                    Layout.fillWidth: true
+                    visible: panel.gen.projectNote !== ""
+                    Label {
+                        objectName: "projectSizeNote"
+                        Layout.fillWidth: true
+                        Layout.preferredWidth: 0  // wraps instead of widening the form
+                        text: panel.gen.projectNote
+                        wrapMode: Text.Wrap
+                        color: Theme.textDim
+                        font.pixelSize: Theme.fontSmall
+                    }
+                    Button {
+                        objectName: "followProjectButton"
+                        visible: !panel.gen.followsProject
+                        text: qsTr("Match project")
+                        flat: true
+                        onClicked: panel.gen.followProject()
+                    }
+                }
 
                 FormLabel { text: qsTr("Duration") }
                 FormLabel { text: qsTr("Frame rate") }

@@ -101,6 +101,7 @@ Item {
         onSaveRequested: root.saveThen(null)
         onSaveAsRequested: root.saveAsFromMenu()
         onExportRequested: root.exportVideo()
+        onExportTimelineRequested: exportTimelineDialog.open()
         onProjectSettingsRequested: projectSettingsDialog.open()
         onShortcutsRequested: shortcutsDialog.open()
         onPreferencesRequested: root.openPreferences()
@@ -300,5 +301,14 @@ Item {
         defaultSuffix: "mp4"
         nameFilters: ["Video (*.mp4 *.mov *.webm)", "All files (*)"]
         onAccepted: exportDialog.setTarget(selectedFile.toString())
+    }
+    FileDialog {  // the edit for another editor: the suffix picks the format (.otio, FCP XML, EDL)
+        id: exportTimelineDialog
+        objectName: "exportTimelineDialog"
+        title: qsTr("Export timeline as")
+        fileMode: FileDialog.SaveFile
+        defaultSuffix: "otio"
+        nameFilters: root.app.exporter.timelineFormats().map(f => f.name + " (*" + f.suffix + ")")
+        onAccepted: root.app.exporter.exportTimeline(selectedFile.toString())
     }
 }

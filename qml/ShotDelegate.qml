@@ -56,6 +56,7 @@ Rectangle {
 
         ColumnLayout {
             Layout.fillWidth: true
+            Layout.preferredWidth: 0  // takes what the number and the buttons leave: they are never pushed off
             spacing: Theme.spacingSmall
 
             TextField {
@@ -76,7 +77,8 @@ Rectangle {
                 maximumLineCount: 3
                 elide: Text.ElideRight
             }
-            RowLayout {
+            Flow {  // duration, images, status, takes: wrap onto a second line in a narrow panel
+                Layout.fillWidth: true
                 spacing: Theme.spacing
                 TenthsSpin {
                     objectName: "durationSpin"
@@ -131,6 +133,8 @@ Rectangle {
                 }
                 Label {
                     objectName: "statusLabel"
+                    height: 36
+                    verticalAlignment: Text.AlignVCenter
                     text: shot.status
                     color: shot.statusColor(shot.status)
                     font.pixelSize: Theme.fontSmall
@@ -145,7 +149,6 @@ Rectangle {
                     currentIndex: shot.takes.findIndex(t => t.takeId === shot.activeTakeId)
                     onActivated: (i) => shot.storyboard.setShotTake(shot.shotId, shot.takes[i].takeId)
                 }
-                Item { Layout.fillWidth: true }
             }
         }
 

@@ -93,12 +93,30 @@ Rectangle {
         modal: true
         width: 420  // fixed: a wrapping label inside would otherwise loop on the implicit width
         anchors.centerIn: Overlay.overlay
-        contentItem: Label {
-            objectName: "estimateLabel"
-            text: qsTr("%1 shot(s) will be queued in storyboard order.\n%2")
-                  .arg(shotList.count).arg(confirmDialog.estimate)
-            color: Theme.text
-            wrapMode: Text.Wrap
+        contentItem: ColumnLayout {
+            spacing: Theme.spacing
+            Label {
+                objectName: "estimateLabel"
+                Layout.fillWidth: true
+                text: qsTr("%1 shot(s) will be queued in storyboard order.\n%2")
+                      .arg(shotList.count).arg(confirmDialog.estimate)
+                color: Theme.text
+                wrapMode: Text.Wrap
+            }
+            RowLayout {  // on the storyboard's own track either way: the edit is never covered
+                Layout.fillWidth: true
+                Label { text: qsTr("Place the results"); color: Theme.textDim }
+                ComboBox {
+                    objectName: "storyboardPlacement"
+                    Layout.fillWidth: true
+                    textRole: "text"
+                    valueRole: "value"
+                    model: [{ text: qsTr("After the existing edit"), value: "end" },
+                            { text: qsTr("At the playhead"), value: "playhead" }]
+                    currentIndex: panel.storyboard.placement === "playhead" ? 1 : 0
+                    onActivated: panel.storyboard.placement = currentValue
+                }
+            }
         }
         footer: DialogButtonBox {
             Button {

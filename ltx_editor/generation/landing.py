@@ -20,17 +20,46 @@ from ltx_editor.core.placement import CompositeEdit, compose, place_clip
 from ltx_editor.core.project import Asset, Project, Take
 from ltx_editor.core.project_io import store_path
 
-from .request import GenerationResult
+from .request import GenerationRequest, GenerationResult
 
 STORYBOARD_TRACK = "Storyboard"
 KEYFRAMES_TRACK = "Keyframes"
+
+
+# --- what came back -------------------------------------------------------------------------------------
+def model_label(model_id: str, model_path: str | None) -> str:
+    """The model that ran, for the bin and job cards: a custom folder or file by its own name, else the id."""
+    if not model_path:
+        return model_id
+    return f"{Path(model_path.split('@')[0].rstrip('/')).name} (custom folder)"
+
+
+def as_returned(result: GenerationResult, request: GenerationRequest) -> GenerationResult:
+    """The result as its file really is: size, length, rate and sound read from the file (a service may
+    return less than was asked, and say nothing), and the custom model folder that ran. Unreadable media
+    keep the reported values (the bin marks such a take when it is used)."""
+    from ltx_editor.core.errors import MediaError
+    from ltx_editor.core.media import probe_many
+
+    update: dict = {"model_path": result.model_path or (request.model_path if result.backend == "local" else None)}
+    try:
+        info = probe_many([Path(result.video_path)])[0]
+    except (MediaError, OSError):
+        return result.model_copy(update=update)
+    if info.width and info.height:
+        update |= {"width": info.width, "height": info.height}
+    if info.frame_count > 0 and info.fps:
+        update |= {"num_frames": info.frame_count, "fps": info.fps}
+    update["has_audio"] = info.audio is not None
+    return result.model_copy(update=update)
 
 
 # --- bin ------------------------------------------------------------------------------------------------
 def take_from_result(result: GenerationResult, project_path: Path | str | None) -> Take:
     return Take(id=new_id("take"), path=store_path(project_path, result.video_path),
                 sidecar=store_path(project_path, result.sidecar_path) if result.sidecar_path else None,
-                backend=result.backend, model=result.model_id, seed=result.seed, frame_count=result.num_frames,
+                backend=result.backend, model=model_label(result.model_id, result.model_path), seed=result.seed,
+                frame_count=result.num_frames,
                 fps=result.fps, width=result.width, height=result.height, has_audio=result.has_audio,
                 created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
@@ -114,9 +143,17 @@ def land_extension(project: Project, part: ExtensionPart, asset_id: str, take_id
 
 
 # --- storyboard -----------------------------------------------------------------------------------------
-def land_shot(project: Project, shot_id: str, asset_id: str, take_id: str) -> CompositeEdit:
+def storyboard_origin(project: Project) -> int:
+    """Where a storyboard's first result lands when "Generate all" starts: after the existing edit (the last
+    frame of any clip that is not one of the storyboard's own), never over it."""
+    own = {s.asset_id for s in project.shots if s.asset_id}
+    return max((c.end for t in project.tracks for c in t.clips if c.asset_id not in own), default=0)
+
+
+def land_shot(project: Project, shot_id: str, asset_id: str, take_id: str, origin: int = 0) -> CompositeEdit:
     """Show a finished shot: switch clips already showing its asset to the new take, or place it on the
-    storyboard track after the shots before it (ripple, so later shots move right and order holds)."""
+    storyboard's own track (made when missing) after the shots before it (ripple, so later shots move right
+    and order holds); the first one lands at `origin` (after the existing edit, or the playhead)."""
     showing = [c.id for t in project.tracks for c in t.clips if c.asset_id == asset_id]
     if showing:
         return compose(project, "Switch take", [lambda c=c: tl.set_clip_take(project, c, take_id)
@@ -140,7 +177,7 @@ def land_shot(project: Project, shot_id: str, asset_id: str, take_id: str) -> Co
         clips = project.track(target[0]).clips
         ends = [c.end for c in clips if c.asset_id in before]
         starts = [c.start for c in clips if c.asset_id in after]
-        at = max(ends) if ends else min(starts) if starts else max((c.end for c in clips), default=0)
+        at = max(ends) if ends else min(starts) if starts else max([origin, *(c.end for c in clips)])
         return tl.insert_clip(project, target[0], asset_id, at, take_id=take_id, ripple=True)
 
     steps.append(place)

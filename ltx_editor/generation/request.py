@@ -119,6 +119,7 @@ class GenerationResult(BaseModel):
     has_audio: bool = False
     backend: Backend
     model_id: str
+    model_path: str | None = None  # the custom folder or file the local model ran from (None: the catalog's)
     prompt: str
     enhanced_prompt: str | None = None
     timings: dict[str, float] = Field(default_factory=dict)  # seconds per stage, "total" included

@@ -94,6 +94,7 @@ class A2VRun:
 class ShotRun:
     shot_id: str
     job_id: str = ""
+    origin: int = 0  # where the storyboard's first result lands (landing.storyboard_origin, or the playhead)
 
 
 class WorkflowRunner:
@@ -121,10 +122,12 @@ class WorkflowRunner:
         self._submit_segment(run, 0, None)
         return run
 
-    def start_extension(self, plan: ExtensionPlan, recipe: Recipe, prompt: str = "") -> list[ExtensionRun]:
+    def start_extension(self, plan: ExtensionPlan, recipe: Recipe, prompt: str = "", *,
+                        size: tuple[int, int] | None = None, fps: float | None = None) -> list[ExtensionRun]:
         """Queue every part (forward and backward run independently); each lands when it finishes."""
         project, work = self._project(), self._work_dir()
-        requests = [extension_request(p, project, recipe, cut_condition_video(p, self.path, work), prompt)
+        requests = [extension_request(p, project, recipe, cut_condition_video(p, self.path, work), prompt,
+                                      size=size, fps=fps)
                     for p in plan.parts]  # all built before any is queued: a bad source queues nothing
         runs = []
         for part, request in zip(plan.parts, requests, strict=True):
@@ -142,9 +145,11 @@ class WorkflowRunner:
         run.job_id = self._submit_owned(request, run)
         return run
 
-    def start_shots(self, shot_ids: list[str], recipe: Recipe) -> list[ShotRun]:
-        """Queue the shots in storyboard order (a regenerated shot gets a new take when it finishes)."""
+    def start_shots(self, shot_ids: list[str], recipe: Recipe, origin: int | None = None) -> list[ShotRun]:
+        """Queue the shots in storyboard order (a regenerated shot gets a new take when it finishes); the first
+        to land on an empty storyboard track lands at `origin` (default: after the existing edit)."""
         project = self._project()
+        origin = landing.storyboard_origin(project) if origin is None else origin
         order = [s.id for s in project.shots]
         wanted = sorted(dict.fromkeys(shot_ids), key=order.index)
         requests = [shot_request(sb.shot(project, sid), project, self.path, recipe,
@@ -152,7 +157,7 @@ class WorkflowRunner:
                     for sid in wanted]
         runs = []
         for sid, request in zip(wanted, requests, strict=True):
-            run = ShotRun(sid)
+            run = ShotRun(sid, origin=origin)
             run.job_id = self._submit_owned(request, run)
             sb.set_shot_result(project, sid, status="queued")
             runs.append(run)
@@ -246,5 +251,5 @@ class WorkflowRunner:
             return [AssetAdded(asset.id, take.id)]
         asset, take = landing.add_result(project, self.path, result, f"Shot: {shot.prompt[:60]}", shot.asset_id)
         sb.set_shot_result(project, shot.id, status="done", asset_id=asset.id)
-        edit = landing.land_shot(project, shot.id, asset.id, take.id)
+        edit = landing.land_shot(project, shot.id, asset.id, take.id, run.origin)
         return [AssetAdded(asset.id, take.id), ShotChanged(shot.id, "done"), Landed(edit, edit.label)]

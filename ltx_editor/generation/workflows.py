@@ -111,12 +111,15 @@ def _size_of(project: Project, part: ExtensionPart) -> tuple[int, int] | None:
 
 
 def extension_request(part: ExtensionPart, project: Project, recipe: Recipe, condition_video: Path,
-                      prompt: str = "") -> GenerationRequest:
-    """Extend forward/backward from `condition_video` (the clip's N conditioning frames, already cut)."""
+                      prompt: str = "", *, size: tuple[int, int] | None = None,
+                      fps: float | None = None) -> GenerationRequest:
+    """Extend forward/backward from `condition_video` (the clip's N conditioning frames, already cut), at
+    `size` and `fps` (the source clip's, generation/extend_context.py) or else the source's size when it is
+    a multiple of 32 and the project's rate."""
     mode = M.EXTEND_FORWARD if part.direction == "forward" else M.EXTEND_BACKWARD
     cond = Condition(kind="video", path=str(condition_video), frame_index=part.condition_index,
                      strength=part.strength, num_frames=part.condition_frames)
-    settings = recipe.settings_for(part.num_frames, project.settings.fps, _size_of(project, part))
+    settings = recipe.settings_for(part.num_frames, fps or project.settings.fps, size or _size_of(project, part))
     text = prompt or recipe.prompt
     return recipe.request(mode, text, settings, [cond], label=f"Extend {part.direction}: {text or DEFAULT_PROMPT}")
 

@@ -83,6 +83,7 @@ class AppController(QObject):
         self._machine = ModelsController(self._prefs, self)  # hardware, models on disk, downloads
         self._generate = GenerateController(self._prefs, self._worker.queue.submit, self)
         self._generate.use_machine(self._machine)
+        self._generate.follow_project(self._doc)  # new projects' size and rate become the generation defaults
         self._bin_actions = BinController(self._doc, self._generate, self._intake, self)
         self._bin = BinModel(self, self._doc)
         self._frames = FrameActions(self._doc, self._generate, self)
@@ -115,6 +116,8 @@ class AppController(QObject):
         self._fallback.error.connect(self.errorOccurred)
         self._export.failed.connect(self.errorOccurred)
         self._export.finished.connect(lambda path: self.noticeOccurred.emit(f"Exported {Path(path).name}"))
+        self._export.timelineExported.connect(
+            lambda path: self.noticeOccurred.emit(f"Exported the timeline to {Path(path).name}"))
         self._prefs.error.connect(lambda msg: self.errorOccurred.emit(msg, ""))
         self._prefs.changed.connect(self._apply_autosave_interval)
         self._doc.autosaveFailed.connect(self._autosave_failed)

@@ -29,6 +29,7 @@ class ExportController(QObject):
     # The export is past a sanity limit (limits.export_question): ask, then call startConfirmed(target).
     confirmationNeeded = Signal(str, str)  # question, the target to pass to startConfirmed
     cancelled = Signal()
+    timelineExported = Signal(str)  # the timeline written for another editor (.otio, FCP XML, EDL)
     _progress = Signal(float)  # from the export thread; delivered queued on the GUI thread
     _done = Signal(str, str, str)  # outcome ("ok" | "cancelled" | "failed"), path or message, hint
 
@@ -79,6 +80,35 @@ class ExportController(QObject):
         s, base = self._doc.project.settings, self._doc.file_path or self._doc.working_path
         return {"width": s.width, "height": s.height, "fps": s.fps, "duration": self._doc.project.duration(),
                 "target": str(base.with_suffix(""))}
+
+    @Slot(result="QVariantList")
+    def timelineFormats(self) -> list[dict]:  # noqa: N802 (a QML slot)
+        """The interchange formats this installation writes (suffix, name) for File → Export timeline as…"""
+        from ltx_editor.core.otio_io import formats
+
+        return formats()
+
+    @Slot(str, result=bool)
+    def exportTimeline(self, url_or_path: str) -> bool:  # noqa: N802 (a QML slot)
+        """Write the timeline for another editor: .otio, FCP XML (.xml) or EDL (.edl) by the file's suffix (a
+        name without a known suffix gets .otio). Never over the project or one of its files."""
+        from ltx_editor.core.otio_io import export_otio, formats
+        from ltx_editor.core.output_guard import check_export_target
+
+        out = Path(local_path(url_or_path))
+        if not out.is_absolute() or not out.stem:  # a dialog accepted with no name gives ".otio"
+            self.failed.emit("Choose a file name for the timeline.", "Type a name, e.g. edit.xml, edit.edl or edit.otio.")
+            return False
+        if out.suffix.lower() not in [f["suffix"] for f in formats()]:
+            out = out.with_name(out.name + ".otio")
+        try:
+            check_export_target(self._doc.project, self._doc.working_path, out)
+            written = export_otio(self._doc.project, self._doc.working_path, out)
+        except LtxEditorError as exc:
+            self.failed.emit(exc.message, exc.hint)
+            return False
+        self.timelineExported.emit(str(written))
+        return True
 
     @Slot(str, result=bool)
     def startConfirmed(self, url_or_path: str) -> bool:  # noqa: N802 (a QML slot)

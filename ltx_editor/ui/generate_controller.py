@@ -26,7 +26,8 @@ QML_IMPORT_MAJOR_VERSION = 1
 UI_MAX_SEED = 2**31 - 1  # QML ints are 32-bit signed
 
 
-def _field(name: str, kind: type, notify: Signal, after: str | None = None):
+def _field(name: str, kind: type, notify: Signal, after: str | None = None, *, shape: bool = False):
+    """A form field as a Property; `shape`: size/rate fields, whose change by hand stops following the project."""
     def fget(self: GenerateController):
         return getattr(self.form, name)
 
@@ -34,6 +35,8 @@ def _field(name: str, kind: type, notify: Signal, after: str | None = None):
         if getattr(self.form, name) == value:
             return
         setattr(self.form, name, kind(value))
+        if shape:
+            self._follow = False
         if after:
             getattr(self, after)()
         self.changed.emit()
@@ -71,12 +74,68 @@ class GenerateController(QObject):
         self._models = ModelsModel(self)
         self._loras = LoraModel(self)
         self._machine: Any = None  # the ModelsController: hardware + models on disk, for honest local readiness
+        self._doc: Any = None  # the ProjectDocument whose size and rate are the defaults (follow_project)
+        # Size and rate follow the project (True) until set by hand (False); None: a blank project whose
+        # settings nobody chose yet (the panel keeps its own defaults until they are).
+        self._follow: bool | None = None
         self._statuses = readiness.all_statuses(preferences.values.local_model_path)
         preferences.changed.connect(self.refreshBackends)
         preferences.keysChanged.connect(self.refreshBackends)
         self._loras.selectionChanged.connect(self.changed)
         self._loras.scan(preferences.values.lora_dir)
         self._backend_changed()
+
+    # -- the project's size and rate as defaults ------------------------------------------------------------
+    def follow_project(self, document: Any) -> None:
+        """Take the project's size and rate (rounded to what the model accepts) as the defaults, now when the
+        project's settings were chosen, and whenever they change, until the person sets a size or rate."""
+        self._doc = document
+        document.projectReplaced.connect(self._on_project_replaced)
+        document.edited.connect(self._on_edited)
+        self._on_project_replaced()
+
+    def _on_project_replaced(self) -> None:
+        from ltx_editor.core.project import ProjectSettings
+
+        self._follow = None
+        if self._doc.project.settings != ProjectSettings():  # a blank project keeps the panel's own defaults
+            self._follow = True
+            self._take_project_shape()
+        self.changed.emit()
+
+    def _on_edited(self, changed: list) -> None:
+        if "settings" in changed and self._follow is not False:
+            self._follow = True
+            self._take_project_shape()
+            self.changed.emit()
+
+    def _project_shape(self):
+        from ltx_editor.core.generation_size import shape_for
+
+        if self._doc is None:
+            return None
+        s = self._doc.project.settings
+        return shape_for(s.width, s.height, s.fps, get_model(self.form.model_id))
+
+    def _take_project_shape(self) -> None:
+        shape = self._project_shape()
+        if shape is not None:
+            self.form.custom_size, self.form.width, self.form.height = True, shape.width, shape.height
+            self.form.fps = shape.fps
+
+    @Slot()
+    def followProject(self) -> None:  # noqa: N802 (a QML slot)
+        """Back to the project's size and rate (after they were set by hand)."""
+        self._follow = True
+        self._take_project_shape()
+        self.changed.emit()
+
+    def _project_note(self) -> str:
+        shape = self._project_shape()
+        if shape is None or self._follow is None:
+            return ""
+        return shape.note if self._follow else shape.note.split(" → ")[0].replace("Project size", "Project") \
+            + " — the size above was set by hand"
 
     # -- reactions --------------------------------------------------------------------------------------
     def _status(self, backend: str) -> readiness.BackendStatus:
@@ -168,6 +227,8 @@ class GenerateController(QObject):
             self.form.fps = model.fps_options[0]
         if self.form.resolution not in self.form.resolutions():
             self.form.resolution = self.form.resolutions()[-1]
+        if self._follow and self._doc is not None:  # another model may take other sizes and rates
+            self._take_project_shape()
         self._mode_check()
         if self._machine is not None:  # local readiness is about this model (downloaded? fits?)
             self._statuses = readiness.all_statuses(self._prefs.values.local_model_path,
@@ -186,13 +247,13 @@ class GenerateController(QObject):
     prompt = _field("prompt", str, changed)
     negativePrompt = _field("negative_prompt", str, changed)
     enhance = _field("enhance", bool, changed)
-    resolution = _field("resolution", str, changed)
-    aspectRatio = _field("aspect_ratio", str, changed)
-    customSize = _field("custom_size", bool, changed)
-    width = _field("width", int, changed)
-    height = _field("height", int, changed)
+    resolution = _field("resolution", str, changed, shape=True)
+    aspectRatio = _field("aspect_ratio", str, changed, shape=True)
+    customSize = _field("custom_size", bool, changed, shape=True)
+    width = _field("width", int, changed, shape=True)
+    height = _field("height", int, changed, shape=True)
     durationS = _field("duration_s", float, changed)
-    fps = _field("fps", float, changed)
+    fps = _field("fps", float, changed, shape=True)
     steps = _field("steps", int, changed)
     preset = _field("preset", str, changed)  # "" | draft | standard | final (core/presets.py)
     multiscale = _field("multiscale", bool, changed)
@@ -243,6 +304,8 @@ class GenerateController(QObject):
             return ""
 
     problem = Property(str, _problem, notify=changed)
+    projectNote = Property(str, _project_note, notify=changed)  # the project's size/rate and how it was rounded
+    followsProject = Property(bool, lambda self: bool(self._follow) and self._doc is not None, notify=changed)
     canGenerate = Property(bool, lambda self: not self._problem(), notify=changed)
     summary = Property(str, _summary, notify=changed)
     costText = Property(str, _cost, notify=changed)

@@ -3,7 +3,8 @@
 Every job update reaches `on_job_changed` (on the GUI thread, which owns the project). A finished result is
 taken in exactly once per attempt:
 1. its files move into the project's media folder when the job started before the project was saved
-   somewhere else (generated media always live inside the project);
+   somewhere else (generated media always live inside the project), and its size, length and rate are read
+   from the file (landing.as_returned): the bin and the job card show what came back, not what was asked;
 2. a workflow's job (keyframe span, extension, storyboard shot) goes through the WorkflowRunner, which adds
    the take and lands it on the timeline (one undo step here); any other job becomes a new bin asset, or a
    new take of the asset it regenerates;
@@ -85,7 +86,7 @@ class JobIntake(QObject):
             return False
         self._taken.add(key)
         try:
-            job.result = self._into_project_folder(job.result)
+            job.result = landing.as_returned(self._into_project_folder(job.result), job.request)
             asset_id = self._apply(job, self._runner.on_job_changed(job)) if owned else self._to_bin(job)
         finally:  # the money was spent whatever became of the result
             self._budget.record(job.result.cost_usd, job.id)

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
+from ltx_editor.generation.landing import model_label
 from ltx_editor.generation.queue import Job
 
 from .list_model import RoleListModel
@@ -149,8 +150,11 @@ class JobsModel(RoleListModel):
             return STATE_TEXT.get(job.state, job.state)
         if name == "backend":
             return job.backend
-        if name == "modelId":
-            return job.request.settings.model_id
+        if name == "modelId":  # the model that ran (a custom folder by its name), once it came back
+            if job.result is not None:
+                return model_label(job.result.model_id, job.result.model_path)
+            return model_label(job.request.settings.model_id,
+                               job.request.model_path if job.request.backend == "local" else None)
         if name == "progress":
             return fraction(job)
         if name == "detail":

@@ -23,6 +23,7 @@ TYPE_MODULES = (
     "ltx_editor.ui.markers_model",
     "ltx_editor.ui.frame_actions",
     "ltx_editor.ui.span_controller",
+    "ltx_editor.ui.retake_controller",  # the timeline's RetakePopup takes one
     "ltx_editor.ui.storyboard_controller",
     "ltx_editor.ui.storyboard_model",
     "ltx_editor.ui.timeline_controller",

@@ -2,19 +2,24 @@
 timeline clip or a bin asset.
 
 Planning and request building are core/generation code (keyframe_plan, extension, workflows); the
-JobIntake's WorkflowRunner queues the generations and lands them when they finish. This controller takes the
-generate panel's recipe (backend, model, size, quality) and starts them. Every slot returns False and emits
+JobIntake's WorkflowRunner queues the generations and lands them when they finish. A keyframe span takes the
+generate panel's recipe (backend, model, quality) at the project's size; an extension takes the source clip's
+own recipe (generation/extend_context.py), as edited in the extend popup. Every slot returns False and emits
 `error` when it refuses, leaving the project as it was.
 """
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ltx_editor.core.catalog import get_model
 from ltx_editor.core.extension import ExtensionError, ExtensionPart, aligned_down, ceil_to, plan_extension
+from ltx_editor.core.generation_size import shape_for
 from ltx_editor.core.keyframe_plan import KeyframePlan, ModelLimits, plan_keyframes
 from ltx_editor.core.settings import GenerationMode
+from ltx_editor.generation.extend_context import clip_take, extend_context, extend_models, with_choices
 from ltx_editor.generation.workflows import (
     Recipe,
     WorkflowError,
@@ -50,6 +55,15 @@ class SpanController(QObject):
         self._doc, self._generate, self._intake = document, generate, intake
 
     # -- keyframe animation ----------------------------------------------------------------------------------
+    def _span_recipe(self) -> Recipe:
+        """The panel's recipe at the project's size and rate (rounded to what its model takes): a span fills
+        part of the project's picture, whatever size the panel was last set to."""
+        recipe = self._generate.recipe()
+        s = self._doc.project.settings
+        shape = shape_for(s.width, s.height, s.fps, get_model(recipe.settings.model_id))
+        settings = recipe.settings.model_copy(update={"width_override": shape.width, "height_override": shape.height})
+        return replace(recipe, settings=settings)
+
     def _span_plan(self, start: int, end: int, recipe: Recipe) -> KeyframePlan:
         """[start, end): end is exclusive, as everywhere on the timeline (the lane passes its range's last
         frame + 1, so a range drawn from one keyframe to another spans both)."""
@@ -60,7 +74,7 @@ class SpanController(QObject):
     def spanPreview(self, startFrame: int, endFrame: int) -> dict:
         """What generateSpan would do, for the lane: segments, where each keyframe lands, the cost."""
         try:
-            recipe = self._generate.recipe()
+            recipe = self._span_recipe()
             plan = self._span_plan(startFrame, endFrame, recipe)
             estimate = estimate_requests(plan_requests(plan, self._doc.project, self._doc.working_path, recipe))
         except Refusal as exc:
@@ -77,7 +91,7 @@ class SpanController(QObject):
         span fits the model, else chained segments; they land back to back over the span as one undo step."""
         project, path = self._doc.project, self._doc.working_path
         try:
-            recipe = self._generate.recipe()
+            recipe = self._span_recipe()
             plan = self._span_plan(startFrame, endFrame, recipe)
             check_images(path, [c.image for s in plan.segments for c in s.conditions])
             check_supported(plan_requests(plan, project, path, recipe))
@@ -91,22 +105,50 @@ class SpanController(QObject):
         return True
 
     # -- extension -------------------------------------------------------------------------------------------
+    @Slot(str, result="QVariantMap")
+    def extendContext(self, clipId: str) -> dict:  # noqa: N802 (a QML slot)
+        """What extending `clipId` runs with before any change: the clip's recipe (backend, model, prompt) at
+        its size and rate, for the extend popup; {"ok": False, "problem": ...} when there is no such clip."""
+        if self._doc is None:
+            return {"ok": False, "problem": "No project."}
+        try:
+            take = clip_take(self._doc.project, clipId)
+            context = extend_context(self._doc.project, self._doc.working_path, take, self._generate.recipe())
+        except Refusal as exc:
+            return {"ok": False, "problem": getattr(exc, "message", str(exc))}
+        return {"ok": True, "problem": "", **context.as_map()}
+
+    @Slot(str, str, result="QVariantList")
+    def extendModels(self, backend: str, direction: str) -> list[dict]:  # noqa: N802 (a QML slot)
+        """The models that extend in `direction` on `backend` (the popup's model list)."""
+        return extend_models(backend, direction) if direction in ("forward", "backward", "both") else []
+
     @Slot(str, str, float, int, float, str, result=bool)
     def extendClip(self, clipId: str, direction: str, seconds: float, conditioningFrames: int, strength: float,
                    placement: str) -> bool:
-        """Extend a timeline clip forward/backward/both by `seconds`, conditioned on its own end frames; the
-        result lands next to it (ripple pushes later clips, overwrite covers them)."""
+        """Extend a timeline clip forward/backward/both by `seconds` with the clip's own recipe, size and rate
+        (extendContext), conditioned on its own end frames; the result lands next to it (ripple pushes later
+        clips, overwrite covers them)."""
+        return self.extendClipWith(clipId, direction, seconds, conditioningFrames, strength, placement, {})
+
+    @Slot(str, str, float, int, float, str, "QVariantMap", result=bool)
+    def extendClipWith(self, clipId: str, direction: str, seconds: float, conditioningFrames: int,  # noqa: N802
+                       strength: float, placement: str, choices: dict) -> bool:
+        """extendClip with the popup's changes to the context: prompt, modelId, width, height, fps."""
         try:
             if direction not in ("forward", "backward", "both"):
                 raise ExtensionError(f"Unknown direction {direction!r}.", hint="Use forward, backward or both.")
             if placement not in ("ripple", "overwrite"):
                 raise ExtensionError(f"Unknown placement {placement!r}.", hint="Use ripple or overwrite.")
-            recipe = self._generate.recipe()
+            panel = self._generate.recipe()
+            take = clip_take(self._doc.project, clipId)
+            context = extend_context(self._doc.project, self._doc.working_path, take, panel)
+            recipe, size, fps = with_choices(context, dict(choices or {}), panel)
             plan = plan_extension(self._doc.project, clipId, direction, seconds, condition_frames=conditioningFrames,
                                   strength=strength, placement=placement, max_frames=recipe.max_frames,
                                   family=_pin_family(recipe))
             _check_extend_modes(recipe, plan.parts)
-            runs = self._intake.runner.start_extension(plan, recipe, prompt=recipe.prompt)
+            runs = self._intake.runner.start_extension(plan, recipe, prompt=recipe.prompt, size=size, fps=fps)
         except Refusal as exc:
             return refuse(self.error, exc)
         self.queued.emit([r.job_id for r in runs])
@@ -114,15 +156,19 @@ class SpanController(QObject):
 
     @Slot(str, result=bool)
     def extendAsset(self, assetId: str) -> bool:
-        """Extend a bin asset forward by ASSET_EXTENSION_S into a new asset (the intake takes the result in)."""
+        """Extend a bin asset forward by ASSET_EXTENSION_S into a new asset (the intake takes the result in),
+        with the asset's own recipe, size and rate like a clip's."""
         project = self._doc.project
         try:
-            recipe = self._generate.recipe()
+            panel = self._generate.recipe()
+            asset = project.asset(assetId)
+            context = extend_context(project, self._doc.working_path, asset.active_take, panel)
+            recipe, size, fps = with_choices(context, {}, panel)
             part = self._asset_part(assetId, recipe.max_frames)
             _check_extend_modes(recipe, (part,))
             cond = cut_condition_video(part, self._doc.working_path, self._intake.conditions_dir())
-            request = extension_request(part, project, recipe, cond, prompt=recipe.prompt)
-            name = project.asset(assetId).name or "clip"
+            request = extension_request(part, project, recipe, cond, prompt=recipe.prompt, size=size, fps=fps)
+            name = asset.name or "clip"
             job = self._intake.submit(request.model_copy(update={"label": f"{name} (extended)"[:80]}))
         except Refusal as exc:
             return refuse(self.error, exc)

@@ -1,6 +1,6 @@
 """The storyboard: shots (add, edit, move, duplicate, remove, enhance the prompt), their cost, generating them
-(through the JobIntake's WorkflowRunner, which lands each on the Storyboard track), and switching a shot's
-take. Editing is core/storyboard.py; every change is one undo step. Every slot returns False and emits
+(through the JobIntake's WorkflowRunner, which lands each on the storyboard's own track, after the existing
+edit or at the playhead, never over it), and switching a shot's take. Editing is core/storyboard.py; every change is one undo step. Every slot returns False and emits
 `error` when it refuses, leaving the project as it was."""
 from __future__ import annotations
 
@@ -52,6 +52,8 @@ class StoryboardController(QObject):
     queued = Signal(list)  # job ids just queued
     shotEnhanced = Signal(str, bool)  # shot id, whether the prompt was enhanced
     _enhanceDone = Signal(str, str, str, str)  # from the enhancer thread: shot id, original, enhanced, note
+    placementChanged = Signal()
+    PLACEMENTS = ("end", "playhead")  # where the first result lands: after the existing edit, or the playhead
 
     def __init__(self, document: ProjectDocument, generate: GenerateController, intake: JobIntake,
                  parent: QObject | None = None, *, enhancer: Callable[[], Any] | None = None) -> None:
@@ -61,12 +63,25 @@ class StoryboardController(QObject):
         self._doc, self._generate, self._intake = document, generate, intake
         self._enhancer = enhancer
         self._shots = ShotsModel(self)
+        self._placement = "end"
         document.edited.connect(self._on_edited)
         document.projectReplaced.connect(self._refresh_shots)
         self._enhanceDone.connect(self._on_enhanced)
         self._refresh_shots()
 
     shots = Property(ShotsModel, lambda self: self._shots, constant=True)
+
+    def _set_placement(self, value: str) -> None:
+        if value not in self.PLACEMENTS:
+            self.error.emit(f"Unknown placement {value!r}.", "Use end or playhead.")
+            return
+        if value != self._placement:
+            self._placement = value
+            self.placementChanged.emit()
+
+    # "end": the first result lands after the existing edit; "playhead": at the playhead. Either way on the
+    # storyboard's own track, so the edit is never covered.
+    placement = Property(str, lambda self: self._placement, _set_placement, notify=placementChanged)
 
     def _refresh_shots(self) -> None:
         self._shots.refresh(self._doc.project, self._doc.working_path)
@@ -200,7 +215,8 @@ class StoryboardController(QObject):
         try:
             recipe = self._generate.recipe()
             self._shot_requests(shot_ids, recipe)
-            runs = self._intake.runner.start_shots(shot_ids, recipe)
+            origin = self._doc.playheadFrame if self._placement == "playhead" else None
+            runs = self._intake.runner.start_shots(shot_ids, recipe, origin)
         except Refusal as exc:
             return refuse(self.error, exc)
         self._doc.mark_dirty("shots")

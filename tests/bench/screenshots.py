@@ -1,6 +1,7 @@
 """Screenshots of the real main window in use, under Xvfb: a small project made on the fly (colourful lavfi
-clips on two video tracks and an audio track, a keyframe, a marker, a finished tiny-model job when torch is
-installed), saved as PNGs.
+clips on two video tracks and an audio track, a keyframe, a marker, storyboard shots, a finished tiny-model
+job when torch is installed), saved as PNGs — at 1600×960, and at 1280×720 and 1920×1080 (main window,
+storyboard, generate panel, File menu, extend popup) to look for layout faults at both sizes.
 
     .venv/bin/python tests/bench/screenshots.py [--out DIR] [--readme]
 
@@ -143,6 +144,11 @@ def run(out: Path, readme: bool) -> int:
     shoot(window, out / "preferences.png")
     prefs_dialog.metaObject().invokeMethod(prefs_dialog, "reject")
     pump(app, 0.3)
+    for shot in ("A red kite rises over the dunes at dawn, long shadows on the sand, the camera follows it",
+                 "The kite dives toward the sea", "It lands in the surf; a child runs to catch it"):
+        ctl.storyboard.addShot(shot, 3.0)
+    for size in ((1280, 720), (1920, 1080)):
+        shoot_size(app, window, out, size, ctl)
     if readme:
         target = ROOT / "resources" / "screenshots" / "main-window.png"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -152,6 +158,43 @@ def run(out: Path, readme: bool) -> int:
     ctl.shutdown()
     thumbs.shutdown()
     return 0
+
+
+def shoot_size(app, window, out: Path, size: tuple[int, int], ctl) -> None:
+    """The window at `size`: the main view, each side tab, the File menu and the extend popup."""
+    from PySide6.QtCore import QObject
+    from PySide6.QtQuick import QQuickItem
+
+    w, h = size
+    window.resize(w, h)
+    pump(app, 1.0)
+    timeline = window.findChild(QQuickItem, "timeline")
+    if timeline is not None:
+        timeline.metaObject().invokeMethod(timeline, "zoomToFit")
+    pump(app, 1.0)
+    tag = f"{w}x{h}"
+    shoot(window, out / f"main-{tag}.png")
+    side = window.findChild(QQuickItem, "sidePanel")
+    for index, name in ((2, "storyboard"), (1, "jobs"), (0, "generate")):
+        side.setProperty("currentIndex", index)
+        pump(app, 0.6)
+        shoot(window, out / f"{name}-{tag}.png")
+    menu = next((m for m in window.findChildren(QObject) if m.property("title") == "&File"), None)
+    if menu is not None:
+        menu.metaObject().invokeMethod(menu, "open")
+        pump(app, 0.6)
+        shoot(window, out / f"file-menu-{tag}.png")
+        menu.metaObject().invokeMethod(menu, "close")
+        pump(app, 0.3)
+    clip = next((c for t in ctl.document.project.tracks for c in t.clips), None)
+    if timeline is not None and clip is not None:
+        timeline.metaObject().invokeMethod(timeline, "openExtend", clip.id)
+        pump(app, 0.6)
+        shoot(window, out / f"extend-{tag}.png")
+        popup = window.findChild(QObject, "extendPopup")
+        if popup is not None:
+            popup.metaObject().invokeMethod(popup, "close")
+        pump(app, 0.3)
 
 
 def as_quick_window(obj):

@@ -77,6 +77,11 @@ class RecordingSpans(SpanController):
         self.calls.append(("extendClip", clip_id, direction, seconds, frames, strength, placement))
         return True
 
+    @Slot(str, str, float, int, float, str, "QVariantMap", result=bool)
+    def extendClipWith(self, clip_id, direction, seconds, frames, strength, placement, choices) -> bool:
+        self.choices = dict(choices)  # the popup's changes to the clip's own recipe (none without a project)
+        return self.extendClip(clip_id, direction, seconds, frames, strength, placement)
+
 
 class RecordingFrames(FrameActions):
     """FrameActions (the timeline's `frames` property type) that records its calls instead of grabbing."""

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtQuick import QQuickItem, QQuickWindow
 from PySide6.QtTest import QTest
 
-from ltx_editor.core.project import Project, Track
+from ltx_editor.core.project import Project, ProjectSettings, Track
 from ltx_editor.core.project_io import media_dir
 from ltx_editor.generation.factory import LTXVideoProviderFactory
 from ltx_editor.generation.landing import add_result
@@ -63,7 +63,9 @@ def app(qtbot, tmp_path, tiny_ltx_dir, monkeypatch):
     prefs.values.allow_cpu = True  # no GPU here: local runs on the CPU only when asked (honest readiness)
     prefs.values.autosave_minutes = 0
     controller = AppController(prefs)
-    controller.document.replace(Project(tracks=[Track(id="v1", kind="video", name="V1")]), tmp_path / "proj.ltxproj")
+    # 32x32: keyframe spans generate at the project's size, which the tiny model makes quickly
+    controller.document.replace(Project(settings=ProjectSettings(width=32, height=32),
+                                        tracks=[Track(id="v1", kind="video", name="V1")]), tmp_path / "proj.ltxproj")
     gen = controller.generate
     gen.backend = "local"
     gen.modelId = TINY_LTX_MODEL_ID
