@@ -19,7 +19,6 @@ MenuBar {
     signal saveAsRequested()
     signal exportRequested()
     signal exportTimelineRequested()
-    signal exportTimelineRequested()
     signal projectSettingsRequested()
     signal shortcutsRequested()
     signal preferencesRequested()
@@ -70,7 +69,6 @@ MenuBar {
         }
         MenuSeparator {}
         Action { objectName: "exportAction"; text: qsTr("&Export video…"); shortcut: "Ctrl+E"; onTriggered: bar.exportRequested() }
-        Action { objectName: "exportTimelineAction"; text: qsTr("Export &timeline as…"); onTriggered: bar.exportTimelineRequested() }
         Action { objectName: "exportTimelineAction"; text: qsTr("Export &timeline as…"); onTriggered: bar.exportTimelineRequested() }
         Action { objectName: "projectSettingsAction"; text: qsTr("Project se&ttings…"); onTriggered: bar.projectSettingsRequested() }
         MenuSeparator {}
