@@ -82,8 +82,15 @@ Rectangle {
         target: view.preview
         function onUnderSeekRequested(ms) { view.showUnderFrame(ms) }
         function onSeekRequested(ms) { view.showFrame(ms) }
-        function onPlayRequested(rate) { mediaPlayer.playbackRate = rate; mediaPlayer.play() }
-        function onPauseRequested() { mediaPlayer.pause() }
+        function onPlayRequested(rate) {
+            mediaPlayer.playbackRate = rate
+            mediaPlayer.play()
+            if (underPlayer.source.toString() !== "") {  // the picture under it plays along
+                underPlayer.playbackRate = view.preview.underRate
+                underPlayer.play()
+            }
+        }
+        function onPauseRequested() { mediaPlayer.pause(); if (underPlayer.playing) underPlayer.pause() }
     }
 
     ColumnLayout {

@@ -354,6 +354,15 @@ class PreviewController(QObject):
         picture = self._picture()
         return 1.0 if picture is None else picture.opacity
 
+    def _under_rate(self) -> float:
+        """Player rate for the picture under the top clip while playing (its take's rate and its clip's speed)."""
+        picture = self._picture()
+        if picture is None or picture.under is None:
+            return self._rate
+        clip = picture.under.clip
+        take = self._doc.project.asset(clip.asset_id).take(clip.take_id)
+        return self._rate * self._doc.project.settings.fps / take.fps * clip.speed
+
     def _under_shade(self) -> float:
         picture = self._picture()
         return 0.0 if picture is None or picture.under is None else 1.0 - picture.under.shown
@@ -403,3 +412,4 @@ class PreviewController(QObject):
     opacity = Property(float, _opacity, notify=changed)
     underSource = Property(str, lambda self: self._under, notify=underChanged)
     underShade = Property(float, _under_shade, notify=changed)
+    underRate = Property(float, _under_rate, notify=changed)

@@ -101,3 +101,26 @@ def test_crossfade_draws_the_clip_before_fading_out(qtbot, layered):
     doc.playheadFrame = 48
     assert preview.opacity == 1.0
     assert picture_at(doc.project, 48).under is None
+
+
+def test_playing_through_a_crossfade_plays_both_pictures_and_stops_on_the_frame(qtbot, layered):
+    from PySide6.QtMultimedia import QMediaPlayer
+
+    doc, preview, loaded = layered
+    doc.apply_edit(set_clip_properties(doc.project, "b1", crossfade=12))
+    under_player = loaded.find("underPlayer")
+    doc.playheadFrame = 36
+    preview.togglePlay()
+    qtbot.waitUntil(lambda: doc.playheadFrame >= 42, timeout=10_000)  # past the cut, inside the crossfade
+    assert 0 < preview.opacity < 1
+    qtbot.waitUntil(lambda: under_player.property("playbackState") == QMediaPlayer.PlaybackState.PlayingState,
+                    timeout=3000)
+    preview.togglePlay()
+    qtbot.waitUntil(lambda: not preview.playing, timeout=5000)
+    stopped = doc.playheadFrame
+    if stopped < 52:  # still inside the crossfade: both pictures rest on the frame under the playhead
+        assert preview.opacity == pytest.approx((stopped - 40) / 12)
+        assert _settles_on(qtbot, Shown(loaded), 100 + stopped - 40)
+        assert _settles_on(qtbot, UnderShown(loaded), stopped), (stopped, UnderShown(loaded)())
+    else:  # a slow machine ran past it: one picture again
+        assert preview.opacity == 1.0
