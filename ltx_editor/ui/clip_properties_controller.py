@@ -49,6 +49,15 @@ class ClipPropertiesController(QObject):
                 "opacity": round(clip.opacity * 100), "speed": clip.speed, "crossfade": clip.crossfade,
                 "crossfadeMax": longest, "frames": clip.duration, "name": clip.name}
 
+    @Slot(str, result=bool)
+    def addCrossfade(self, clip_id: str) -> bool:
+        """A crossfade of half a second (less when a clip is shorter) from the clip before, as one undo step."""
+        longest = self.values(clip_id).get("crossfadeMax", 0)
+        if not longest:
+            self.failed.emit("A crossfade joins this clip to one that ends where it starts; none does.")
+            return False
+        return self.apply(clip_id, {"crossfade": min(longest, max(1, round(self._doc.project.settings.fps / 2)))})
+
     @Slot(str, "QVariantMap", result=bool)
     def apply(self, clip_id: str, values: dict) -> bool:
         """Change the named properties (the names of `values`) as one undo step; False and `failed` when refused."""

@@ -25,7 +25,16 @@ Menu {
     MenuItem { text: qsTr("Delete  (Del)"); onTriggered: clipMenu.ctl.deleteSelected(false) }
     MenuItem { text: qsTr("Ripple delete  (Shift+Del)"); onTriggered: clipMenu.ctl.deleteSelected(true) }
     MenuItem { objectName: "unlinkItem"; text: qsTr("Unlink picture and sound"); enabled: clipMenu.ctl !== null && clipMenu.ctl.isLinked(clipMenu.clipId); onTriggered: clipMenu.ctl.unlinkSelected() }
-    MenuItem { objectName: "clipPropertiesItem"; text: qsTr("Properties…  (volume, fades)"); onTriggered: clipMenu.view.openClipProperties(clipMenu.clipId) }
+    MenuItem { objectName: "clipPropertiesItem"; text: qsTr("Properties…  (volume, fades, opacity, speed)"); onTriggered: clipMenu.view.openClipProperties(clipMenu.clipId) }
+    // a crossfade from the clip before: added at half a second (longer or shorter in Properties…), removed
+    ClipPropertiesController { id: props; document: clipMenu.view.document }
+    property int crossfadeNow: 0
+    property int crossfadeMax: 0
+    onAboutToShow: { const v = props.values(clipId); crossfadeNow = v.crossfade || 0; crossfadeMax = v.crossfadeMax || 0 }
+    MenuItem { objectName: "addCrossfadeItem"; text: qsTr("Crossfade from the clip before"); visible: clipMenu.crossfadeNow === 0
+               height: visible ? implicitHeight : 0; enabled: clipMenu.crossfadeMax > 0; onTriggered: props.addCrossfade(clipMenu.clipId) }
+    MenuItem { objectName: "removeCrossfadeItem"; text: qsTr("Remove crossfade"); visible: clipMenu.crossfadeNow > 0
+               height: visible ? implicitHeight : 0; onTriggered: props.apply(clipMenu.clipId, {crossfade: 0}) }
     MenuSeparator { visible: clipMenu.canExtend || clipMenu.canGrab || clipMenu.canRetake }
     MenuItem {
         objectName: "retakeItem"

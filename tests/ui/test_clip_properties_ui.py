@@ -84,3 +84,28 @@ def test_opacity_speed_and_crossfade_apply_as_one_step_and_show_on_the_clip(load
     click(tl.window, center(tl.find("applyClipProperties")))
     assert popup.property("visible") and "would overlap" in popup.property("problem")
     assert doc.project.find_clip("c0")[1].speed == 1.0
+
+
+def test_clip_menu_adds_and_removes_a_crossfade(load_qml, tmp_path, qtbot):
+    from ltx_editor.core.timeline import move_clip
+
+    doc = sample_document(tmp_path)
+    doc.apply_edit(move_clip(doc.project, "c3", None, 48))
+    tl = load_qml("timeline/Timeline.qml", document=doc)
+    qtbot.waitUntil(lambda: tl.find("clip_c0") is not None and tl.find("clip_c3").width() > 0)
+    click(tl.window, center(tl.find("clip_c0")), button=Qt.MouseButton.RightButton)
+    assert not tl.find("addCrossfadeItem").property("enabled")  # nothing ends where c0 starts
+    tl.find("clipMenu").close()
+    click(tl.window, center(tl.find("clip_c3")), button=Qt.MouseButton.RightButton)
+    item = tl.find("addCrossfadeItem")
+    assert item.property("enabled") and not tl.find("removeCrossfadeItem").property("visible")
+    click(tl.window, center(item))
+    assert doc.project.find_clip("c3")[1].crossfade == 12  # half a second at 24 fps
+    assert doc.property("undoText") == "Clip properties"
+    click(tl.window, center(tl.find("clip_c3")), button=Qt.MouseButton.RightButton)
+    remove = tl.find("removeCrossfadeItem")
+    assert remove.property("visible")
+    click(tl.window, center(remove))
+    assert doc.project.find_clip("c3")[1].crossfade == 0
+    doc.undo()
+    assert doc.project.find_clip("c3")[1].crossfade == 12
