@@ -46,7 +46,7 @@ def test_a_new_project_takes_its_first_clip_and_the_dialog_changes_settings(main
     assert doc.property("undoText") == "Match project to the first clip"
     doc.undo()
     assert doc.project.settings == ProjectSettings()  # the match is undone alone, the clip stays
-    assert sum(len(t.clips) for t in doc.project.tracks) == 1
+    assert sum(len(t.clips) for t in doc.project.tracks) == 2  # the clip and its linked sound
     doc.redo()
     other = _import(w, still(tmp_path / "sq.png", size=(100, 100)))
     assert w.app.binActions.addToTimeline(other)
