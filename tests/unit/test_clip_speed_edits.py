@@ -65,3 +65,28 @@ def test_a_single_source_frame_at_slow_speed_cannot_be_split():
     assert clip.duration == 4
     with pytest.raises(EditRefused, match="single source frame"):
         split_clip(project, "c", clip.start + 2)
+
+
+def test_a_linked_sound_clip_takes_the_speed_and_the_crossfade_where_it_fits():
+    asset = Asset(id="a", kind="video", active_take_id="t",
+                  takes=[Take(id="t", path="a.mp4", frame_count=200, width=64, height=48, has_audio=True)])
+
+    def pair(n: int, start: int, audio_start: int) -> tuple[Clip, Clip]:
+        return (Clip(id=f"v{n}", asset_id="a", take_id="t", start=start, in_frame=0, out_frame=40, link=f"s{n}"),
+                Clip(id=f"s{n}", asset_id="a", take_id="t", start=audio_start, in_frame=0, out_frame=40, link=f"v{n}"))
+    v0, s0 = pair(0, 0, 0)
+    v1, s1 = pair(1, 40, 40)
+    v2, s2 = pair(2, 80, 90)  # its sound was moved 10 frames later (unlinked edits elsewhere): no clip before it
+    project = Project(assets=[asset], tracks=[Track(id="v", kind="video", clips=[v0, v1, v2]),
+                                              Track(id="s", kind="audio", clips=[s0, s1, s2])])
+    edit = set_clip_properties(project, "v1", crossfade=10)
+    assert project.find_clip("s1")[1].crossfade == 10  # the sound crossfades with the picture
+    set_clip_properties(project, "v2", crossfade=10)
+    assert (project.find_clip("v2")[1].crossfade, project.find_clip("s2")[1].crossfade) == (10, 0)
+    edit.undo(project)
+    assert (project.find_clip("v1")[1].crossfade, project.find_clip("s1")[1].crossfade) == (0, 0)
+    set_clip_properties(project, "s2", speed=2.0)  # from the sound clip: the picture follows
+    assert (project.find_clip("v2")[1].duration, project.find_clip("s2")[1].duration) == (20, 20)
+    with pytest.raises(EditRefused, match="would overlap"):
+        set_clip_properties(project, "v0", speed=0.5)  # 80 frames: it would run into v1 (and s0 into s1)
+    assert project.find_clip("v0")[1].speed == 1.0 and project.find_clip("s0")[1].speed == 1.0
