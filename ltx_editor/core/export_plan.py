@@ -245,11 +245,11 @@ def _piece(project: Project, paths: dict[str, Path], clip: Clip, start: int, fra
     asset = project.asset(clip.asset_id)
     take = asset.take(clip.take_id)
     offset = start - clip.start if offset is None else offset
-    first = clip.in_frame + _source_offset(clip, offset)
+    first = clip.in_frame + played_offset(clip, offset)
     still = asset.kind == "image"
     count = 0
     if clip.speed != 1.0 or offset + frames > clip.duration:
-        last = clip.in_frame + _source_offset(clip, offset + frames - 1)
+        last = clip.in_frame + played_offset(clip, offset + frames - 1)
         available = media_length(asset, take) or clip.out_frame
         first, last = min(first, available - 1), min(last, available - 1)
         count = last - first + 1
@@ -261,8 +261,8 @@ def _piece(project: Project, paths: dict[str, Path], clip: Clip, start: int, fra
                       source_frames=0 if still or count == frames and clip.speed == 1.0 else count)
 
 
-def _source_offset(clip: Clip, i: int) -> int:
-    """Clip.source_offset without holding the clip's last frame (a crossfade plays on past it)."""
+def played_offset(clip: Clip, i: int) -> int:
+    """Clip.source_offset without holding the clip's last frame (a crossfade plays the clip on past it)."""
     return i if clip.speed == 1.0 else math.floor(i * clip.speed + 1e-9)
 
 

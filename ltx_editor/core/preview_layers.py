@@ -7,11 +7,10 @@ The preview draws two layers: a see-through clip over another see-through clip s
 """
 from __future__ import annotations
 
-import math
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from .export_plan import crossfade_frames
+from .export_plan import crossfade_frames, played_offset
 from .project import Clip, Project, Track, media_length
 
 
@@ -67,7 +66,7 @@ def picture_at(project: Project, frame: int) -> Picture:
         asset = project.asset(before.asset_id)
         last = (media_length(asset, asset.take(before.take_id)) or before.out_frame) - 1
         offset = before.duration + i
-        source = before.in_frame + (offset if before.speed == 1.0 else math.floor(offset * before.speed + 1e-9))
+        source = before.in_frame + played_offset(before, offset)
         return Picture(top=top, opacity=i / n, under=Layer(before, min(source, last), faded(before, offset)))
     if clip.opacity >= 1.0:
         return Picture(top=top)
