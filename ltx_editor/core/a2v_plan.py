@@ -95,6 +95,9 @@ def plan_a2v(project: Project, clip_id: str, start: int | None = None, end: int 
     if not clip.start <= start < end <= clip.end:
         raise AudioToVideoError(f"The range {start}-{end} is not inside the audio clip ({clip.start}-{clip.end}).",
                                 hint="Set the in and out points inside the clip.")
+    if clip.speed != 1.0:  # the range is in timeline frames; at another speed the sound's are elsewhere
+        raise AudioToVideoError(f"The sound clip plays at {clip.speed:g}x; a picture can be made for it at normal "
+                                "speed only.", hint="Set the clip's speed back to 1x (Properties…) first.")
     length = end - start
     num_frames = ceil_to(length - 1) + 1  # the 8k+1 count at or above the range
     if num_frames > max_frames:

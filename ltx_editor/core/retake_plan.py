@@ -158,6 +158,9 @@ def plan_retake(project: Project, clip_id: str, start: int, end: int, *, family:
     if not clip.start <= start < end <= clip.end:
         raise RetakeError(f"The range {start}-{end} is not inside the clip ({clip.start}-{clip.end}).",
                           hint="Set the in and out points inside the clip.")
+    if clip.speed != 1.0:  # the range is in timeline frames; at another speed they are not the source's
+        raise RetakeError(f"The clip plays at {clip.speed:g}x; a range can be retaken at normal speed only.",
+                          hint="Set the clip's speed back to 1x (Properties…), retake, then set it again.")
     take = asset.take(clip.take_id)
     total = take.frame_count or clip.out_frame
     a = clip.in_frame + start - clip.start

@@ -90,3 +90,19 @@ def test_a_linked_sound_clip_takes_the_speed_and_the_crossfade_where_it_fits():
     with pytest.raises(EditRefused, match="would overlap"):
         set_clip_properties(project, "v0", speed=0.5)  # 80 frames: it would run into v1 (and s0 into s1)
     assert project.find_clip("v0")[1].speed == 1.0 and project.find_clip("s0")[1].speed == 1.0
+
+
+def test_retake_and_audio_to_video_refuse_a_clip_at_another_speed_in_words():
+    from ltx_editor.core.a2v_plan import plan_a2v
+    from ltx_editor.core.retake_plan import RetakeError, plan_retake
+
+    project = _project(2.0)
+    with pytest.raises(RetakeError, match="plays at 2x; a range can be retaken at normal speed only"):
+        plan_retake(project, "c", 12, 20)
+    sound = Asset(id="s", kind="audio", active_take_id="st",
+                  takes=[Take(id="st", path="s.wav", frame_count=200, has_audio=True)])
+    project.assets.append(sound)
+    project.tracks.append(Track(id="a1", kind="audio", clips=[Clip(id="m", asset_id="s", take_id="st", start=0,
+                                                                   in_frame=0, out_frame=100, speed=0.5)]))
+    with pytest.raises(RetakeError, match="plays at 0.5x"):
+        plan_a2v(project, "m", 0, 40)
