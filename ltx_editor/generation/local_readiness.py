@@ -15,6 +15,7 @@ from .hardware import GIB, Hardware
 from .model_store import ModelEntry
 
 SECONDS_PER_STEP_CPU = {"2B": 45.0, "13B": 300.0, "19B": 450.0, "22B": 520.0}  # 768x512x121, 8 cores (rough)
+REFERENCE_WORK = 768 * 512 * 121  # pixels x frames the table above was timed at
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,16 @@ def _gb(n: int | None) -> str:
     return f"≈ {n / 1e9:.1f} GB" if n else "size unknown"
 
 
-def cpu_estimate_s(info: ModelInfo, steps: int | None = None) -> float:
-    """A rough time for one 5 s clip on the CPU (said before the job starts, never promised)."""
+def cpu_estimate_s(info: ModelInfo, steps: int | None = None, work: int | None = None) -> float:
+    """A rough time for one clip on the CPU (said before the job starts, never promised): the per-step table
+    scaled by the steps and by `work` (width x height x frames) against the size it was timed at."""
     per_step = SECONDS_PER_STEP_CPU.get(info.params, 300.0)
-    return per_step * (steps or info.default_steps)
+    scale = work / REFERENCE_WORK if work else 1.0
+    return per_step * scale * (steps or info.default_steps)
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{max(1, round(seconds)):.0f} s"
 
 
 def _smaller_fitting(info: ModelInfo, entries: dict[str, ModelEntry]) -> ModelEntry | None:
@@ -43,17 +50,19 @@ def _smaller_fitting(info: ModelInfo, entries: dict[str, ModelEntry]) -> ModelEn
 
 
 def judge(info: ModelInfo, hw: Hardware, entries: dict[str, ModelEntry], *, allow_cpu: bool = False,
-          cloud_offer: tuple[str, str] | None = None, custom_path: bool = False) -> LocalVerdict:
+          cloud_offer: tuple[str, str] | None = None, custom_path: bool = False,
+          steps: int | None = None, work: int | None = None) -> LocalVerdict:
     """The verdict for running `info` locally. `cloud_offer` is (backend, "fal.ai ≈ $0.20") when a cloud
-    service can run the same request; `custom_path` when the person pointed at their own weights."""
+    service can run the same request; `custom_path` when the person pointed at their own weights; `steps` and
+    `work` (width x height x frames) are the form's, for the CPU time estimate."""
+    cpu_time = _minutes(cpu_estimate_s(info, steps, work))
     cloud = (LocalVerdict(False, "", f"Generate on {cloud_offer[1]}", f"backend:{cloud_offer[0]}")
              if cloud_offer else None)
     gpu = hw.best_gpu
     if gpu is None and not allow_cpu:
-        minutes = cpu_estimate_s(info) / 60
         fix = cloud or LocalVerdict(False, "", "", "")
         return LocalVerdict(False, f"no GPU found on this machine: {info.name} on the CPU would take about "
-                            f"{minutes:.0f} min per clip", fix.fix or "Run on the CPU anyway (slow)",
+                            f"{cpu_time} per clip", fix.fix or "Run on the CPU anyway (slow)",
                             fix.action or "allow-cpu")
     if gpu is not None and not hw.torch_can_use_gpu and not allow_cpu:
         build = hw.torch.describe()
@@ -75,7 +84,7 @@ def judge(info: ModelInfo, hw: Hardware, entries: dict[str, ModelEntry], *, allo
             return LocalVerdict(False, reason, f"Use {smaller.name} ({smaller.verdict})", f"model:{smaller.model_id}")
         return LocalVerdict(False, reason, cloud.fix if cloud else "", cloud.action if cloud else "")
     if gpu is None:
-        return LocalVerdict(True, f"{info.name} on the CPU: about {cpu_estimate_s(info) / 60:.0f} min per clip")
+        return LocalVerdict(True, f"{info.name} on the CPU: about {cpu_time} per clip")
     precision = f", {entry.precision}" if entry is not None and entry.precision else ""
     return LocalVerdict(True, f"{info.name} on {gpu.name}{precision}")
 

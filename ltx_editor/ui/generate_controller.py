@@ -159,7 +159,12 @@ class GenerateController(QObject):
             hw = self._machine.hardware
             local = best_model("local", GenerationMode(self.form.mode), hw.vram_gb if hw else None)
             model_id = local.id if local else model_id
-        return self._machine.local_context(model_id, self._cloud_offer(model_id))
+        try:  # the form's size and steps, for the CPU time estimate
+            s = self.form.settings()
+            steps, work = s.steps, s.width * s.height * s.num_frames
+        except (LtxEditorError, ValueError):
+            steps = work = None
+        return self._machine.local_context(model_id, self._cloud_offer(model_id), steps=steps, work=work)
 
     def _cloud_offer(self, model_id: str) -> tuple[str, str] | None:
         """The cloud backend that can run this request, with its price in words (the fix for "no GPU")."""
@@ -230,7 +235,11 @@ class GenerateController(QObject):
         if self._follow and self._doc is not None:  # another model may take other sizes and rates
             self._take_project_shape()
         self._mode_check()
-        if self._machine is not None:  # local readiness is about this model (downloaded? fits?)
+        self._rejudge_local()  # local readiness is about this model (downloaded? fits?)
+
+    def _rejudge_local(self) -> None:
+        """Judge the backends again: the model, size or steps changed (the CPU estimate, the cloud's price)."""
+        if self._machine is not None:
             self._statuses = readiness.all_statuses(self._prefs.values.local_model_path,
                                                     context=self._local_context())
             self.backendsChanged.emit()
@@ -247,14 +256,14 @@ class GenerateController(QObject):
     prompt = _field("prompt", str, changed)
     negativePrompt = _field("negative_prompt", str, changed)
     enhance = _field("enhance", bool, changed)
-    resolution = _field("resolution", str, changed, shape=True)
-    aspectRatio = _field("aspect_ratio", str, changed, shape=True)
-    customSize = _field("custom_size", bool, changed, shape=True)
-    width = _field("width", int, changed, shape=True)
-    height = _field("height", int, changed, shape=True)
-    durationS = _field("duration_s", float, changed)
-    fps = _field("fps", float, changed, shape=True)
-    steps = _field("steps", int, changed)
+    resolution = _field("resolution", str, changed, "_rejudge_local", shape=True)
+    aspectRatio = _field("aspect_ratio", str, changed, "_rejudge_local", shape=True)
+    customSize = _field("custom_size", bool, changed, "_rejudge_local", shape=True)
+    width = _field("width", int, changed, "_rejudge_local", shape=True)
+    height = _field("height", int, changed, "_rejudge_local", shape=True)
+    durationS = _field("duration_s", float, changed, "_rejudge_local")
+    fps = _field("fps", float, changed, "_rejudge_local", shape=True)
+    steps = _field("steps", int, changed, "_rejudge_local")
     preset = _field("preset", str, changed)  # "" | draft | standard | final (core/presets.py)
     multiscale = _field("multiscale", bool, changed)
     audio = _field("audio", bool, changed)

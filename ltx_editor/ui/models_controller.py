@@ -368,13 +368,15 @@ class ModelsController(QObject):
         self._loras.sync(sorted(found.values(), key=lambda i: i.name.lower()))
 
     # -- readiness for the generate panel --------------------------------------------------------------------
-    def local_context(self, model_id: str, cloud_offer: tuple[str, str] | None = None) -> dict | None:
-        """local_readiness.judge's arguments for `model_id` (None until the hardware is known)."""
+    def local_context(self, model_id: str, cloud_offer: tuple[str, str] | None = None, *,
+                      steps: int | None = None, work: int | None = None) -> dict | None:
+        """local_readiness.judge's arguments for `model_id` (None until the hardware is known); `steps` and `work`
+        (width x height x frames) size the CPU time estimate."""
         info = CATALOG.get(model_id)
         if info is None:
             return None
         return {"info": info, "hw": self._hw, "entries": self.entries(), "allow_cpu": self._prefs.values.allow_cpu,
-                "cloud_offer": cloud_offer}
+                "cloud_offer": cloud_offer, "steps": steps, "work": work}
 
 
 __all__ = ["LoraLibrary", "ManagedModels", "ModelsController"]

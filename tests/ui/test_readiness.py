@@ -162,3 +162,31 @@ def test_each_backend_lists_only_the_models_it_can_run(window, qtbot):
         for mode in [m["id"] for m in gen.modes]:
             gen.mode = mode
             assert CATALOG[gen.modelId].supports(backend, GenerationMode(mode)), (backend, gen.modelId, mode)
+
+
+def test_the_cpu_estimate_follows_the_steps_and_the_size(window, gpus, qtbot, tmp_path):
+    """The time said before a CPU job starts is for these settings: ten times the steps, ten times the time;
+    a smaller picture, less."""
+    from ltx_editor.core.catalog import CATALOG
+    from ltx_editor.generation.local_readiness import _minutes, cpu_estimate_s
+
+    w, gen = window, window.app.generate
+    gpus(w, "none", cuda=False)
+    w.prefs.localModelPath = str(tmp_path)  # weights of one's own
+    gen.applyFix("allow-cpu")
+    qtbot.waitUntil(lambda: local(w)["ready"])
+
+    def expected() -> str:
+        s = gen.form.settings()
+        return _minutes(cpu_estimate_s(CATALOG[gen.modelId], s.steps, s.width * s.height * s.num_frames))
+
+    texts = []
+    for steps in (2, 20):
+        gen.steps = steps
+        qtbot.waitUntil(lambda: f"about {expected()} per clip" in status(w)[0])
+        texts.append(status(w)[0])
+    assert texts[0] != texts[1]
+    small = cpu_estimate_s(CATALOG[gen.modelId], 20, 1)
+    assert cpu_estimate_s(CATALOG[gen.modelId], 2, 1) * 10 == pytest.approx(small)
+    gen.durationS = 1.0  # fewer frames: a shorter wait, said at once
+    qtbot.waitUntil(lambda: f"about {expected()} per clip" in status(w)[0] and status(w)[0] != texts[1])
