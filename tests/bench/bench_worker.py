@@ -5,8 +5,9 @@
 1. Cancel latency: from CancelToken.cancel() to generate() raising Cancelled, in each stage — start (the
    child is starting: killed at once), load (the child imports torch and loads the model: it cannot stop, so
    it is killed after the grace),
-   a slowed step (each step sleeps 2 s in the instrumented child: killed after the grace), decode (the VAE
-   decode sleeps 2 s: killed), and a normal tiny step (the child answers at the next step). Target <= 1 s.
+   prompt encoding (the T5 encoder sleeps 2 s: killed after the grace), a slowed step (each step sleeps 2 s in
+   the instrumented child: killed after the grace), decode (the VAE decode sleeps 2 s: killed), and a normal
+   tiny step (the child answers at the next step). Target <= 1 s.
 2. Editor memory: this process's RSS after each generate -> unload cycle (unload = the worker exits), last
    cycle vs first. Target within 5%. Runs before anything here imports torch.
 3. Overhead: the same warm tiny job through WorkerLTXProvider (JSON lines, staging + rename) against
@@ -60,8 +61,8 @@ async def _cancel_once(model: Path, out: Path, stage: str, command: tuple[str, .
         if warm:
             await provider.generate(tiny_request(model, steps=1), out, lambda e: None, CancelToken())
         cancel, at = CancelToken(), []
-        trigger = {"start": Stage.LOADING, "load": Stage.LOADING, "step": Stage.GENERATING,
-                   "slow step": Stage.GENERATING, "decode": Stage.DECODING}[stage]
+        trigger = {"start": Stage.LOADING, "load": Stage.LOADING, "encoding": Stage.ENCODING_PROMPT,
+                   "step": Stage.GENERATING, "slow step": Stage.GENERATING, "decode": Stage.DECODING}[stage]
 
         def progress(event):
             if stage == "load" and event.message == "starting the generator":
@@ -81,7 +82,8 @@ async def _cancel_once(model: Path, out: Path, stage: str, command: tuple[str, .
 
 
 def bench_cancel(model: Path, out: Path, runs: int) -> dict[str, list[float]]:
-    cases = {"start": (SLOW, False), "load": (SLOW, False), "slow step": ((*SLOW, "--step-delay", "2"), True),
+    cases = {"start": (SLOW, False), "load": (SLOW, False), "encoding": ((*SLOW, "--encode-delay", "2"), True),
+             "slow step": ((*SLOW, "--step-delay", "2"), True),
              "decode": ((*SLOW, "--decode-delay", "2"), True), "step": (SLOW, True)}
     figures: dict[str, list[float]] = {}
     for stage, (command, warm) in cases.items():
