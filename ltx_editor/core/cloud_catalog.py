@@ -121,6 +121,20 @@ _LTX2_PRO_A2V = CloudEndpoint(endpoint="fal-ai/ltx-2/audio-to-video", price=_LTX
                               source=_page("fal-ai/ltx-2/audio-to-video"))
 
 
+# Retake a range of a clip (generation/cloud/fal_retake.py): video_url, prompt, start_time 0-20 s, duration
+# 2-20 s, retake_mode. "$0.10 per second" (fal's page); docs.ltx.video/pricing bills Retake "based on the
+# duration of the input video", so the estimate counts the whole source clip (the larger figure, shown first).
+_RETAKE = PriceRule(kind="per_second", usd=0.10)
+FAL_RETAKE: dict[str, CloudEndpoint] = {
+    mid: CloudEndpoint(endpoint="fal-ai/ltx-2/retake-video", price=_RETAKE, source=_page("fal-ai/ltx-2/retake-video"),
+                       price_source="https://docs.ltx.video/pricing")
+    for mid in ("ltx-2-pro", "ltx-2-fast")
+}
+# LTX-2 Pro's retake on Replicate: video, prompt, start_time, duration 2-16 s, mode (replicate.com/lightricks/
+# ltx-2-retake, version a9cade39 API tab). Replicate publishes no price for it: shown as unknown.
+_REPLICATE_RETAKE = "lightricks/ltx-2-retake"
+
+# Video-to-video on LTX-2 Pro/Fast is the retake: the video condition names the range (whole clip by default).
 # model id -> mode -> endpoint. fal has no 2B 0.9.8 endpoint: the 2B 0.9.8 model runs locally only.
 # `fal-ai/ltx-video` is fal's unversioned "LTX Video (preview)" (research-only licence): mapped to nothing.
 FAL: dict[str, dict[M, CloudEndpoint]] = {
@@ -142,8 +156,9 @@ FAL: dict[str, dict[M, CloudEndpoint]] = {
     "ltx-2-19b-distilled": _ltx2_19b("fal-ai/ltx-2-19b/distilled", _19B_DISTILLED_MP,
                                      _page("fal-ai/ltx-2-19b/distilled/audio-to-video/lora")),
     "ltx-2-pro": {**_fal({T2V: "fal-ai/ltx-2/text-to-video", I2V: "fal-ai/ltx-2/image-to-video"}, _LTX2_PRO),
-                  A2V: _LTX2_PRO_A2V},
-    "ltx-2-fast": _fal({T2V: "fal-ai/ltx-2/text-to-video/fast", I2V: "fal-ai/ltx-2/image-to-video/fast"}, _LTX2_FAST),
+                  A2V: _LTX2_PRO_A2V, V2V: FAL_RETAKE["ltx-2-pro"]},
+    "ltx-2-fast": {**_fal({T2V: "fal-ai/ltx-2/text-to-video/fast", I2V: "fal-ai/ltx-2/image-to-video/fast"},
+                          _LTX2_FAST), V2V: FAL_RETAKE["ltx-2-fast"]},
     "ltx-2.3-pro": _ltx23_fal(fast=False),
     "ltx-2.3-fast": _ltx23_fal(fast=True),
 }
@@ -156,23 +171,13 @@ REPLICATE: dict[str, dict[M, CloudEndpoint]] = {
     "ltx-2-19b-distilled": _rep({T2V: "lightricks/ltx-2-distilled", I2V: "lightricks/ltx-2-distilled"}),
     "ltx-2.3-pro": _rep({T2V: "lightricks/ltx-2.3-pro", I2V: "lightricks/ltx-2.3-pro"}),
     "ltx-2.3-fast": _rep({T2V: "lightricks/ltx-2.3-fast", I2V: "lightricks/ltx-2.3-fast"}),
+    "ltx-2-pro": _rep({V2V: _REPLICATE_RETAKE}),
 }
 
-# Retake a range of a clip (generation/cloud/fal_retake.py): video_url, prompt, start_time 0-20 s, duration
-# 2-20 s, retake_mode. "$0.10 per second" (fal's page); docs.ltx.video/pricing bills Retake "based on the
-# duration of the input video", so the estimate counts the whole source clip (the larger figure, shown first).
-_RETAKE = PriceRule(kind="per_second", usd=0.10)
-FAL_RETAKE: dict[str, CloudEndpoint] = {
-    mid: CloudEndpoint(endpoint="fal-ai/ltx-2/retake-video", price=_RETAKE, source=_page("fal-ai/ltx-2/retake-video"),
-                       price_source="https://docs.ltx.video/pricing")
-    for mid in ("ltx-2-pro", "ltx-2-fast")
-}
 
 # Endpoints that exist (pages read) but no mode of ours maps to yet (the audio-to-video ones are mapped above).
 DOCUMENTED_UNMAPPED: dict[str, str] = {
     "fal-ai/ltx-2.3/retake-video": "https://clawhub.ai/api/v1/skills/corespeed-art/file?path=references%2Fltx.md",
-    "lightricks/ltx-2-retake": "https://replicate.com/lightricks/ltx-2-retake/versions/a9cade39a5658fc35aa90346ea7d1f"
-                               "e33dc3d277eb2020b1923ac945fd313771/api (video, prompt, start_time, duration 2-16, mode)",
 }
 
 

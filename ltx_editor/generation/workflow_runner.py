@@ -79,6 +79,8 @@ class RetakeRun:
     plan: RetakePlan | GapPlan
     job_id: str = ""
     state: str = "running"
+    # A cloud retake comes back as the whole clip redone: only these output frames (the range) are spliced in.
+    output_range: tuple[int, int] | None = None
 
 
 @dataclass
@@ -163,6 +165,13 @@ class WorkflowRunner:
             runs.append(run)
         return runs
 
+    def start_cloud_retake(self, plan: RetakePlan, request: GenerationRequest) -> RetakeRun:
+        """Queue a retake on a cloud retake endpoint (cloud/fal_retake.retake_cloud_request): the service returns
+        the whole clip, of which only the range's frames land in the new take."""
+        run = RetakeRun(plan, output_range=(plan.start, plan.end))
+        run.job_id = self._submit_owned(request, run)
+        return run
+
     def start_a2v(self, plan: A2VPlan, request: GenerationRequest) -> A2VRun:
         """Queue an audio-to-video request (generation/audio_to_video.a2v_request); it lands over its sound."""
         run = A2VRun(plan)
@@ -206,8 +215,10 @@ class WorkflowRunner:
                   result: GenerationResult) -> list[Any]:
         project = self._project()
         if isinstance(run, RetakeRun):
-            land = retake.land_retake if isinstance(run.plan, RetakePlan) else retake.land_gap
-            asset_id, take_id, edit = land(project, self.path, run.plan, result)
+            if isinstance(run.plan, RetakePlan):
+                asset_id, take_id, edit = retake.land_retake(project, self.path, run.plan, result, run.output_range)
+            else:
+                asset_id, take_id, edit = retake.land_gap(project, self.path, run.plan, result)
             run.state = "landed"
             return [AssetAdded(asset_id, take_id), Landed(edit, edit.label)]
         if isinstance(run, A2VRun):

@@ -2,7 +2,10 @@
 
 Planning is core (retake_plan, gap_plan), requests and landing are generation (retake, the JobIntake's
 WorkflowRunner): a retake lands as a new take of the clip, a gap fill as a clip in the gap, each one undo
-step. The generate panel gives the recipe (model, quality); the prompt is the person's, else the panel's.
+step. The generate panel gives the recipe (backend, model, quality); the prompt is the person's, else the panel's.
+With a cloud backend a retake runs on the service's retake endpoint (LTX-2 Pro/Fast on fal: fal-ai/ltx-2/
+retake-video; LTX-2 Pro on Replicate: lightricks/ltx-2-retake), its price shown before anything is uploaded;
+gap fill runs locally.
 Every slot returns False and emits `error` when it refuses, leaving the project as it was.
 """
 from __future__ import annotations
@@ -14,6 +17,7 @@ from ltx_editor.core.catalog import get_model
 from ltx_editor.core.gap_plan import GapPlan, plan_gap
 from ltx_editor.core.retake_plan import RetakeError, RetakePlan, plan_retake
 from ltx_editor.core.settings import GenerationMode
+from ltx_editor.generation.cloud.fal_retake import RETAKE_ENDPOINTS, check_cloud_retake, retake_cloud_request
 from ltx_editor.generation.retake import gap_request, retake_requests
 from ltx_editor.generation.takes_batch import take_recipes
 from ltx_editor.generation.workflows import Recipe, check_supported, estimate_requests
@@ -44,12 +48,19 @@ class RetakeController(QObject):
     # The timeline's RetakePopup also generates a picture for a sound's range (same popup, same recipe).
     audioToVideo = Property(AudioToVideoController, lambda self: self._a2v, constant=True)
 
-    def _recipe(self) -> Recipe:
+    def _recipe(self, cloud_ok: bool = False) -> Recipe:
         recipe = self._generate.recipe()
-        if recipe.backend != "local":
-            raise RetakeError("Retake and gap fill run on a local model for now.",
-                              hint="Choose the local backend in the generate panel.")
         model = get_model(recipe.settings.model_id)
+        if recipe.backend != "local":
+            if not cloud_ok:
+                raise RetakeError("Gap fill runs on a local model.", hint="Choose the local backend in the "
+                                                                          "generate panel.")
+            endpoint = model.endpoint(recipe.backend, GenerationMode.VIDEO_TO_VIDEO)
+            if endpoint is None or endpoint.endpoint not in RETAKE_ENDPOINTS:
+                raise RetakeError(f"{model.name} has no retake on {recipe.backend}.",
+                                  hint="Retake in the cloud with LTX-2 Pro or Fast on fal.ai, or LTX-2 Pro on "
+                                       "Replicate; or choose the local backend.")
+            return recipe
         if not model.supports("local", GenerationMode.KEYFRAMES):
             raise RetakeError(f"{model.name} cannot condition on frames around a range.",
                               hint="Choose another model in the generate panel.")
@@ -67,13 +78,27 @@ class RetakeController(QObject):
 
     def _retake_batch(self, clip_id: str, start: int, end: int, prompt: str, takes: int):
         """The plan, one recipe per take (seeds base, base + 1, ...) and their requests, all checked."""
-        recipe = self._recipe()
-        plan = self._retake_plan(clip_id, start, end, recipe)
+        recipe = self._recipe(cloud_ok=True)
         recipes = take_recipes(recipe, takes)
+        if recipe.backend != "local":  # the service retakes the whole clip's range itself: no context frames
+            plan = plan_retake(self._doc.project, clip_id, start, end, family="ltx-2", max_frames=1_000_000)
+            requests = [retake_cloud_request(plan, self._doc.working_path, prompt or r.prompt, r.settings.model_id,
+                                             r.backend, r.settings) for r in recipes]
+            for request in requests:
+                check_cloud_retake(request)  # a range the service cannot take is refused before any upload
+            return plan, recipes, requests
+        plan = self._retake_plan(clip_id, start, end, recipe)
         requests = retake_requests(plan, self._doc.project, self._doc.working_path, recipes,
                                    self._intake.conditions_dir(), prompt)
         check_supported(requests)
         return plan, recipes, requests
+
+    @staticmethod
+    def _where(request) -> str:
+        if request.backend == "local":
+            return "locally"
+        name = get_model(request.settings.model_id).endpoint(request.backend, request.mode).endpoint
+        return f"on {'fal.ai' if request.backend == 'fal' else 'Replicate'} ({name})"
 
     @Slot(str, int, int, result="QVariantMap")
     def retakePreview(self, clipId: str, startFrame: int, endFrame: int) -> dict:
@@ -89,8 +114,10 @@ class RetakeController(QObject):
         except Refusal as exc:
             message, hint = words(exc)
             return {"ok": False, "problem": message, "hint": hint}
+        cloud = requests[0].backend != "local"
         return {"ok": True, "problem": "", "hint": "", "estimate": estimate.text, "frames": plan.end - plan.start,
-                "generated": plan.num_frames, "takes": takes, "gap": plan.joins()[0], "repeat": plan.joins()[1]}
+                "generated": plan.source_frames if cloud else plan.num_frames, "takes": takes,
+                "gap": plan.joins()[0], "repeat": plan.joins()[1], "where": self._where(requests[0])}
 
     @Slot(str, int, int, str, result=bool)
     def retakeRange(self, clipId: str, startFrame: int, endFrame: int, prompt: str) -> bool:
@@ -103,8 +130,11 @@ class RetakeController(QObject):
         """`takes` retakes of the range with different seeds, queued as one batch; each lands as a new take of
         the clip (the takes switcher compares them)."""
         try:
-            plan, recipes, _ = self._retake_batch(clipId, startFrame, endFrame, prompt, takes)
-            runs = [self._intake.runner.start_retake(plan, r, prompt or r.prompt) for r in recipes]
+            plan, recipes, requests = self._retake_batch(clipId, startFrame, endFrame, prompt, takes)
+            if requests[0].backend != "local":
+                runs = [self._intake.runner.start_cloud_retake(plan, r) for r in requests]
+            else:
+                runs = [self._intake.runner.start_retake(plan, r, prompt or r.prompt) for r in recipes]
         except Refusal as exc:
             return refuse(self.error, exc)
         self.queued.emit([r.job_id for r in runs])

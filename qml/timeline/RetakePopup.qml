@@ -66,7 +66,7 @@ Popup {
             color: popup.preview.ok ? Theme.textDim : Theme.error
             text: !popup.preview.ok ? popup.preview.problem + (popup.preview.hint ? "\n" + popup.preview.hint : "")
                   : popup.mode === "retake"
-                    ? qsTr("%1 frames regenerated (%2 generated with the frames around them), %3 take(s). Cost: %4").arg(popup.preview.frames).arg(popup.preview.generated).arg(popup.preview.takes).arg(popup.preview.estimate)
+                    ? qsTr("%1 frames regenerated %5 (%2 generated with the frames around them), %3 take(s). Cost: %4").arg(popup.preview.frames).arg(popup.preview.generated).arg(popup.preview.takes).arg(popup.preview.estimate).arg(popup.preview.where)
                   : popup.mode === "a2v"
                     ? qsTr("Frames %1–%2: a %3-frame clip following the sound (%4 generated), on %5. Cost: %6").arg(popup.preview.start).arg(popup.preview.end - 1).arg(popup.preview.frames).arg(popup.preview.generated).arg(popup.preview.track || qsTr("a new video track")).arg(popup.preview.estimate)
                     : qsTr("Frames %1–%2 (%3 generated with the neighbours' frames). Cost: %4").arg(popup.preview.start).arg(popup.preview.end - 1).arg(popup.preview.generated).arg(popup.preview.estimate)

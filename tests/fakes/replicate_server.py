@@ -62,6 +62,10 @@ REPLICATE_SCHEMAS: dict[str, dict] = {
         num_frames=_num("integer", 9, 481), aspect_ratio=_enum("16:9", "9:16", "4:3", "3:4", "1:1", "21:9")),
     "lightricks/ltx-2.3-pro": _s(**_LTX23, task=_enum("text_to_video", "image_to_video")),
     "lightricks/ltx-2.3-fast": _s(**{**_LTX23, "duration": _enum(*range(6, 21, 2))}),
+    # replicate.com/lightricks/ltx-2-retake (version a9cade39) API tab: start_time default 0, duration 2-16 s
+    "lightricks/ltx-2-retake": _s(video=_STR, prompt=_STR, start_time={"type": "number", "min": 0, "optional": True},
+                                  duration=_num("number", 2, 16),
+                                  mode=_enum("replace_video", "replace_audio", "replace_audio_and_video")),
 }
 MODELS = tuple(REPLICATE_SCHEMAS)
 
@@ -140,6 +144,7 @@ class FakeReplicateServer(LoopbackServer):
         self.predictions: dict[str, Prediction] = {}
         self.uploads: dict[str, bytes] = {}
         self.validate = True
+        self.result_video: bytes | None = None  # a real mp4 to answer with (a retake test splices it)
         self._ids = itertools.count(1)
         self._lock2 = threading.Lock()
         self.route("POST", r"/v1/models/(?P<owner>[^/]+)/(?P<name>[^/]+)/predictions", "create", self._create)
@@ -178,7 +183,7 @@ class FakeReplicateServer(LoopbackServer):
             outcome = self.outcomes.popleft() if self.outcomes else "ok"
             pred = Prediction(pid, model, inputs, time.monotonic(), self.queue_s, self.run_s, outcome)
             self.predictions[pid] = pred
-        self.add_file(f"{pid}.mp4", fake_mp4(pid, self.result_size))
+        self.add_file(f"{pid}.mp4", self.result_video or fake_mp4(pid, self.result_size))
         return Response(201, pred.as_json(self.base_url, time.monotonic()))
 
     def _pred(self, req: Request) -> Prediction | None:

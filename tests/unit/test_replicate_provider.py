@@ -33,9 +33,12 @@ ALL_REPLICATE = [(m.id, mode, ep.endpoint) for m in CATALOG.values() for mode, e
 @pytest.mark.parametrize(("model_id", "mode", "name"), ALL_REPLICATE,
                          ids=[f"{m}-{d.value}" for m, d, _ in ALL_REPLICATE])
 def test_every_lightricks_model_maps_to_inputs_it_accepts(rep, model_id, mode, name):
-    conditions = [Condition(kind="image", path="/m/first.png", strength=0.7)] if mode is M.IMAGE_TO_VIDEO else []
+    conditions = {M.IMAGE_TO_VIDEO: [Condition(kind="image", path="/m/first.png", strength=0.7)],
+                  M.VIDEO_TO_VIDEO: [Condition(kind="video", path="/m/clip.mp4", frame_index=24, num_frames=72)],
+                  }.get(mode, [])
     request = _request(model_id, mode, conditions)
-    call = build_replicate_call(request, {"/m/first.png": f"{rep.base_url}/files/first.png"})
+    call = build_replicate_call(request, {"/m/first.png": f"{rep.base_url}/files/first.png",
+                                          "/m/clip.mp4": f"{rep.base_url}/files/clip.mp4"})
     assert call.endpoint == name and name in MODELS
     assert rep.check(name, call.arguments) == []
 

@@ -53,6 +53,8 @@ def family(endpoint: str) -> str:
         return "ltx2-19b"
     if endpoint == HOSTED_A2V:
         return "ltx2-a2v"
+    if endpoint == "fal-ai/ltx-2/retake-video":
+        return "ltx2-retake"
     if endpoint.startswith("fal-ai/ltx-2.3/extend-video"):
         return "ltx23-extend"
     if endpoint.startswith(("fal-ai/ltx-2/", "fal-ai/ltx-2.3/")):
@@ -70,8 +72,15 @@ def build_fal_call(request: GenerationRequest, urls: Mapping[str, str] | None = 
     """The call for `request` (seed already resolved); `urls` maps local paths to uploaded URLs."""
     endpoint = fal_endpoint(request)
     builder = {"ltxv-095": _ltxv_095, "ltxv-13b": _ltxv_13b, "ltx2-19b": _ltx2_19b, "ltx2-hosted": _ltx2_hosted,
-               "ltx23-extend": _ltx23_extend, "ltx2-a2v": hosted_a2v_call}[family(endpoint)]
+               "ltx23-extend": _ltx23_extend, "ltx2-a2v": hosted_a2v_call, "ltx2-retake": _retake}[family(endpoint)]
     return builder(request, endpoint, urls)
+
+
+def _retake(request: GenerationRequest, endpoint: str, urls: Mapping[str, str] | None) -> CloudCall:
+    from .fal_retake import retake_call  # it imports the fal provider, which imports this module
+
+    no_loras(request, endpoint)
+    return retake_call(request, endpoint, dict(urls or {}))
 
 
 def _loras(request: GenerationRequest, urls: Mapping[str, str] | None) -> list[dict]:

@@ -6,6 +6,12 @@ back the whole clip with the range redone; only the range's frames are spliced i
 (generation/retake.land_retake with `output_range`), so every other frame stays bit-identical to the source.
 
 The price comes first: `retake_estimate` (core/cloud_catalog.FAL_RETAKE) before anything is uploaded.
+
+From the editor the retake is an ordinary queued job: a VIDEO_TO_VIDEO request on LTX-2 Pro/Fast whose one video
+condition names the range (`frame_index` = its first frame, `num_frames` = its length; the settings' fps turns
+them into seconds). The catalog maps that mode to the retake endpoint on fal (fal-ai/ltx-2/retake-video) and on
+Replicate (lightricks/ltx-2-retake, replicate_retake.py); `retake_call` builds fal's fields from it, so the
+stock providers, the cost estimate and the budget all handle it like any other job.
 """
 from __future__ import annotations
 
@@ -19,12 +25,14 @@ from ltx_editor.core.project_io import resolve_media
 from ltx_editor.core.retake_plan import RetakeError, RetakePlan
 from ltx_editor.core.settings import GenerationMode, GenerationSettings
 
+from ..errors import InvalidRequest
 from ..request import CancelToken, Condition, GenerationRequest, GenerationResult
 from .fal_provider import FalLTXProvider
-from .shape import CloudCall, Shape, url_for
+from .shape import CloudCall, Shape, one, url_for
 
 RetakeMode = Literal["replace_video", "replace_audio", "replace_audio_and_video"]
 MIN_S, MAX_S, MAX_START_S = 2.0, 20.0, 20.0
+RETAKE_ENDPOINTS = ("fal-ai/ltx-2/retake-video", "lightricks/ltx-2-retake")  # what video-to-video maps to on them
 
 
 def retake_endpoint(model_id: str) -> CloudEndpoint:
@@ -70,17 +78,75 @@ def retake_estimate(window: RetakeWindow, model_id: str) -> float:
     return round(usd or 0.0, 4)
 
 
-def retake_cloud_request(plan: RetakePlan, project_path: Path | str, prompt: str, model_id: str) -> GenerationRequest:
-    """The source take as the one video input (uploaded by the provider), the prompt, the model."""
-    retake_endpoint(model_id)
+def retake_cloud_request(plan: RetakePlan, project_path: Path | str, prompt: str, model_id: str,
+                         backend: str = "fal", settings: GenerationSettings | None = None,
+                         mode: RetakeMode = "replace_video") -> GenerationRequest:
+    """The source take as the one video input (uploaded by the provider), its range in the condition (first frame,
+    length), the prompt, the model; `settings` (the generate panel's) give the rest. `mode`: the picture only
+    (the clip keeps its sound) or picture and sound (recorded as generate_audio)."""
+    if mode not in ("replace_video", "replace_audio_and_video"):
+        raise RetakeError(f"Retake mode {mode!r} is not offered here.", hint="Use replace_video or "
+                                                                             "replace_audio_and_video.")
+    if backend == "fal":
+        retake_endpoint(model_id)
     src = resolve_media(project_path, plan.source_path)
     if not src.is_file():
         raise RetakeError(f"The clip's media {src.name} is missing.", hint="Relink it in the bin first.")
     frames = max(9, (plan.source_frames - 1) // 8 * 8 + 1)  # the settings want 8k+1; the call sends seconds
-    settings = GenerationSettings(model_id=model_id, num_frames_override=frames, fps=plan.fps)
-    return GenerationRequest(backend="fal", mode=GenerationMode.VIDEO_TO_VIDEO, prompt=prompt, settings=settings,
-                             conditions=[Condition(kind="video", path=str(src))],
-                             label=f"Retake {plan.start}-{plan.end}: {prompt}"[:80])
+    base = settings.model_dump() if settings is not None else {}
+    settings = GenerationSettings.model_validate({**base, "model_id": model_id, "num_frames_override": frames,
+                                                  "fps": plan.fps, "upscale": False,
+                                                  "generate_audio": mode == "replace_audio_and_video"})
+    video = Condition(kind="video", path=str(src), frame_index=plan.start, num_frames=plan.end - plan.start)
+    return GenerationRequest(backend=backend, mode=GenerationMode.VIDEO_TO_VIDEO, prompt=prompt, settings=settings,
+                             conditions=[video], label=f"Retake {plan.start}-{plan.end}: {prompt}"[:80])
+
+
+def retake_seconds(request: GenerationRequest, endpoint: str, max_s: float,
+                   max_start_s: float | None = None) -> tuple[float, float]:
+    """(start_time, duration) in seconds of the range the request's video condition names, refused in words when
+    the service cannot retake it."""
+    video = one(request, "video")
+    fps = request.settings.fps
+    start_s = video.frame_index / fps
+    length_s = (video.num_frames or request.settings.num_frames - video.frame_index) / fps
+    if not MIN_S <= length_s <= max_s:
+        raise InvalidRequest(f"{endpoint} retakes {MIN_S:g}-{max_s:g} s at a time; this range is {length_s:.2f} s.",
+                             hint=f"Set the in and out points 2 to {max_s:g} seconds apart, or retake locally.")
+    if max_start_s is not None and start_s > max_start_s:
+        raise InvalidRequest(f"{endpoint} retakes ranges starting in a clip's first {max_start_s:g} s; this one "
+                             f"starts at {start_s:.2f} s.", hint="Split the clip first, or retake locally.")
+    return round(start_s, 4), round(length_s, 4)
+
+
+def check_cloud_retake(request: GenerationRequest) -> None:
+    """Build the service's call for a queued retake request: InvalidRequest, in words, when it cannot run."""
+    if request.backend == "fal":
+        from .fal_fields import build_fal_call
+
+        build_fal_call(request)
+    else:
+        from .replicate_fields import build_replicate_call
+
+        build_replicate_call(request)
+
+
+def retake_mode(request: GenerationRequest) -> RetakeMode:
+    """The picture only, keeping the clip's sound; with the panel's audio switch on (LTX-2), both."""
+    return "replace_audio_and_video" if request.settings.generate_audio else "replace_video"
+
+
+def retake_call(request: GenerationRequest, endpoint: str, urls: dict[str, str] | None) -> CloudCall:
+    """fal-ai/ltx-2/retake-video for a queued retake request (see the module docstring)."""
+    s = request.settings
+    start, duration = retake_seconds(request, endpoint, MAX_S, MAX_START_S)
+    mode = retake_mode(request)
+    args = {"video_url": url_for(one(request, "video").path, urls), "prompt": request.prompt, "start_time": start,
+            "duration": duration, "retake_mode": mode}
+    shape = Shape(width=s.width, height=s.height, num_frames=s.num_frames, fps=s.fps, resolution=s.resolution,
+                  has_audio=True)
+    return CloudCall(endpoint, args, shape, [f"retake {start:g}-{start + duration:g} s ({mode}); the endpoint "
+                                             "takes no seed"], seed_honoured=False)
 
 
 class FalRetakeProvider(FalLTXProvider):

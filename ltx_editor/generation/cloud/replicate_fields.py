@@ -57,10 +57,16 @@ def build_replicate_call(request: GenerationRequest, urls: Mapping[str, str] | N
     no_loras(request, name)
     builders = {"lightricks/ltx-video": _ltxv, "lightricks/ltx-video-0.9.7-distilled": _ltxv_097,
                 "lightricks/ltx-2-distilled": _ltx2_distilled, "lightricks/ltx-2.3-pro": _ltx23,
-                "lightricks/ltx-2.3-fast": _ltx23}
+                "lightricks/ltx-2.3-fast": _ltx23, "lightricks/ltx-2-retake": _retake}
     if name not in builders:
         raise InvalidRequest(f"LTX Editor does not know the inputs of the Replicate model {name}.")
     return builders[name](request, name, urls)
+
+
+def _retake(request: GenerationRequest, name: str, urls: Mapping[str, str] | None) -> CloudCall:
+    from .replicate_retake import replicate_retake_call  # via fal_retake, which imports the fal provider
+
+    return replicate_retake_call(request, name, urls)
 
 
 def _image(request: GenerationRequest, urls: Mapping[str, str] | None) -> dict:
