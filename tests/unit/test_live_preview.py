@@ -110,3 +110,22 @@ def test_previews_slow_down_when_one_costs_more_than_its_share(tiny_ltx_dir):
     assert shots[0] is None and shots[1] is not None  # no earlier latents at the first step
     assert previewer.interval == pytest.approx(0.25 / 0.05)
     assert previewer.made == 1  # the clock moves 0.25 s a step: 5 s is not reached again in 8 steps
+
+
+def test_the_clean_estimate_from_two_steps_is_exact_for_a_flow_matching_step():
+    """x_next = x + (sigma_next - sigma) * v with v = noise - x0: two latents and the schedule give x0 back."""
+    import torch
+    from diffusers import FlowMatchEulerDiscreteScheduler
+
+    from ltx_editor.generation.local.latent_preview import _x0
+
+    scheduler = FlowMatchEulerDiscreteScheduler()
+    scheduler.set_timesteps(8)
+    g = torch.Generator().manual_seed(3)
+    x0, noise = torch.randn(64, 8, generator=g), torch.randn(64, 8, generator=g)
+    for i, t in enumerate(scheduler.timesteps[:-1]):
+        sigma = scheduler.sigmas[i]
+        x = (1 - sigma) * x0 + sigma * noise
+        x_next = scheduler.step(noise - x0, t, x, return_dict=False)[0]
+        assert torch.allclose(_x0(scheduler, x, x_next), x0, atol=1e-4), i
+    assert _x0(scheduler, x, x_next) is not x_next  # not the noisy latents passed through
