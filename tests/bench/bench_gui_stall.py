@@ -67,6 +67,21 @@ class GapMeter:
         self._last = now
 
 
+class StallTracer:
+    """--trace FILE: when a tick is over 80 ms late, every thread's stack goes to FILE (faulthandler's own
+    watchdog thread writes it without the GIL, so a thread holding the GIL is caught in the act; a GUI thread
+    in exec() with no other Python busy means the process was waiting for a CPU)."""
+
+    def __init__(self, meter: GapMeter, path: str) -> None:
+        import faulthandler
+
+        self._faulthandler, self._out = faulthandler, open(path, "w")  # noqa: SIM115 (open for the whole run)
+        meter._timer.timeout.connect(self._arm)
+
+    def _arm(self) -> None:
+        self._faulthandler.dump_traceback_later(0.08, repeat=False, file=self._out)
+
+
 def pump(app: QGuiApplication, until, timeout_s: float) -> None:
     """Run the GUI's event loop until `until()` holds (checked every 5 ms) or `timeout_s` passes."""
     end = time.monotonic() + timeout_s
@@ -102,6 +117,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=3)
     parser.add_argument("--runs", type=int, default=1, help="fresh editor processes; min/median/max over them")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one run, figures as JSON
+    parser.add_argument("--trace", metavar="FILE", help="write every thread's stack there during each stall")
     args = parser.parse_args()
     if args.runs > 1:
         return many_runs(args.runs, args.jobs)
@@ -137,6 +153,7 @@ def main() -> int:
     ctl.binActions.importFiles([QUrl.fromLocalFile(str(clip)).toString()])
     ctl.binActions.addToTimeline(ctl.binModel.get(0)["assetId"])
     meter = GapMeter()
+    tracer = StallTracer(meter, args.trace) if args.trace else None  # kept: Qt holds its slot only weakly
     pump(app, lambda: window.isExposed(), 10)
 
     meter.start()
@@ -181,6 +198,7 @@ def main() -> int:
     ctl.shutdown()
     thumbs.shutdown()
     assert "torch" not in sys.modules, "the editor process imported torch"
+    del tracer
     if args.json:
         print("FIGURES " + json.dumps({"busy": worst, "cold": max(cold), "idle": max(idle), "problems": problems}))
     return 0 if worst <= TARGET_MS and max(cold) <= TARGET_MS and not problems else 1

@@ -18,11 +18,12 @@ _BLOCK = bytes(i % 251 for i in range(1 << 20))
 
 
 @contextlib.contextmanager
-def serve_app(app: Any) -> Iterator[str]:
-    """Run `app` on 127.0.0.1 (a free port) until the block ends; yields "127.0.0.1:PORT"."""
+def serve_app(app: Any, **config: Any) -> Iterator[str]:
+    """Run `app` on 127.0.0.1 (a free port) until the block ends; yields "127.0.0.1:PORT". config: more
+    uvicorn.Config options (ssl_certfile/ssl_keyfile for TLS)."""
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", **config))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -81,3 +82,14 @@ class BigClipProvider(BaseLTXProvider):
 
     def estimate_cost(self, request) -> float | None:
         return 0.0
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 signed by itself, and its key (openssl, as a person would make one)."""
+    import subprocess
+
+    cert, key = folder / "worker.crt", folder / "worker.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    return cert, key

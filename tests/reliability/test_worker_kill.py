@@ -2,7 +2,9 @@
 
 Each case: the job fails with "The generator stopped: …" and a hint (or, when the kill came too late, it
 finished whole), nothing half-written is left in the output folder, the killed process is gone, and the next
-job starts a fresh worker and succeeds. LTX_WORKER_KILLS sets the number of cases (the issue asks for 100).
+job starts a fresh worker and succeeds. Every finished job has exactly its one clip and recipe (none lost, none
+twice), and no clip is there that no job reported. LTX_WORKER_KILLS sets the number of cases (default 20;
+`LTX_WORKER_KILLS=100` for the issue's 100 random kill moments, about 10 minutes here).
 """
 import asyncio
 import os
@@ -64,11 +66,12 @@ def test_killing_the_worker_at_random_moments_loses_nothing(tiny_ltx_dir, tmp_pa
     out = tmp_path / "media"
     out.mkdir()
     provider = WorkerLTXProvider(max_sequence_length=16)
-    stopped = finished = landed = 0
+    stopped = landed = 0
+    finished: list = []  # every result a job reported: each must have its one clip on disk
     problems: list[str] = []
 
     async def go():
-        nonlocal stopped, finished, landed
+        nonlocal stopped, landed
         for case in range(KILLS):
             stage = list(STAGES)[case % len(STAGES)]
             if stage is Stage.LOADING:
@@ -82,7 +85,7 @@ def test_killing_the_worker_at_random_moments_loses_nothing(tiny_ltx_dir, tmp_pa
                 if not str(outcome).startswith("The generator stopped:") or "smaller model" not in outcome.hint:
                     problems.append(f"case {case}: unclear message {outcome}")
             else:
-                finished += 1
+                finished.append(outcome)
                 if probe(outcome.video_path).frames != 9:
                     problems.append(f"case {case}: a finished clip is not whole")
             if fired and not all(_gone(pid) for pid in fired):
@@ -92,17 +95,22 @@ def test_killing_the_worker_at_random_moments_loses_nothing(tiny_ltx_dir, tmp_pa
                 problems.append(f"case {case} ({stage.value}, {delay * 1000:.0f} ms): left {stray}")
             after = await provider.generate(tiny_request(tiny_ltx_dir, seed=1000 + case), out, lambda e: None,
                                             CancelToken())
-            finished += 1
+            finished.append(after)
             assert after.video_path.is_file()
         await provider.close()
 
     asyncio.run(go())
-    clips = sorted(out.glob("*.mp4"))
-    recipes = sorted(out.glob("*.json"))
-    lost = finished - len(clips)
-    left = len([p for p in out.iterdir() if p.suffix not in (".mp4", ".json")]) + abs(len(recipes) - len(clips))
-    record("worker_kill", cases=KILLS, crashes=0, data_lost=max(lost, 0), files_left=left,
-           note=f"{landed} kills landed, {stopped} jobs stopped, {finished} finished")
+    clips = {p.name for p in out.glob("*.mp4")}
+    recipes = {p.stem for p in out.glob("*.json")}
+    reported = [r.video_path.name for r in finished]
+    lost = sum(name not in clips for name in reported)
+    duplicated = (len(reported) - len(set(reported))) + len(clips - set(reported))  # reported twice / by nobody
+    left = len([p for p in out.iterdir() if p.suffix not in (".mp4", ".json")]) + len(recipes ^ {Path(c).stem
+                                                                                                  for c in clips})
+    # The editor here is this test's process: reaching this line with its event loop alive is 0 editor crashes.
+    record("worker_kill", cases=KILLS, crashes=0, data_lost=lost + duplicated, files_left=left,
+           note=f"{landed} kills landed, {stopped} jobs stopped, {len(finished)} finished, {lost} lost, "
+                f"{duplicated} duplicated, {left} half/stray files")
     assert problems == []
-    assert lost == 0 and left == 0
+    assert lost == 0 and duplicated == 0 and left == 0
     assert stopped >= KILLS // 2, f"only {stopped} of {KILLS} kills hit a running job"

@@ -19,7 +19,7 @@ from ltx_editor.generation.worker.remote import RemoteWorkerProvider
 from tests.fakes.media_factory import still
 from tests.fakes.model_fixtures import *  # noqa: F403 (pytest fixtures)
 from tests.fakes.model_fixtures import tiny_request
-from tests.fakes.remote_worker import BigClipProvider, RecordingWorker, serve_app
+from tests.fakes.remote_worker import BigClipProvider, RecordingWorker, self_signed, serve_app
 from tests.fakes.video_probe import probe
 
 TOKEN = "worker-token-for-tests"
@@ -253,3 +253,19 @@ def test_test_connection_says_ok_refused_or_unreachable(server):
     port = closed.getsockname()[1]
     closed.close()
     assert asyncio.run(check_connection(f"127.0.0.1:{port}", TOKEN, timeout_s=2))[0] == "unreachable"
+
+
+def test_tls_with_the_workers_certificate_and_without(tmp_path, tiny_ltx_dir):
+    from ltx_editor.generation.worker.remote import check_connection
+
+    cert, key = self_signed(tmp_path)
+    app = create_app(TOKEN, BigClipProvider(size=1 << 20), tmp_path / "box", keep_s=5.0)
+    with serve_app(app, ssl_certfile=str(cert), ssl_keyfile=str(key)) as address:
+        url = f"https://{address}"
+        state, words = asyncio.run(check_connection(url, TOKEN, str(cert)))
+        assert state == "ok", words
+        state, words = asyncio.run(check_connection(url, TOKEN))  # the system's CAs do not know it
+        assert state == "unreachable" and "TLS" in words
+        result = generate(RemoteWorkerProvider(url, TOKEN, verify=str(cert)), tiny_request(tiny_ltx_dir),
+                          tmp_path / "media")
+        assert result.video_path.stat().st_size == 1 << 20

@@ -28,6 +28,7 @@ from ..errors import GenerationError
 from ..provider import BaseLTXProvider
 from ..request import CancelToken, GenerationRequest
 from .protocol import PROTOCOL_VERSION, Failure, Generate, Progress, Result, encode
+from .remote import with_input_paths
 
 TOKEN_ENV = "LTX_WORKER_TOKEN"
 INPUT_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}")  # an upload name: no path, no leading dot
@@ -42,15 +43,7 @@ def _local_request(request: GenerationRequest, inputs: Path, uploaded: set[str])
             raise KeyError(name)
         return str(inputs / name)
 
-    settings = request.settings.model_copy(update={"loras": [
-        lora.model_copy(update={"path": here(lora.path)}) for lora in request.settings.loras]})
-    update: dict[str, Any] = {"settings": settings,
-                              "conditions": [c.model_copy(update={"path": here(c.path)}) for c in request.conditions]}
-    if getattr(request, "cast", None):
-        update["cast"] = [use.model_copy(update={"images": [here(p) for p in use.images],
-                                                 "voice": here(use.voice) if use.voice else None})
-                          for use in request.cast]
-    return request.model_copy(update=update)
+    return with_input_paths(request, here)
 
 
 @dataclass

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import ssl
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -39,6 +40,16 @@ def base_url(address: str) -> str:
     return address if address.startswith(("http://", "https://")) else f"http://{address}"
 
 
+def tls_context(verify: bool | str) -> ssl.SSLContext | bool:
+    """True (the system's CAs), False, or a CA bundle / self-signed certificate file that signed the worker's."""
+    if isinstance(verify, bool):
+        return verify
+    if not Path(verify).is_file():
+        raise InvalidRequest(f"The worker's TLS certificate {verify} is not a file.",
+                             hint="Pick the CA or certificate file in Preferences, or clear the field.")
+    return ssl.create_default_context(cafile=verify)
+
+
 def input_paths(request: GenerationRequest) -> list[str]:
     """Every file on this machine the job reads: conditions, LoRAs, and the cast's references when present."""
     paths = [c.path for c in request.conditions] + [lora.path for lora in request.settings.loras]
@@ -52,15 +63,16 @@ def upload_names(paths: list[str]) -> dict[str, str]:
     return {path: f"{i}-{_UNSAFE.sub('_', Path(path).name)[-120:] or 'input'}" for i, path in enumerate(paths)}
 
 
-def _rewrite_request(request: GenerationRequest, names: dict[str, str]) -> GenerationRequest:
-    """The request as the worker sees it: each input path replaced by its upload name."""
+def with_input_paths(request: GenerationRequest, where: Callable[[str], str]) -> GenerationRequest:
+    """The request with every input path (as input_paths lists them) replaced by where(path): upload names
+    on the way out, the worker box's copies on arrival."""
     settings = request.settings.model_copy(update={"loras": [
-        lora.model_copy(update={"path": names[lora.path]}) for lora in request.settings.loras]})
+        lora.model_copy(update={"path": where(lora.path)}) for lora in request.settings.loras]})
     update: dict[str, Any] = {"settings": settings, "conditions": [
-        c.model_copy(update={"path": names[c.path]}) for c in request.conditions]}
+        c.model_copy(update={"path": where(c.path)}) for c in request.conditions]}
     if getattr(request, "cast", None):
-        update["cast"] = [use.model_copy(update={"images": [names[p] for p in use.images],
-                                                 "voice": names[use.voice] if use.voice else None})
+        update["cast"] = [use.model_copy(update={"images": [where(p) for p in use.images],
+                                                 "voice": where(use.voice) if use.voice else None})
                           for use in request.cast]
     return request.model_copy(update=update)
 
@@ -91,7 +103,7 @@ class RemoteWorkerProvider(BaseLTXProvider):
         if not token:
             raise BadCredentials(f"No token for the worker at {self.base}.", hint=TOKEN_HINT)
         return httpx.AsyncClient(base_url=self.base, headers={"Authorization": f"Bearer {token}"},
-                                 verify=self._verify, timeout=self._timeout)
+                                 verify=tls_context(self._verify), timeout=self._timeout)
 
     async def generate(self, request: GenerationRequest, output_dir: Path, progress: ProgressCallback,
                        cancel: CancelToken) -> GenerationResult:
@@ -100,7 +112,7 @@ class RemoteWorkerProvider(BaseLTXProvider):
             if not Path(path).is_file():
                 raise InvalidRequest(f"The input file {path} is missing; it cannot be sent to the worker.",
                                      hint="Pick the file again, or remove it from the job.")
-        job = Generate(job_id=uuid.uuid4().hex, request=_rewrite_request(request, names), output_dir="")
+        job = Generate(job_id=uuid.uuid4().hex, request=with_input_paths(request, names.__getitem__), output_dir="")
         await enhance_here(job, self.enhancer, progress)
         cancel.raise_if_cancelled()
         staging = Path(output_dir) / f"{STAGING_PREFIX}{os.getpid()}-{job.job_id}"
@@ -258,6 +270,8 @@ async def check_connection(address: str, token: str | None, verify: bool | str =
     provider = RemoteWorkerProvider(address, token, verify=verify, timeout_s=timeout_s)
     try:
         status = await asyncio.wait_for(provider.status(), timeout_s + 1)
+    except InvalidRequest as exc:
+        return "unreachable", exc.message
     except BadCredentials:
         return "refused", f"The worker at {provider.base} refused the token."
     except (httpx.HTTPError, OSError, TimeoutError) as exc:
