@@ -5,8 +5,9 @@ asks the Hub once for the commit and its file list (sizes, blob ids), checks the
 missing, fetches the missing blobs with huggingface_hub's own `http_get` into resumable `blobs/<etag>.incomplete`
 files, then lets `snapshot_download` / `hf_hub_download` lay out the snapshot (links only, nothing re-fetched).
 It prints one JSON line per report on stdout: {"stage", "done_bytes", "total_bytes", "speed_bps", "eta_s",
-"message", "hint", "path"}. The editor kills this process to pause or cancel. It never imports the catalog
-(0.7 s): the parent passes the sources.
+"message", "hint", "path"}. The editor kills this process to pause or cancel; when the editor itself dies (its
+end of our stdin closes) this process exits too, so no orphan keeps writing into a file a later download resumes.
+It never imports the catalog (0.7 s): the parent passes the sources.
 """
 from __future__ import annotations
 
@@ -174,9 +175,10 @@ def prefetch(p: Plan, cache_dir: str, tqdm_class: type, workers: int = 8) -> Non
 
     from huggingface_hub import hf_hub_url
     from huggingface_hub.file_download import http_get
-    from huggingface_hub.utils import build_hf_headers
+    from huggingface_hub.utils import WeakFileLock, build_hf_headers
 
     blobs = _blobs(cache_dir, p.source.repo_id)
+    locks = Path(cache_dir) / ".locks" / blobs.parent.name
     headers = build_hf_headers()
     xet = _xet_available()
 
@@ -186,13 +188,20 @@ def prefetch(p: Plan, cache_dir: str, tqdm_class: type, workers: int = 8) -> Non
             return
         if not blob.exists():
             blobs.mkdir(parents=True, exist_ok=True)
-            part = blobs / f"{f.etag}.incomplete"
-            with open(part, "ab") as fh:
-                http_get(hf_hub_url(p.source.repo_id, f.path, revision=p.commit), fh, resume_size=fh.tell(),
-                         headers=headers, expected_size=f.size, tqdm_class=tqdm_class, displayed_filename=f.path)
-            if part.stat().st_size != f.size:
-                raise OSError(f"{f.path} arrived with {part.stat().st_size} of {f.size} bytes")
-            os.replace(part, blob)
+            locks.mkdir(parents=True, exist_ok=True)
+            # huggingface_hub's own per-blob lock: another writer of this cache (diffusers, `hf download`, a
+            # second download of ours) finishes the blob first, and this one then finds it instead of appending
+            # to the same .incomplete file. A killed holder's lock goes with it.
+            with WeakFileLock(locks / f"{f.etag}.lock"):
+                if not blob.exists():
+                    part = blobs / f"{f.etag}.incomplete"
+                    with open(part, "ab") as fh:
+                        http_get(hf_hub_url(p.source.repo_id, f.path, revision=p.commit), fh,
+                                 resume_size=fh.tell(), headers=headers, expected_size=f.size,
+                                 tqdm_class=tqdm_class, displayed_filename=f.path)
+                    if part.stat().st_size != f.size:
+                        raise OSError(f"{f.path} arrived with {part.stat().st_size} of {f.size} bytes")
+                    os.replace(part, blob)
         _link(blob, blobs.parent / "snapshots" / p.commit / f.path)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -254,12 +263,32 @@ def fetch(sources: list[Source], cache_dir: str, name: str) -> list[str]:
     return paths
 
 
+def _exit_with_parent() -> None:
+    """Exit when stdin reaches its end: the editor holds the other end of that pipe, and the system closes it
+    when the editor exits or is killed (any platform; a pause or cancel kills this process directly)."""
+    if sys.stdin is None:
+        return
+
+    def watch() -> None:
+        try:
+            while sys.stdin.buffer.read(65536):
+                pass
+        except (OSError, ValueError):
+            pass
+        os._exit(4)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="model_fetch")
     p.add_argument("--cache-dir", required=True)
     p.add_argument("--name", default="the model")
     p.add_argument("--source", action="append", default=[], help="a model_sources.Source as JSON (repeatable)")
+    p.add_argument("--exit-with-parent", action="store_true", help="exit when stdin ends (the editor's pipe)")
     args = p.parse_args(argv)
+    if args.exit_with_parent:
+        _exit_with_parent()
     from huggingface_hub.errors import (
         GatedRepoError,
         HfHubHTTPError,

@@ -482,7 +482,7 @@ class Download:
             raise ModelStoreError(f"{self.model_id!r} is not a model the local backend can download.")
         in_place = set(self.store.found_in_place(self.model_id))  # ComfyUI / loose copies: used, never fetched
         argv = [sys.executable, "-m", "ltx_editor.generation.model_fetch", "--cache-dir", str(self.store.models_dir),
-                "--name", info.name]
+                "--name", info.name, "--exit-with-parent"]
         for src in sources_of(info):
             if not (src.filename and src.filename in in_place):
                 argv += ["--source", src.to_json()]
@@ -493,7 +493,8 @@ class Download:
                               for repo in self._repo_dirs()}  # what a cancel must leave in place
         self.store.note_download(self.model_id, state="running")
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-                                     stdin=subprocess.DEVNULL, text=True, bufsize=1,
+                                     stdin=subprocess.PIPE,  # never written: its end tells the child we are gone
+                                     text=True, bufsize=1,
                                      start_new_session=True)  # Ctrl-C in a terminal reaches only us
         self._thread = threading.Thread(target=self._read, name=f"download-{self.model_id}", daemon=True)
         self._thread.start()
@@ -508,6 +509,8 @@ class Download:
                 continue
             self._report(Progress(model_id=self.model_id, **data))
         code = self.proc.wait()
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
         last = self.last
         if self._stopping == "cancelled":
             self._discard_added()  # before the report: whoever rescans on "cancelled" sees the model as it was

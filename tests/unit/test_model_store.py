@@ -268,3 +268,76 @@ def test_the_fake_hub_answers_head_with_headers_only(hub):
         assert resp.status == 200 and resp.read() == repo.files["model_index.json"].data
     finally:
         conn.close()
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie left for a container's init to reap counts as gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+
+def test_the_download_child_exits_when_the_editor_is_killed(store, hub, tmp_path):
+    """No orphan keeps working for an editor that is gone (and later appends to a file the next editor's download
+    resumes): the child is kept silent, waiting for huggingface_hub's lock on its blob (as when another program
+    of this cache fetches it), so a broken stdout pipe cannot be what stops it."""
+    import subprocess
+    import sys
+    import time
+
+    from huggingface_hub.utils import WeakFileLock
+
+    repo = hub.add_repo(DIFFUSERS_REPO, diffusers_repo(4, parts=("transformer",)))
+    etag = repo.files["transformer/diffusion_pytorch_model.safetensors"].etag
+    lock = store.models_dir / ".locks" / f"models--{DIFFUSERS_REPO.replace('/', '--')}" / f"{etag}.lock"
+    lock.parent.mkdir(parents=True)
+    with WeakFileLock(lock):  # someone else is fetching this blob
+        editor = subprocess.Popen([sys.executable, "-c", """
+import sys, threading
+from ltx_editor.generation.model_store import Download, ModelStore
+planned = threading.Event()
+report = lambda p: p.stage == "planning" and p.total_bytes and planned.set()
+dl = Download(ModelStore(sys.argv[1], journal=sys.argv[2]), sys.argv[3], report, endpoint=sys.argv[4]).start()
+planned.wait(60)
+print(dl.proc.pid, flush=True)
+threading.Event().wait()
+""", str(store.models_dir), str(store.journal_path), DIFFUSERS_ID, hub.base_url],
+            stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2])
+        child = int(editor.stdout.readline())
+        try:
+            assert _alive(child)
+            editor.kill()  # SIGKILL: the editor cleans nothing up
+            editor.wait(10)
+            deadline = time.monotonic() + 10
+            while _alive(child) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not _alive(child)
+        finally:
+            editor.kill()
+            editor.wait(10)
+            if _alive(child):
+                os.kill(child, signal.SIGKILL)
+    assert hub.served_bytes(DIFFUSERS_REPO) < len(repo.files["transformer/diffusion_pytorch_model.safetensors"].data)
+
+
+def test_two_downloads_of_one_model_fetch_its_weights_once(store, hub):
+    """huggingface_hub's per-blob lock: the second writer waits for the first and finds the blob (a second
+    editor, diffusers or `hf download` on the same shared cache), never appending to the same file."""
+    files = diffusers_repo(16, parts=("transformer",))
+    hub.add_repo(DIFFUSERS_REPO, files)
+    weights = len(files["transformer/diffusion_pytorch_model.safetensors"])
+    hub.bytes_per_s = 2 * MB  # 8 s: the second starts while the first is still writing
+    first, rec1 = download(store, hub, DIFFUSERS_ID)
+    rec1.wait_for(lambda r: r.stage == "downloading" and r.done_bytes > MB)
+    second, rec2 = download(ModelStore(store.models_dir, journal=store.journal_path), hub, DIFFUSERS_ID)
+    rec2.wait_for(lambda r: r.stage == "planning" and r.total_bytes)
+    assert first.running  # they overlap
+    assert rec1.wait_for(lambda r: r.stage in ("done", "failed")).stage == "done"
+    assert rec2.wait_for(lambda r: r.stage in ("done", "failed")).stage == "done"
+    assert weights <= hub.served_bytes(DIFFUSERS_REPO) < 2 * weights
+    assert store.entry(DIFFUSERS_ID).state == "downloaded"
