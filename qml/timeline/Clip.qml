@@ -33,7 +33,9 @@ Rectangle {
     objectName: "clip_" + clipId
     x: (trimEdge < 0 ? trimFrame : start + (moving ? view.dragDeltaFrames : 0)) * ppf
     width: Math.max(2, (trimEdge < 0 ? end - trimFrame : trimEdge > 0 ? trimFrame - start : duration) * ppf)
-    transform: Translate { y: box.moving && !box.view.dragWrongKind ? box.view.dragRowDelta * box.view.rowHeight : 0 }
+    // only clips of the dragged clip's kind change track (a linked sound stays on its audio track)
+    transform: Translate { y: box.moving && !box.view.dragWrongKind && box.onAudioTrack === box.view.dragFromAudio
+                              ? box.view.dragRowDelta * box.view.rowHeight : 0 }
     z: moving ? 5 : selected ? 1 : 0
     opacity: moving ? 0.85 : 1
     color: {

@@ -40,6 +40,7 @@ FocusScope {
     property int dragSourceRow: -1
     property string dragTargetTrackId: ""
     property bool dragWrongKind: false
+    property bool dragFromAudio: false  // the dragged clip is on an audio track
 
     function frameAtX(xInLanes) { return Math.max(0, Math.round((xInLanes + scrollX) / ppf)) }
     function xOfFrame(frame) { return frame * ppf - scrollX }
@@ -72,6 +73,7 @@ FocusScope {
         dragIds = timelineController.isSelected(clipId) ? timelineController.selectedClipIds : [clipId]
         timelineController.beginDrag(dragIds)
         dragSourceRow = timelineController.tracksModel.indexOf(trackId)
+        dragFromAudio = timelineController.tracksModel.get(dragSourceRow).kind === "audio"
         dragTargetTrackId = trackId
         dragDeltaFrames = 0
         dragRowDelta = 0

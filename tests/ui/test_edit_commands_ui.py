@@ -245,3 +245,35 @@ def test_track_headers_stay_on_their_lanes_after_a_resize(main_window, qtbot, tm
         if header and row:
             offsets.append(header[0].mapToScene(QPointF(0, 0)).y() - row[0].mapToScene(QPointF(0, 0)).y())
     assert len(offsets) >= 3 and all(abs(o) < 0.5 for o in offsets), offsets
+
+
+def test_a_video_with_sound_dropped_on_a_track_brings_its_sound_and_both_drag_as_one(load_qml, tmp_path, qtbot):
+    from tests.ui.test_timeline_qml import drop_asset
+    from tests.ui.timeline_helpers import sample_document
+
+    doc = sample_document(tmp_path)  # "vid" is an imported video with sound; A1 holds clips up to frame 228
+    view = load_qml("timeline/Timeline.qml", document=doc)
+    qtbot.waitUntil(lambda: view.find("clip_c0") is not None)
+    row = view.find("clip_c0").parentItem().parentItem()  # V1's row
+    drop_asset(view, "vid", row, 4 * 250)
+    p = doc.project
+    video = next(c for c in p.track("v1").clips if c.asset_id == "vid")
+    sound = next(c for c in p.track("a1").clips if c.asset_id == "vid")
+    assert (video.start, video.link, sound.start, sound.link) == (250, sound.id, 250, video.id)
+    ctl = view.root.findChild(TimelineController)
+    assert sorted(ctl.property("selectedClipIds")) == sorted([video.id, sound.id])  # picked as one
+    ctl.setProperty("snapping", False)
+    item = view.find(f"clip_{video.id}")
+    qtbot.waitUntil(lambda: item.width() > 0)
+    steps = doc.undo_stack.count()
+    drag_from = item.mapToScene(QPointF(20, item.height() / 2)).toPoint()  # (it is 2,400 frames long)
+    QTest.mousePress(view.window, Qt.MouseButton.LeftButton, NO, drag_from)
+    for i in range(1, 9):
+        QTest.mouseMove(view.window, drag_from + QPoint(5 * i, 0))
+    sound_item = view.find(f"clip_{sound.id}")
+    assert sound_item.property("x") == pytest.approx(item.property("x"))  # the preview moves the sound too
+    QTest.mouseRelease(view.window, Qt.MouseButton.LeftButton, NO, drag_from + QPoint(40, 0))
+    qtbot.waitUntil(lambda: p.find_clip(video.id)[1].start == 260)
+    assert p.find_clip(sound.id)[1].start == 260 and doc.undo_stack.count() == steps + 1
+    doc.undo()
+    assert p.find_clip(sound.id)[1].start == 250
