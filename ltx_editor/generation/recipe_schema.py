@@ -40,7 +40,7 @@ class RecipeModel(_Block):
 
 
 class RecipeCondition(_Block):
-    kind: Literal["image", "video", "audio"]
+    kind: Literal["image", "video", "audio", "reference"]
     path: str = Field(min_length=1, max_length=4096)
     frame_index: int = Field(0, ge=0)
     strength: float = Field(1.0, ge=0.0, le=1.0)

@@ -20,7 +20,9 @@ class Condition(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["image", "video", "audio"]  # audio: the sound that drives an audio-to-video generation
+    # audio: the sound that drives an audio-to-video generation; reference: an IC-LoRA reference video (a control
+    # map such as Canny edges, the whole clip; strength = how clean its tokens look), LTX-2 only
+    kind: Literal["image", "video", "audio", "reference"]
     path: str  # absolute path on this machine (the queue resolves project-relative paths before running)
     frame_index: int = Field(0, ge=0)
     strength: float = Field(1.0, ge=0.0, le=1.0)
@@ -62,8 +64,13 @@ class GenerationRequest(BaseModel):
         images = [c for c in self.conditions if c.kind == "image"]
         videos = [c for c in self.conditions if c.kind == "video"]
         m = self.mode
-        if m is GenerationMode.TEXT_TO_VIDEO and self.conditions:
-            raise ValueError("text-to-video takes no conditions; use image-to-video or keyframes")
+        references = [c for c in self.conditions if c.kind == "reference"]
+        if m is GenerationMode.TEXT_TO_VIDEO and len(self.conditions) > len(references):
+            raise ValueError("text-to-video takes no conditions (IC-LoRA references aside); use image-to-video or "
+                             "keyframes")
+        if references and (m not in (GenerationMode.TEXT_TO_VIDEO, GenerationMode.IMAGE_TO_VIDEO,
+                                     GenerationMode.KEYFRAMES) or self.model_info().family != "ltx-2"):
+            raise ValueError("IC-LoRA references need an LTX-2 model in text-to-video, image-to-video or keyframes")
         if m is GenerationMode.IMAGE_TO_VIDEO and len(images) != 1:
             raise ValueError("image-to-video needs exactly one image condition")
         # Keyframes pin images and/or runs of video frames (a retake or gap fill: the frames around it).

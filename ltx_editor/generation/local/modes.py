@@ -131,6 +131,13 @@ def build_call(request: GenerationRequest, prompt: str, facts: PipeFacts,
     def key(mode_key: str) -> str:
         return _PIPE_KEY[pipes[mode_key]] if pipes else mode_key
 
+    if any(c.kind == "reference" for c in request.conditions):  # IC-LoRA: the other conditions ride along
+        from .in_context import in_context_call
+
+        others = [c for c in request.conditions if c.kind != "reference"]
+        pinned = ([_ltx2_condition(c, mode, facts, request.settings.num_frames, notes) for c in others]
+                  if facts.family == "ltx-2" else [])
+        return in_context_call(request, kwargs, facts, pinned)
     if mode is M.TEXT_TO_VIDEO:
         return PipelineCall(key("t2v"), kwargs)
     if mode is M.AUDIO_TO_VIDEO:
