@@ -120,6 +120,16 @@ Item {
     Shortcut { property string help: qsTr("Next frame"); sequence: "Right"; onActivated: root.app.preview.step(1) }
     Shortcut { property string help: qsTr("Go to the start"); sequence: "Home"; onActivated: root.app.preview.goStart() }
     Shortcut { property string help: qsTr("Go to the end"); sequence: "End"; onActivated: root.app.preview.goEnd() }
+    Shortcut {
+        property string help: qsTr("Compare the selected clip's takes")
+        sequence: "Alt+T"
+        onActivated: {
+            const view = timelineLoader.item as Timeline
+            const ids = view ? view.selectedClipIds : []
+            if (ids.length > 0) root.app.takes.compareClip(ids[0])
+            else root.showError(qsTr("Select a clip on the timeline first."), qsTr("Then press Alt+T to compare its takes."))
+        }
+    }
 
     // -- layout --------------------------------------------------------------------------------------
     SplitView {
@@ -235,6 +245,22 @@ Item {
         }
     }
     ShortcutsDialog { id: shortcutsDialog; objectName: "shortcutsDialog"; source: root.window }
+    Dialog {  // a clip's takes side by side, playing in step (TakesController.compareClip opens it)
+        id: takesDialog
+        objectName: "takesDialog"
+        title: qsTr("Compare takes")
+        modal: true
+        anchors.centerIn: Overlay.overlay
+        width: Math.min(1100, Overlay.overlay ? Overlay.overlay.width - 60 : 1100)
+        height: Math.min(460, Overlay.overlay ? Overlay.overlay.height - 60 : 460)
+        standardButtons: Dialog.Close
+        onClosed: root.app.takes.clock.pause()
+        TakesCompare { anchors.fill: parent; takes: root.app.takes }
+        Connections {
+            target: root.app.takes
+            function onCompareRequested() { takesDialog.open() }
+        }
+    }
     ProjectSettingsDialog {
         id: projectSettingsDialog
         objectName: "projectSettingsDialog"

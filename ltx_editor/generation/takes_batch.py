@@ -46,3 +46,20 @@ def take_recipes(recipe: Recipe, n: int, *, setting: str = "seed", values: Seque
                                  f"({exc.errors()[0]['msg']}).") from None
         out.append(replace(recipe, settings=settings))
     return out
+
+
+def parse_values(text: str, setting: str) -> list[float] | None:
+    """A sweep's values as typed ("3, 5.5, 7" or "3 5.5 7"); None for an empty text (seeds: base, base + 1...)."""
+    parts = [p for p in text.replace(",", " ").split() if p]
+    if not parts:
+        return None
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        raise InvalidRequest(f"Takes: {text!r} is not a list of numbers for {setting}.",
+                             hint="Type the values separated by commas, e.g. 3, 5, 7.") from None
+    if setting in ("seed", "steps"):
+        if any(v != int(v) for v in values):
+            raise InvalidRequest(f"Takes: {setting} takes whole numbers, not {text!r}.")
+        return [int(v) for v in values]
+    return values

@@ -32,6 +32,7 @@ from .preview_controller import PreviewController
 from .retake_controller import RetakeController
 from .span_controller import SpanController
 from .storyboard_controller import StoryboardController
+from .takes_controller import TakesController
 from .urls import local_path
 from .worker import GenerationWorker
 
@@ -89,6 +90,7 @@ class AppController(QObject):
         self._frames = FrameActions(self._doc, self._generate, self)
         self._spans = SpanController(self._doc, self._generate, self._intake, self)
         self._retakes = RetakeController(self._doc, self._generate, self._intake, self)
+        self._takes = TakesController(self._doc, self._generate, self._intake, self)
         self._storyboard = StoryboardController(
             self._doc, self._generate, self._intake, self,
             enhancer=lambda: provider_options("local", self._prefs).get("enhancer"))
@@ -105,10 +107,11 @@ class AppController(QObject):
         self._worker.jobChanged.connect(self._jobs.on_job_changed)
         self._worker.jobRemoved.connect(self._jobs.on_job_removed)
         self._worker.jobChanged.connect(self._on_job_changed)
+        self._worker.jobChanged.connect(self._takes.on_job_changed)  # after the intake took the result in
         self._worker.jobChanged.connect(self._machine.on_job_changed)  # a running local model is "in use"
         self._intake.resultArrived.connect(lambda asset_id: self._preview.showAsset(asset_id, True))
         for source in (self._generate, self._bin_actions, self._intake, self._frames, self._spans, self._storyboard,
-                       self._retakes, self._cast):
+                       self._retakes, self._cast, self._takes):
             source.error.connect(self.errorOccurred)
         for source in (self._intake, self._spans, self._storyboard):
             source.notice.connect(self.noticeOccurred)
@@ -347,6 +350,7 @@ class AppController(QObject):
     retakes = Property(RetakeController, lambda self: self._retakes, constant=True)
     storyboard = Property(StoryboardController, lambda self: self._storyboard, constant=True)
     cast = Property(CastController, lambda self: self._cast, constant=True)
+    takes = Property(TakesController, lambda self: self._takes, constant=True)
     recentFiles = Property(list, lambda self: list(self._prefs.values.recent_files), notify=recentChanged)
 
     @property

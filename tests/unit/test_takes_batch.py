@@ -7,7 +7,7 @@ import pytest
 
 from ltx_editor.core.settings import GenerationSettings
 from ltx_editor.generation.errors import InvalidRequest
-from ltx_editor.generation.takes_batch import take_recipes
+from ltx_editor.generation.takes_batch import parse_values, take_recipes
 from ltx_editor.generation.workflows import Recipe
 
 
@@ -40,3 +40,12 @@ def test_a_sweep_keeps_one_seed_and_varies_the_setting():
 def test_bad_batches_are_refused_in_words(n, kwargs, words):
     with pytest.raises(InvalidRequest, match=words):
         take_recipes(_recipe(seed=1), n, **kwargs)
+
+
+def test_sweep_values_as_typed():
+    assert parse_values("1, 3.5  7", "guidance_scale") == [1.0, 3.5, 7.0]
+    assert parse_values("4,8", "steps") == [4, 8] and parse_values("  ", "seed") is None
+    with pytest.raises(InvalidRequest, match="whole numbers"):
+        parse_values("4, 8.5", "steps")
+    with pytest.raises(InvalidRequest, match="not a list of numbers"):
+        parse_values("4, lots", "guidance_scale")
