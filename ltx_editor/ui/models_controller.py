@@ -168,9 +168,12 @@ class ModelsController(QObject):
     def _prefs_changed(self) -> None:
         fresh = self._make_store()
         if (fresh.models_dir, fresh.extra_dirs) != (self._store.models_dir, self._store.extra_dirs):
+            moved = fresh.models_dir != self._store.models_dir
             fresh.in_use = self._store.in_use
             self._store = fresh
             self.rescan()
+            if moved:  # the free disk shown (and checked before downloads) is the new folder's
+                self.refreshHardware()
         self.scanLoras()
 
     @property

@@ -165,6 +165,21 @@ def test_install_local_generation_from_the_manager(manager, tmp_path, qtbot, mon
     assert not button(loaded, "installLocal").isVisible()
 
 
+def test_the_models_folder_is_a_preference(manager, hub, tmp_path, qtbot):
+    """Another models folder: shown, its free disk probed, downloads land there."""
+    loaded, machine = manager
+    other = tmp_path / "elsewhere" / "hub"
+    with qtbot.waitSignal(machine.hardwareChanged, timeout=10_000):
+        machine._prefs.modelCacheDir = str(other)
+    assert machine.modelsFolder == str(other) and str(other) in button(loaded, "modelsFolder").property("text")
+    assert machine.hardware.disk_path == str(tmp_path)  # the nearest existing folder on the way to it
+    assert any(str(other) in line for line in machine.hardwareDetails)
+    hub.add_repo(REPO, diffusers_repo(1))
+    machine.download(MODEL)
+    qtbot.waitUntil(lambda: machine.entries()[MODEL].state == "downloaded", timeout=60_000)
+    assert (other / f"models--{REPO.replace('/', '--')}" / "snapshots").is_dir()
+
+
 def test_status_bar_and_menu_in_the_main_window(main_window, qtbot):
     w = main_window
     label = w.find("hardwareLabel", QQuickItem)
