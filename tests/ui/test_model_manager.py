@@ -165,6 +165,16 @@ def test_install_local_generation_from_the_manager(manager, tmp_path, qtbot, mon
     assert not button(loaded, "installLocal").isVisible()
 
 
+def test_a_download_that_cannot_fit_is_refused_in_words_before_any_byte(manager, hub, qtbot):
+    loaded, machine = manager
+    hub.add_repo(REPO, diffusers_repo(1), claimed_size=1024**5)  # the Hub announces a petabyte
+    press(loaded, qtbot, f"download_{MODEL}")
+    text = button(loaded, f"progressText_{MODEL}")
+    qtbot.waitUntil(lambda: "GB free" in text.property("text"), timeout=30_000)
+    assert "GB more" in text.property("text") and "models folder" in text.property("text")  # the hint: another one
+    assert hub.served_bytes(REPO) < 1024 and not row(machine)["downloading"]
+
+
 def test_the_models_folder_is_a_preference(manager, hub, tmp_path, qtbot):
     """Another models folder: shown, its free disk probed, downloads land there."""
     loaded, machine = manager
