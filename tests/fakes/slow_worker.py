@@ -13,6 +13,17 @@ import sys
 import time
 
 
+def _slow_down(cls: type, method: str, delay: float) -> None:
+    """Make `cls.method` sleep `delay` seconds before it runs (a slow stage the child cannot interrupt)."""
+    original = getattr(cls, method)
+
+    def slowed(self, *a, **kw):
+        time.sleep(delay)
+        return original(self, *a, **kw)
+
+    setattr(cls, method, slowed)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--step-delay", type=float, default=0.0)
@@ -22,33 +33,15 @@ def main() -> int:
     if args.step_delay:
         from ltx_editor.generation.local import runner
 
-        step = runner.StepReporter.__call__
-
-        def slow_step(self, *a, **kw):
-            time.sleep(args.step_delay)
-            return step(self, *a, **kw)
-
-        runner.StepReporter.__call__ = slow_step
+        _slow_down(runner.StepReporter, "__call__", args.step_delay)
     if args.decode_delay:
         from diffusers import AutoencoderKLLTXVideo
 
-        decode = AutoencoderKLLTXVideo.decode
-
-        def slow_decode(self, *a, **kw):
-            time.sleep(args.decode_delay)
-            return decode(self, *a, **kw)
-
-        AutoencoderKLLTXVideo.decode = slow_decode
+        _slow_down(AutoencoderKLLTXVideo, "decode", args.decode_delay)
     if args.encode_delay:
         from transformers import T5EncoderModel
 
-        encode = T5EncoderModel.forward
-
-        def slow_encode(self, *a, **kw):
-            time.sleep(args.encode_delay)
-            return encode(self, *a, **kw)
-
-        T5EncoderModel.forward = slow_encode
+        _slow_down(T5EncoderModel, "forward", args.encode_delay)
     from ltx_editor.generation.worker.process import main as worker
 
     return worker([])
