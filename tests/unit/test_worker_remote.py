@@ -155,6 +155,13 @@ def test_the_cli_generates_on_a_remote_worker(server, tiny_ltx_dir, tmp_path, mo
     monkeypatch.setenv("LTX_WORKER_TOKEN", TOKEN)
     assert main(args) == 0, capsys.readouterr().err
     assert probe(out).frames == 9 and json.loads(out.with_suffix(".json").read_text())["output"]["video"] == out.name
+    # Image-to-video: the first frame is a file on this machine only; it is sent, and the recipe names it.
+    image = still(tmp_path / "here" / "first.png", size=(32, 32), color="blue")
+    i2v = tmp_path / "i2v.mp4"
+    assert main([*args[:-1], str(i2v), "--image", str(image)]) == 0, capsys.readouterr().err
+    recipe = json.loads(i2v.with_suffix(".json").read_text())
+    assert probe(i2v).frames == 9 and recipe["mode"] == "image-to-video"
+    assert recipe["conditions"][0]["path"] == str(image)
 
 
 def test_an_image_to_video_job_sends_its_keyframe_which_exists_only_here(box, tiny_ltx_dir, tmp_path):
@@ -256,8 +263,12 @@ def test_test_connection_says_ok_refused_or_unreachable(server):
 
 
 def test_tls_with_the_workers_certificate_and_without(tmp_path, tiny_ltx_dir):
+    import shutil
+
     from ltx_editor.generation.worker.remote import check_connection
 
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
     cert, key = self_signed(tmp_path)
     app = create_app(TOKEN, BigClipProvider(size=1 << 20), tmp_path / "box", keep_s=5.0)
     with serve_app(app, ssl_certfile=str(cert), ssl_keyfile=str(key)) as address:
