@@ -68,6 +68,7 @@ class TimelineController(QObject):
         self._viewport = (0, 2000)
         self._clipboard: list[tuple[str, Clip]] = []  # (track id, clip) copied; clips are never changed in place
         self._track_id = ""  # the selected track: where Paste goes
+        self._levels: dict[tuple, list] = {}  # waveform slices by (asset, take, in, out, count)
         waveforms().ready.connect(self.waveformsChanged)
         if document is not None:
             self._set_document(document)
@@ -120,6 +121,8 @@ class TimelineController(QObject):
                 self._refresh_all()  # ids without kinds: not one of ours; look at everything
             return
         p = self._doc.project
+        if "bin" in known:
+            self._levels.clear()  # a take relinked to another file has other peaks
         if known & {"tracks", "clips", "bin"} or known == {"timeline"}:
             assets = (named - _TIMELINE_KINDS) or True if "bin" in known else False  # the ids an edit names
             self._tracks.rebuild(p, bin_changed=assets)
@@ -134,6 +137,7 @@ class TimelineController(QObject):
             self.selectionChanged.emit()
 
     def _refresh_all(self) -> None:
+        self._levels.clear()
         if self._doc is None:
             self._tracks.reset([])
             return
@@ -347,18 +351,31 @@ class TimelineController(QObject):
     @Slot(str, int, result=list)
     def waveformPeaks(self, clip_id: str, count: int) -> list:
         """`count` peak levels (0-1) across the clip's part of its media, from the media's cached peaks: an
-        edit never recomputes them. [] while they are being computed (waveformsChanged follows)."""
+        edit never recomputes them. [] while they are being computed (waveformsChanged follows). Slices are
+        kept (scrolling shows the same clips again and again)."""
         try:
             _, clip = self.project.find_clip(clip_id)
-            take = self.project.asset(clip.asset_id).take(clip.take_id)
         except (KeyError, EditRefused):
             return []
-        if not (take.has_audio or self.project.asset(clip.asset_id).kind == "audio"):
+        key = (clip.asset_id, clip.take_id, clip.in_frame, clip.out_frame, max(1, min(int(count), 4096)))
+        levels = self._levels.get(key)
+        if levels is None:
+            levels = self._slice(key)
+            if levels and len(self._levels) < 20_000:  # a bound, not a policy: about 20k short lists
+                self._levels[key] = levels
+        return levels
+
+    def _slice(self, key: tuple) -> list:
+        asset_id, take_id, in_frame, out_frame, count = key
+        try:
+            asset = self.project.asset(asset_id)
+            take = asset.take(take_id)
+        except (KeyError, EditRefused):
+            return []
+        if not (take.has_audio or asset.kind == "audio"):
             return []
         peaks = waveforms().peaks(self._media_path(take.path))
-        if peaks is None:
-            return []
-        return peaks.levels(clip.in_frame / take.fps, clip.out_frame / take.fps, max(1, min(int(count), 4096)))
+        return [] if peaks is None else peaks.levels(in_frame / take.fps, out_frame / take.fps, count)
 
     # -- snapping and drag previews -----------------------------------------------------------------------
     def _get_snapping(self) -> bool:

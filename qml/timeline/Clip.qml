@@ -63,43 +63,51 @@ Rectangle {
         smooth: false
         fillMode: Image.PreserveAspectCrop
     }
-    Canvas {  // the sound's peaks, sliced from the media's cached peaks (an edit never decodes again)
-        id: wave
-        objectName: "waveform"
-        visible: box.onAudioTrack && box.roomy
+    Loader {  // only clips on audio tracks make a waveform (the rest of the rows stay cheap to create)
+        active: box.onAudioTrack
         x: 1; y: 2
         width: parent.width - 2
         height: parent.height - 20
-        property var peaks: []
-        function reload() {
-            peaks = visible && width > 0 ? box.view.controller.waveformPeaks(box.clipId, Math.max(1, Math.round(width / 2))) : []
-            requestPaint()
-        }
-        onVisibleChanged: reload()
-        onWidthChanged: reload()
-        onHeightChanged: requestPaint()
-        Component.onCompleted: reload()
-        Connections {
-            target: box
-            function onClipIdChanged() { wave.reload() }
-            function onStartChanged() { wave.reload() }
-            function onDurationChanged() { wave.reload() }
-        }
-        Connections {
-            target: box.view.controller
-            function onWaveformsChanged() { wave.reload() }
-        }
-        onPaint: {
-            const ctx = getContext("2d")
-            ctx.reset()
-            const n = peaks.length
-            if (n === 0)
-                return
-            ctx.fillStyle = Qt.lighter(box.color, 1.8)
-            const mid = height / 2, step = width / n
-            for (let i = 0; i < n; ++i) {
-                const h = Math.max(1, peaks[i] * height)
-                ctx.fillRect(i * step, mid - h / 2, Math.max(1, step - 0.5), h)
+        sourceComponent: Component {
+            Canvas {  // the sound's peaks, sliced from the media's cached peaks (an edit never decodes again)
+                id: wave
+                objectName: "waveform"
+                visible: box.roomy
+                anchors.fill: parent
+                property var peaks: []
+                function reload() {
+                    peaks = visible && width > 0 ? box.view.controller.waveformPeaks(box.clipId, Math.max(1, Math.round(width / 2))) : []
+                    requestPaint()
+                }
+                // a recycled row changes clip, start, length and width at once: read the peaks once for all of them
+                function schedule() { Qt.callLater(wave.reload) }
+                onVisibleChanged: schedule()
+                onWidthChanged: schedule()
+                onHeightChanged: requestPaint()
+                Component.onCompleted: schedule()
+                Connections {
+                    target: box
+                    function onClipIdChanged() { wave.schedule() }
+                    function onStartChanged() { wave.schedule() }
+                    function onDurationChanged() { wave.schedule() }
+                }
+                Connections {
+                    target: box.view.controller
+                    function onWaveformsChanged() { wave.schedule() }
+                }
+                onPaint: {
+                    const ctx = getContext("2d")
+                    ctx.reset()
+                    const n = peaks.length
+                    if (n === 0)
+                        return
+                    ctx.fillStyle = Qt.lighter(box.color, 1.8)
+                    const mid = height / 2, step = width / n
+                    for (let i = 0; i < n; ++i) {
+                        const h = Math.max(1, peaks[i] * height)
+                        ctx.fillRect(i * step, mid - h / 2, Math.max(1, step - 0.5), h)
+                    }
+                }
             }
         }
     }

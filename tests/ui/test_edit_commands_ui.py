@@ -112,7 +112,7 @@ def test_an_imported_videos_sound_is_a_linked_clip_with_a_waveform(main_window, 
     assert video.link == sound.id and sound.link == video.id
     # the waveform: peaks decoded once off the GUI thread, drawn by the sound clip's Canvas
     sound_item = clip_item(w, qtbot, sound.id)
-    wave = next(i for i in items_named(w.window, "waveform") if i.parentItem() is sound_item)
+    wave = next(i for i in items_named(w.window, "waveform") if i.parentItem().parentItem() is sound_item)
     qtbot.waitUntil(lambda: len(wave.property("peaks")) > 0, timeout=20000)
     peaks = wave.property("peaks")
     assert max(peaks) > 0.05 and all(0 <= v <= 1 for v in peaks)  # a sine tone, not silence
