@@ -24,6 +24,7 @@ Rectangle {
     property int shotCount: 0
 
     signal chooseImage(string shotId, string which)  // which: "start" | "end"
+    signal chooseTakes(string shotId)  // "N takes" (the panel asks how many, cost first)
 
     objectName: "shot_" + number
     implicitHeight: body.implicitHeight + 2 * Theme.spacing
@@ -182,6 +183,11 @@ Rectangle {
                 onClicked: shot.storyboard.generateShot(shot.shotId)
                 ToolTip.text: shot.takeCount > 0 ? qsTr("Regenerate (adds a take)") : qsTr("Generate this shot")
                 ToolTip.visible: hovered
+            }
+            ToolButton {
+                objectName: "takesButton"; text: "N×"
+                onClicked: shot.chooseTakes(shot.shotId)
+                ToolTip.text: qsTr("N takes of this shot (cost first)"); ToolTip.visible: hovered
             }
             ToolButton {
                 objectName: "deleteButton"; text: "✕"

@@ -45,7 +45,8 @@ Rectangle {
                 id: storyboardLoader
                 objectName: "storyboardLoader"
                 Component.onCompleted: setSource(Qt.resolvedUrl("StoryboardPanel.qml"),
-                                                 {"document": side.app.document, "storyboard": side.app.storyboard})
+                                                 {"document": side.app.document, "storyboard": side.app.storyboard,
+                                                  "takes": side.app.takes})
                 Label {
                     anchors.centerIn: parent
                     visible: storyboardLoader.status !== Loader.Ready

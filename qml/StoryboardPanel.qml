@@ -11,6 +11,7 @@ Rectangle {
     id: panel
     required property ProjectDocument document
     required property StoryboardController storyboard
+    property TakesController takes: null  // "N takes" of a shot (absent: the button does nothing)
 
     color: Theme.panel
     implicitWidth: 520
@@ -68,6 +69,7 @@ Rectangle {
                 width: ListView.view.width
                 storyboard: panel.storyboard
                 shotCount: shotList.count
+                onChooseTakes: shotId => { if (panel.takes) takesDialog.ask(shotId) }
                 onChooseImage: (shotId, which) => {
                     imageDialog.shotId = shotId
                     imageDialog.which = which
@@ -132,6 +134,8 @@ Rectangle {
         }
         onAccepted: panel.storyboard.generateAll()
     }
+
+    TakesBatchDialog { id: takesDialog; objectName: "takesBatchDialog"; takes: panel.takes }
 
     FileDialog {
         id: imageDialog

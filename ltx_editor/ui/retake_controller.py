@@ -19,7 +19,7 @@ from ltx_editor.core.retake_plan import RetakeError, RetakePlan, plan_retake
 from ltx_editor.core.settings import GenerationMode
 from ltx_editor.generation.cloud.fal_retake import RETAKE_ENDPOINTS, check_cloud_retake, retake_cloud_request
 from ltx_editor.generation.retake import gap_request, retake_requests
-from ltx_editor.generation.takes_batch import take_recipes
+from ltx_editor.generation.takes_batch import parse_values, take_recipes
 from ltx_editor.generation.workflows import Recipe, check_supported, estimate_requests
 
 from .a2v_controller import AudioToVideoController
@@ -76,10 +76,12 @@ class RetakeController(QObject):
     def _gap_plan(self, track_id: str, frame: int, recipe: Recipe) -> GapPlan:
         return plan_gap(self._doc.project, track_id, frame, family=self._family(recipe), max_frames=recipe.max_frames)
 
-    def _retake_batch(self, clip_id: str, start: int, end: int, prompt: str, takes: int):
-        """The plan, one recipe per take (seeds base, base + 1, ...) and their requests, all checked."""
+    def _retake_batch(self, clip_id: str, start: int, end: int, prompt: str, takes: int, setting: str = "seed",
+                      values: str = ""):
+        """The plan, one recipe per take (seeds base, base + 1, ..., or `values` of `setting`: takes_batch) and
+        their requests, all checked."""
         recipe = self._recipe(cloud_ok=True)
-        recipes = take_recipes(recipe, takes)
+        recipes = take_recipes(recipe, takes, setting=setting, values=parse_values(values, setting))
         if recipe.backend != "local":  # the service retakes the whole clip's range itself: no context frames
             plan = plan_retake(self._doc.project, clip_id, start, end, family="ltx-2", max_frames=1_000_000)
             requests = [retake_cloud_request(plan, self._doc.working_path, prompt or r.prompt, r.settings.model_id,
@@ -108,8 +110,14 @@ class RetakeController(QObject):
     @Slot(str, int, int, int, result="QVariantMap")
     def retakeTakesPreview(self, clipId: str, startFrame: int, endFrame: int, takes: int) -> dict:
         """The same for `takes` takes of the range: the batch's total cost first."""
+        return self.retakeSweepPreview(clipId, startFrame, endFrame, takes, "seed", "")
+
+    @Slot(str, int, int, int, str, str, result="QVariantMap")
+    def retakeSweepPreview(self, clipId: str, startFrame: int, endFrame: int, takes: int, setting: str,
+                           values: str) -> dict:
+        """The same for takes sweeping one setting (`values` comma-separated; "" with seed: base, base + 1...)."""
         try:
-            plan, _, requests = self._retake_batch(clipId, startFrame, endFrame, "", takes)
+            plan, _, requests = self._retake_batch(clipId, startFrame, endFrame, "", takes, setting, values)
             estimate = estimate_requests(requests)
         except Refusal as exc:
             message, hint = words(exc)
@@ -129,8 +137,14 @@ class RetakeController(QObject):
     def retakeTakes(self, clipId: str, startFrame: int, endFrame: int, prompt: str, takes: int) -> bool:
         """`takes` retakes of the range with different seeds, queued as one batch; each lands as a new take of
         the clip (the takes switcher compares them)."""
+        return self.retakeSweep(clipId, startFrame, endFrame, prompt, takes, "seed", "")
+
+    @Slot(str, int, int, str, int, str, str, result=bool)
+    def retakeSweep(self, clipId: str, startFrame: int, endFrame: int, prompt: str, takes: int, setting: str,
+                    values: str) -> bool:
+        """`takes` retakes of the range sweeping one setting (or seeds), queued as one batch."""
         try:
-            plan, recipes, requests = self._retake_batch(clipId, startFrame, endFrame, prompt, takes)
+            plan, recipes, requests = self._retake_batch(clipId, startFrame, endFrame, prompt, takes, setting, values)
             if requests[0].backend != "local":
                 runs = [self._intake.runner.start_cloud_retake(plan, r) for r in requests]
             else:

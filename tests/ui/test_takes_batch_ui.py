@@ -7,7 +7,7 @@ from PIL import Image
 
 from ltx_editor.core import timeline as tl
 from tests.ui.workflow_app import *  # noqa: F403 (fixtures)
-from tests.ui.workflow_app import wait_jobs_done
+from tests.ui.workflow_app import add_source_asset, click, find_item, wait_jobs_done
 
 
 def _clips(app):
@@ -77,3 +77,37 @@ def test_two_takes_of_a_span_become_takes_of_the_landed_clip(qtbot, app):
     qtbot.waitUntil(lambda: len(doc.project.asset(clip.asset_id).takes) == 2)
     assert (clip.start, clip.end) == (0, 17) and len(doc.project.assets) == 1 and not app.errors
     assert takes.compareClip(clip.id) and len(takes.takes) == 2
+
+
+def test_takes_of_a_retake_sweep_one_setting_then_compare_them(qtbot, app, source_video):
+    doc = app.document
+    asset = add_source_asset(app, source_video)
+    edit = tl.insert_clip(doc.project, "v1", asset, 0, in_frame=0, out_frame=25)
+    doc.apply_edit(edit)
+    clip = edit.created[0]
+    bad = app.retakes.retakeSweepPreview(clip, 8, 16, 2, "guidance_scale", "1")
+    assert not bad["ok"] and "needs 2 values" in bad["problem"]
+    preview = app.retakes.retakeSweepPreview(clip, 8, 16, 2, "guidance_scale", "1, 2.5")
+    assert preview["ok"] and preview["takes"] == 2 and preview["estimate"] and not app.worker.queue.jobs
+    assert app.retakes.retakeSweep(clip, 8, 16, "", 2, "guidance_scale", "1, 2.5")
+    jobs = wait_jobs_done(qtbot, app, 2)
+    assert sorted(j.request.settings.guidance_scale for j in jobs) == [1.0, 2.5]
+    assert {j.request.settings.seed for j in jobs} == {7}
+    qtbot.waitUntil(lambda: len(doc.project.asset(asset).takes) == 3)  # the source and two retakes
+    assert app.takes.compareClip(clip) and len(app.takes.takes) == 3 and not app.errors
+
+
+def test_n_takes_from_the_storyboard_panel_cost_first(qtbot, load_qml, app):
+    loaded = load_qml("StoryboardPanel.qml", size=(720, 520), document=app.document, storyboard=app.storyboard,
+                      takes=app.takes)
+    view, root = loaded.window, loaded.root
+    assert app.storyboard.addShot("a paper boat on a pond", 0.3)
+    click(view, find_item(find_item(root, "shot_1"), "takesButton"))
+    dialog = loaded.find("takesBatchDialog")
+    qtbot.waitUntil(lambda: dialog.property("opened"))
+    estimate = find_item(dialog.property("contentItem"), "takesEstimate")
+    assert estimate.property("text").startswith("4 takes: ") and "free" in estimate.property("text").lower()
+    assert not app.worker.queue.jobs  # the cost is shown; nothing is queued until Generate
+    click(view, find_item(dialog.property("footer"), "takesGenerateButton"))
+    jobs = wait_jobs_done(qtbot, app, 4)
+    assert sorted(j.request.settings.seed for j in jobs) == [7, 8, 9, 10] and not app.errors

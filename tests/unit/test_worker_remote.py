@@ -13,7 +13,7 @@ import pytest
 from ltx_editor.core.settings import GenerationMode
 from ltx_editor.generation.errors import BadCredentials, InvalidRequest
 from ltx_editor.generation.request import CancelToken, Condition, Stage
-from ltx_editor.generation.worker.client import WorkerStopped
+from ltx_editor.generation.worker.client import WorkerLTXProvider, WorkerStopped
 from ltx_editor.generation.worker.http_server import create_app
 from ltx_editor.generation.worker.remote import RemoteWorkerProvider
 from tests.fakes.media_factory import still
@@ -280,3 +280,41 @@ def test_tls_with_the_workers_certificate_and_without(tmp_path, tiny_ltx_dir):
         result = generate(RemoteWorkerProvider(url, TOKEN, verify=str(cert)), tiny_request(tiny_ltx_dir),
                           tmp_path / "media")
         assert result.video_path.stat().st_size == 1 << 20
+
+
+class _EditorEnhancer:
+    """The editor's side of prompt enhancement (the real one calls an LLM endpoint; its outcome is what travels)."""
+
+    async def enhance(self, prompt, mode, first_image):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(enhanced=f"{prompt}, golden hour, slow dolly in", note=None)
+
+
+def test_the_editors_enhanced_prompt_reaches_the_box_and_the_recipe(tmp_path, tiny_ltx_dir):
+    from ltx_editor.generation.worker.http_server import EditorsEnhancement
+
+    box_provider = WorkerLTXProvider(max_sequence_length=16, enhancer=EditorsEnhancement())
+    with serve_app(create_app(TOKEN, box_provider, tmp_path / "box")) as address:
+        request = tiny_request(tiny_ltx_dir, enhance_prompt=True)
+        result = generate(RemoteWorkerProvider(address, TOKEN, enhancer=_EditorEnhancer()), request,
+                          tmp_path / "media")
+    recipe = json.loads(result.sidecar_path.read_text())
+    assert recipe["enhanced_prompt"] == "a cat walks on the beach, golden hour, slow dolly in"
+    assert recipe["prompt"] == "a cat walks on the beach"
+
+
+def test_a_listening_worker_runs_one_child_per_gpu(monkeypatch, tmp_path):
+    import os
+    from pathlib import Path
+
+    from ltx_editor.generation import hardware
+    from ltx_editor.generation.worker.http_server import EditorsEnhancement, box_provider
+
+    monkeypatch.setenv("PATH", f"{Path(__file__).resolve().parents[1] / 'fakes' / 'bin'}{os.pathsep}"
+                               f"{os.environ.get('PATH', '')}")
+    for mode, devices in (("two", ["cuda:0", "cuda:1"]), ("none", ["cpu"])):
+        monkeypatch.setenv("FAKE_NVIDIA_SMI", mode)
+        hardware.probe(tmp_path / mode, refresh=True)
+        pool = box_provider({"cache_dir": str(tmp_path / mode)})
+        assert pool.devices == devices and all(isinstance(w.enhancer, EditorsEnhancement) for w in pool.workers)

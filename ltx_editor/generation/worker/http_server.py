@@ -18,6 +18,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,34 @@ class _Job:
         self.messages.append(encode(message))
         self.done = isinstance(message, Result | Failure)
         self.changed.set()
+
+
+_this_job: ContextVar[Generate | None] = ContextVar("ltx_worker_job", default=None)
+
+
+class EditorsEnhancement:
+    """The box's prompt enhancer: the editor enhanced the prompt already (a web call on its side); each job
+    carries the outcome, and this hands it over for the job whose task asks (a context variable per job, so
+    jobs running at once on several GPUs never see each other's)."""
+
+    async def enhance(self, prompt: str, mode: Any, first_image: Any) -> Any:
+        from .process import _GivenEnhancement
+
+        job = _this_job.get()
+        if job is None or not job.enhanced_by_editor:
+            return _GivenEnhancement(prompt, None, "the editor sent no enhanced prompt; used the prompt as written")
+        return _GivenEnhancement(prompt, job.enhanced_prompt, job.enhance_note)
+
+
+def box_provider(options: dict[str, Any] | None = None) -> BaseLTXProvider:
+    """What a listening worker runs its jobs on: one worker child per GPU the probe finds (the CPU when it finds
+    none: whoever started a worker on this box chose to), each handed the editor's prompt enhancement."""
+    from ..hardware import probe
+    from .pool import WorkerPool, local_devices
+
+    options = dict(options or {})
+    devices = local_devices(probe(options.get("cache_dir")), allow_cpu=False) or ["cpu"]
+    return WorkerPool(devices, enhancer=EditorsEnhancement(), **options)
 
 
 def create_app(token: str, provider: BaseLTXProvider, work_dir: Path | None = None, *,
@@ -103,13 +132,7 @@ def create_app(token: str, provider: BaseLTXProvider, work_dir: Path | None = No
             asyncio.get_running_loop().call_later(keep_s, lambda: jobs.get(job_id) is job and drop(job_id))
 
     async def generate(job_id: str, message: Generate, job: _Job) -> None:
-        if message.enhanced_by_editor:  # the editor enhanced the prompt; set right before generate reads it
-            from .process import _GivenEnhancement
-
-            provider.enhancer = _GivenEnhancement(message.request.prompt, message.enhanced_prompt,  # type: ignore[attr-defined]
-                                                  message.enhance_note)
-        elif hasattr(provider, "enhancer"):
-            provider.enhancer = None  # type: ignore[attr-defined]
+        _this_job.set(message)  # this task's own context: what the box's enhancer hands this job
         try:
             result = await provider.generate(message.request, job.folder,
                                              lambda event: job.add(Progress(job_id=job_id, event=event)), job.cancel)
@@ -236,10 +259,8 @@ def serve(address: str, token: str, *, certfile: str | None = None, keyfile: str
           options: dict[str, Any] | None = None) -> int:
     import uvicorn
 
-    from .client import WorkerLTXProvider
-
     host, _, port = address.rpartition(":")
-    app = create_app(token, WorkerLTXProvider(**(options or {})))
+    app = create_app(token, box_provider(options))
     uvicorn.run(app, host=host or "127.0.0.1", port=int(port), ssl_certfile=certfile, ssl_keyfile=keyfile,
                 log_level="warning")
     return 0
