@@ -164,7 +164,7 @@ Rectangle {
                 ToolTip.text: qsTr("Move up"); ToolTip.visible: hovered
             }
             ToolButton {
-                objectName: "duplicateButton"; text: "⧉"
+                objectName: "duplicateButton"; text: "⊞"  // ⧉ is in no font here: it drew as a box
                 onClicked: shot.storyboard.duplicateShot(shot.shotId)
                 ToolTip.text: qsTr("Duplicate"); ToolTip.visible: hovered
             }

@@ -13,6 +13,7 @@ Popup {
     property string clipId
     property var context: ({})  // spans.extendContext(clipId): where the values below came from
 
+    parent: Overlay.overlay  // centred in the window, not in the timeline: it is taller than the timeline pane
     modal: true
     padding: Theme.spacing * 1.5
     width: 400

@@ -107,9 +107,9 @@ def run(out: Path, readme: bool) -> int:
     ids = [a.id for a in project.assets]
     for asset_id in ids[:3]:
         ctl.binActions.addToTimeline(asset_id)
-    doc.apply_edit(tl.add_track(project, "video"))
-    upper = project.tracks_of_kind("video")[-1]
-    doc.apply_edit(tl.insert_clip(project, upper.id, ids[3], 60))
+    added = tl.add_track(project, "video")  # new video tracks go on top
+    doc.apply_edit(added)
+    doc.apply_edit(tl.insert_clip(project, added.created[0], ids[3], 60))
     ctl.binActions.addToTimeline(ids[4])  # the music, on A1
     doc.apply_edit(tl.add_marker(project, 72, "Title card"))
     doc.playheadFrame = 40
@@ -119,6 +119,8 @@ def run(out: Path, readme: bool) -> int:
     gen.prompt = ("A slow aerial shot over a snowy fjord at dusk, green aurora rippling above the mountains, "
                   "cinematic, 35mm")
     if tiny is not None:
+        prefs.values.allow_cpu = True  # no GPU here: the tiny model runs on the CPU when allowed
+        wait_for(app, lambda: ctl.modelManager.hardware is not None, 30)  # readiness needs the GPU check
         gen.customSize, gen.width, gen.height, gen.durationS, gen.steps = True, 64, 64, 1.0, 2
         gen.generate()
         wait_for(app, lambda: any(j.state == "finished" for j in ctl.worker.queue.jobs), 240)
@@ -162,7 +164,7 @@ def run(out: Path, readme: bool) -> int:
 
 def shoot_size(app, window, out: Path, size: tuple[int, int], ctl) -> None:
     """The window at `size`: the main view, each side tab, the File menu and the extend popup."""
-    from PySide6.QtCore import QObject
+    from PySide6.QtCore import Q_ARG, QObject
     from PySide6.QtQuick import QQuickItem
 
     w, h = size
@@ -188,7 +190,7 @@ def shoot_size(app, window, out: Path, size: tuple[int, int], ctl) -> None:
         pump(app, 0.3)
     clip = next((c for t in ctl.document.project.tracks for c in t.clips), None)
     if timeline is not None and clip is not None:
-        timeline.metaObject().invokeMethod(timeline, "openExtend", clip.id)
+        timeline.metaObject().invokeMethod(timeline, "openExtend", Q_ARG("QVariant", clip.id))
         pump(app, 0.6)
         shoot(window, out / f"extend-{tag}.png")
         popup = window.findChild(QObject, "extendPopup")
