@@ -5,7 +5,7 @@ description and the reference, and an unknown name is refused before anything is
 from __future__ import annotations
 
 from PIL import Image
-from PySide6.QtCore import QMetaObject, Q_ARG, Qt
+from PySide6.QtCore import Q_ARG, QMetaObject, Qt
 from PySide6.QtTest import QTest
 
 from ltx_editor.generation.cast_apply import CAST_STRENGTH
