@@ -110,7 +110,7 @@ Rectangle {
                 text: entry.voice === "" ? qsTr("Voice sample…") : qsTr("Voice: %1").arg(entry.voice)
                 onClicked: entry.chooseVoice(entry.entryId)
                 ToolTip.visible: hovered
-                ToolTip.text: entry.cast.voiceNote
+                ToolTip.text: entry.cast ? entry.cast.voiceNote : ""
             }
             ToolButton {
                 objectName: "clearVoiceButton"

@@ -67,7 +67,7 @@ Rectangle {
             Layout.fillHeight: true
             clip: true
             spacing: Theme.spacingSmall
-            model: panel.cast.entries
+            model: panel.cast ? panel.cast.entries : null
             delegate: CastDelegate {
                 width: ListView.view.width
                 cast: panel.cast
@@ -90,7 +90,7 @@ Rectangle {
         Label {
             objectName: "voiceNote"
             Layout.fillWidth: true
-            text: panel.cast.voiceNote
+            text: panel.cast ? panel.cast.voiceNote : ""
             color: Theme.textFaint
             font.pixelSize: Theme.fontSmall
             wrapMode: Text.Wrap

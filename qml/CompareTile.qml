@@ -12,7 +12,7 @@ Rectangle {
     required property int index
     required property var modelData  // {takeId, url, label, shown}
     required property TakesController takes
-    readonly property TakesClock clock: takes.clock
+    readonly property TakesClock clock: takes ? takes.clock : null  // null while torn down
     readonly property int position: player.position
     readonly property bool loaded: player.mediaStatus === MediaPlayer.LoadedMedia
                                    || player.mediaStatus === MediaPlayer.BufferedMedia

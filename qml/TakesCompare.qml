@@ -9,7 +9,7 @@ import LtxEditor 1.0
 Rectangle {
     id: strip
     required property TakesController takes
-    readonly property TakesClock clock: takes.clock
+    readonly property TakesClock clock: takes ? takes.clock : null  // null while torn down
     property bool followClock: true  // every player follows the clock as it plays (off: the bench's baseline)
 
     color: Theme.window
@@ -56,7 +56,7 @@ Rectangle {
             Repeater {
                 id: tiles
                 objectName: "compareTiles"
-                model: strip.takes.takes
+                model: strip.takes ? strip.takes.takes : []
                 delegate: CompareTile {
                     takes: strip.takes
                     Layout.fillWidth: true
@@ -70,20 +70,20 @@ Rectangle {
             Layout.fillWidth: true
             Button {
                 objectName: "comparePlayButton"
-                text: strip.clock.playing ? qsTr("Pause") : qsTr("Play")
-                onClicked: strip.clock.toggle()
+                text: strip.clock && strip.clock.playing ? qsTr("Pause") : qsTr("Play")
+                onClicked: if (strip.clock) strip.clock.toggle()
             }
             Slider {
                 objectName: "compareSeek"
                 Layout.fillWidth: true
                 from: 0
-                to: Math.max(1, strip.clock.duration)
-                value: strip.clock.position
-                onMoved: strip.clock.seek(Math.round(value))
+                to: strip.clock ? Math.max(1, strip.clock.duration) : 1
+                value: strip.clock ? strip.clock.position : 0
+                onMoved: if (strip.clock) strip.clock.seek(Math.round(value))
             }
             Label {
                 objectName: "compareTime"
-                text: strip.timeText(strip.clock.position) + " / " + strip.timeText(strip.clock.duration)
+                text: strip.clock ? strip.timeText(strip.clock.position) + " / " + strip.timeText(strip.clock.duration) : ""
                 color: Theme.textDim
                 font.family: Theme.monoFamily
             }
