@@ -61,6 +61,7 @@ async def _killed_job(provider, request, out: Path, stage: Stage, delay: float):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(max(600, KILLS * 25))  # a case restarts the worker up to twice: ~5-15 s each here
 def test_killing_the_worker_at_random_moments_loses_nothing(tiny_ltx_dir, tmp_path):
     rng = random.Random(14)
     out = tmp_path / "media"
