@@ -82,7 +82,8 @@ def test_golden_path(main_window, qtbot, tiny_ltx_dir, tmp_path):
     # -- the clip in the bin, with a thumbnail; the preview plays it ---------------------------------------------
     qtbot.waitUntil(lambda: app.binModel.rowCount() == 1)
     asset_id = app.binModel.get(0)["assetId"]
-    assert app.binModel.get(0)["badge"] == "Local · ltxv-2b-0.9.8-distilled"
+    # the model that ran: the tiny model's own folder, named (not the catalog entry the panel shows)
+    assert app.binModel.get(0)["badge"] == f"Local · {tiny_ltx_dir.name} (custom folder)"
     def thumbnail_shown() -> bool:  # the card is drawn a moment after the row exists; its picture after that
         thumbs = visible_items(win, "binThumbnail")
         return bool(thumbs) and thumbs[0].property("progress") == 1.0 and thumbs[0].implicitWidth() > 0
