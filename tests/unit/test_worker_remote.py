@@ -283,11 +283,16 @@ def test_tls_with_the_workers_certificate_and_without(tmp_path, tiny_ltx_dir):
 
 
 class _EditorEnhancer:
-    """The editor's side of prompt enhancement (the real one calls an LLM endpoint; its outcome is what travels)."""
+    """The editor's side of prompt enhancement (the real one calls an LLM endpoint; its outcome is what travels).
+    Keeps the first image it was shown: it must be this machine's file, which it may read."""
+
+    def __init__(self) -> None:
+        self.images: list = []
 
     async def enhance(self, prompt, mode, first_image):
         from types import SimpleNamespace
 
+        self.images.append(first_image)
         return SimpleNamespace(enhanced=f"{prompt}, golden hour, slow dolly in", note=None)
 
 
@@ -295,10 +300,13 @@ def test_the_editors_enhanced_prompt_reaches_the_box_and_the_recipe(tmp_path, ti
     from ltx_editor.generation.worker.http_server import EditorsEnhancement
 
     box_provider = WorkerLTXProvider(max_sequence_length=16, enhancer=EditorsEnhancement())
+    image = still(tmp_path / "here" / "first.png", size=(32, 32))
+    enhancer = _EditorEnhancer()
     with serve_app(create_app(TOKEN, box_provider, tmp_path / "box")) as address:
-        request = tiny_request(tiny_ltx_dir, enhance_prompt=True)
-        result = generate(RemoteWorkerProvider(address, TOKEN, enhancer=_EditorEnhancer()), request,
-                          tmp_path / "media")
+        request = tiny_request(tiny_ltx_dir, GenerationMode.IMAGE_TO_VIDEO, [Condition(kind="image", path=str(image))],
+                               enhance_prompt=True)
+        result = generate(RemoteWorkerProvider(address, TOKEN, enhancer=enhancer), request, tmp_path / "media")
+    assert enhancer.images == [str(image)]
     recipe = json.loads(result.sidecar_path.read_text())
     assert recipe["enhanced_prompt"] == "a cat walks on the beach, golden hour, slow dolly in"
     assert recipe["prompt"] == "a cat walks on the beach"

@@ -112,8 +112,9 @@ class RemoteWorkerProvider(BaseLTXProvider):
             if not Path(path).is_file():
                 raise InvalidRequest(f"The input file {path} is missing; it cannot be sent to the worker.",
                                      hint="Pick the file again, or remove it from the job.")
-        job = Generate(job_id=uuid.uuid4().hex, request=with_input_paths(request, names.__getitem__), output_dir="")
-        await enhance_here(job, self.enhancer, progress)
+        job = Generate(job_id=uuid.uuid4().hex, request=request, output_dir="")
+        await enhance_here(job, self.enhancer, progress)  # with this machine's paths (it may look at the image)
+        job.request = with_input_paths(request, names.__getitem__)
         cancel.raise_if_cancelled()
         staging = Path(output_dir) / f"{STAGING_PREFIX}{os.getpid()}-{job.job_id}"
         staging.mkdir(parents=True, exist_ok=True)
