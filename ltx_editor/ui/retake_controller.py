@@ -25,6 +25,7 @@ from ltx_editor.generation.workflows import Recipe, check_supported, estimate_re
 from .a2v_controller import AudioToVideoController
 from .document import ProjectDocument
 from .generate_controller import GenerateController
+from .ic_controller import InContextController
 from .job_intake import JobIntake
 from .refusals import Refusal, refuse, words
 
@@ -44,9 +45,13 @@ class RetakeController(QObject):
         self._doc, self._generate, self._intake = document, generate, intake
         self._a2v = AudioToVideoController(document, generate, intake, self)
         self._a2v.error.connect(self.error)  # its refusals reach the app like the retake's
+        self._ic = InContextController(document, generate, intake, self)
+        self._ic.error.connect(self.error)
 
-    # The timeline's RetakePopup also generates a picture for a sound's range (same popup, same recipe).
+    # The timeline's RetakePopup also generates a picture for a sound's range and one controlled by a clip
+    # (IC-LoRA reference): same popup, same recipe.
     audioToVideo = Property(AudioToVideoController, lambda self: self._a2v, constant=True)
+    inContext = Property(InContextController, lambda self: self._ic, constant=True)
 
     def _recipe(self, cloud_ok: bool = False) -> Recipe:
         recipe = self._generate.recipe()

@@ -52,6 +52,13 @@ Menu {
         onTriggered: clipMenu.view.openAudioToVideo(clipMenu.clipId, clipMenu.rangeInside ? clipMenu.ctl.rangeStart : -1, clipMenu.rangeInside ? clipMenu.ctl.rangeEnd + 1 : -1)
     }
     MenuItem {
+        objectName: "inContextItem"
+        text: qsTr("Control a new clip with this one (Canny IC-LoRA)…")
+        visible: clipMenu.canRetake && !clipMenu.isSound
+        height: visible ? implicitHeight : 0
+        onTriggered: clipMenu.view.openInContext(clipMenu.clipId)
+    }
+    MenuItem {
         objectName: "extendItem"
         text: qsTr("Extend…")
         visible: clipMenu.canExtend

@@ -114,6 +114,7 @@ FocusScope {
     function openClipProperties(clipId) { clipProperties.show(clipId) }
     function openRetake(clipId, start, end) { retakePopup.openRetake(clipId, start, end) }  // end exclusive
     function openAudioToVideo(clipId, start, end) { retakePopup.openAudioToVideo(clipId, start, end) }  // -1: all
+    function openInContext(clipId) { retakePopup.openInContext(clipId) }
     function openGapMenu(trackId, frame, item, x, y) {
         gapMenu.trackId = trackId
         gapMenu.frame = frame

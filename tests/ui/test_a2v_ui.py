@@ -29,6 +29,7 @@ def sound_clip(app, tiny_a2v_dir):
     """A1 under V1 holding a 1 s tone at frames 6-30; the generate panel on the tiny LTX-2."""
     app._prefs.values.local_model_path = str(tiny_a2v_dir)
     app.generate.modelId = TINY_LTX2_MODEL_ID
+    app.generate.steps, app.generate.guidance = 2, 1.0  # a model switch takes its recipe's 30 steps
     doc = app.document
     doc.apply_edit(tl.add_track(doc.project, "audio", "A1"))
     a1 = doc.project.tracks_of_kind("audio")[0].id
