@@ -2,6 +2,7 @@
 the protocol as base64 JSON, ride on the step's progress event, and a clip made with previews is the same clip."""
 import asyncio
 import io
+import itertools
 import json
 from pathlib import Path
 
@@ -87,29 +88,28 @@ def test_a_clip_made_with_previews_is_the_same_clip(family, tiny_ltx_dir, tiny_l
     assert np.array_equal(made[True], made[False])
 
 
-def test_previews_slow_down_when_one_costs_more_than_its_share(tiny_ltx_dir):
-    """The interval grows with a decode's cost (at most max_share of the time); a clock makes cost visible."""
+def test_previews_keep_to_their_interval_and_their_share_of_the_time(tiny_ltx_dir):
+    """A clock that moves a quarter second per reading makes every preview cost 0.25 s: with no cap they come
+    every 0.5 s; with a 5% cap the first one already spent the budget of the next 5 s, so no second one."""
     import torch
     from diffusers import LTXPipeline
 
     pipe = LTXPipeline.from_pretrained(tiny_ltx_dir)
-    now = [0.0]
-
-    def clock():
-        now[0] += 0.25  # every reading is a quarter second later: one preview "costs" 0.25 s
-        return now[0]
-
-    previewer = LatentPreviewer(every_s=0.5, max_share=0.05, clock=clock)
-    previewer.begin(pipe, {"num_frames": 9, "height": 32, "width": 32})
     grid = 3 * 8 * 8  # (9 - 1) // 4 + 1 latent frames of 8x8 (the tiny VAE compresses 4x)
-    pipe.scheduler.set_timesteps(10)
-    shots = []
-    for step in range(1, 10):
-        pipe.scheduler._step_index = step
-        shots.append(previewer(pipe, torch.randn(1, grid, 8, generator=torch.Generator().manual_seed(step))))
-    assert shots[0] is None and shots[1] is not None  # no earlier latents at the first step
-    assert previewer.interval == pytest.approx(0.25 / 0.05)
-    assert previewer.made == 1  # the clock moves 0.25 s a step: 5 s is not reached again in 8 steps
+    made = {}
+    for cap in (1.0, 0.05):
+        ticks = itertools.count(1)
+        previewer = LatentPreviewer(every_s=0.5, max_share=cap, clock=lambda ticks=ticks: 0.25 * next(ticks))
+        previewer.begin(pipe, {"num_frames": 9, "height": 32, "width": 32})
+        pipe.scheduler.set_timesteps(10)
+        shots = []
+        for step in range(1, 10):
+            pipe.scheduler._step_index = step
+            shots.append(previewer(pipe, torch.randn(1, grid, 8, generator=torch.Generator().manual_seed(step))))
+        assert shots[0] is None and shots[1] is not None  # no earlier latents at the first step
+        made[cap] = previewer.made
+        assert previewer.seconds == pytest.approx(0.25 * previewer.made)
+    assert made == {1.0: 4, 0.05: 1}
 
 
 def test_the_clean_estimate_from_two_steps_is_exact_for_a_flow_matching_step():

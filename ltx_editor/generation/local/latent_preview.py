@@ -8,8 +8,9 @@ What the picture is, and why it is made this way:
   as the pipeline decodes (its decode_timestep, no decode noise), after average-pooling it so the decoded frame
   is at most `decode_width` px wide, then shrunk to PREVIEW_MAX_WIDTH. So the colours are this model's, with no
   third-party latent->RGB table (such tables fit one VAE and come under their tools' licences) or extra weights.
-- Cheap by construction. At most one every `every_s` seconds, and the interval grows with what a decode costs
-  so previews take at most `max_share` of the run (a slow machine just gets fewer). The global RNG is forked
+- Cheap by construction. At most one every `every_s` seconds, and past the first, one only while all of them
+  together (the last one's cost included) stay within `max_share` of the time since the job's first pipeline
+  call: a slow machine, or an expensive VAE, just gets fewer. The global RNG is forked
   around the decode (the VAE's noise injection draws from it): a clip made with previews is the same clip.
 - Skipped under CPU offload: calling the VAE mid-loop would push the transformer off the GPU every time.
 """
@@ -31,10 +32,11 @@ class LatentPreviewer:
                  max_width: int = PREVIEW_MAX_WIDTH, clock: Callable[[], float] = perf_counter) -> None:
         self.every_s, self.max_share, self.decode_width, self.max_width = every_s, max_share, decode_width, max_width
         self.clock = clock
-        self.interval = every_s
         self.made = 0
         self.seconds = 0.0  # spent making previews (the bench and the cost guard read it)
+        self._since: float | None = None  # the first pipeline call of the job
         self._last_at: float | None = None
+        self._last_cost = 0.0
         self._grid: tuple[int, int, int] | None = None  # latent frames, rows, columns of the current call
         self._video_first = True
         self._decode_timestep = 0.0
@@ -44,6 +46,8 @@ class LatentPreviewer:
     def begin(self, pipe: Any, kwargs: dict) -> None:
         """A new pipeline call (a multi-scale run has two): its latent grid, and no previous latents yet."""
         self._prev, self._grid = None, None
+        if self._since is None:
+            self._since = self.clock()
         try:
             if getattr(pipe, "transformer_spatial_patch_size", 1) != 1 or \
                     getattr(pipe, "transformer_temporal_patch_size", 1) != 1:
@@ -67,7 +71,8 @@ class LatentPreviewer:
         if frame is None or prev is None:
             return None
         start = self.clock()
-        if self._last_at is not None and start - self._last_at < self.interval:
+        if self._last_at is not None and (start - self._last_at < self.every_s or
+                                          self.seconds + self._last_cost > self.max_share * (start - self._since)):
             return None
         try:
             shot = self._render(pipe, _x0(pipe.scheduler, prev, frame))
@@ -76,9 +81,8 @@ class LatentPreviewer:
             self._failed = True
             return None
         self._last_at = self.clock()
-        cost = self._last_at - start
-        self.made, self.seconds = self.made + 1, self.seconds + cost
-        self.interval = max(self.every_s, cost / self.max_share)
+        self._last_cost = self._last_at - start
+        self.made, self.seconds = self.made + 1, self.seconds + self._last_cost
         return shot
 
     def _middle_frame(self, latents: Any) -> Any:
