@@ -65,6 +65,7 @@ Rectangle {
                 Layout.fillWidth: true
                 text: shot.prompt
                 placeholderText: qsTr("Describe the shot…")
+                onTextChanged: if (!activeFocus) cursorPosition = 0  // a long prompt shows its start, not its end
                 onEditingFinished: if (text !== shot.prompt) shot.storyboard.updateShot(shot.shotId, {"prompt": text})
             }
             Label {
