@@ -8,6 +8,7 @@ in words (`error`, or an ok=False map) and leaves the project as it was.
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -36,13 +37,20 @@ QML_IMPORT_MAJOR_VERSION = 1
 class InContextController(QObject):
     error = Signal(str, str)  # message, hint
     queued = Signal(list)  # job ids just queued
+    _mapped = Signal(str, str, str, str, str, str)  # clip, lora, prompt, map path, error, hint (from the map thread)
 
     def __init__(self, document: ProjectDocument, generate: GenerateController, intake: JobIntake,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._doc, self._generate, self._intake = document, generate, intake
+        self._mapped.connect(self._on_mapped)  # queued: emitted from the thread that computes the map
 
-    def _request(self, clip_id: str, lora_path: str, prompt: str, with_map: bool) -> GenerationRequest:
+    def _source(self, clip_id: str) -> Path:
+        """The media of the clip's take (its Canny map is made from it)."""
+        clip = self._doc.project.find_clip(clip_id)[1]
+        return resolve_media(self._doc.working_path, self._doc.project.asset(clip.asset_id).take(clip.take_id).path)
+
+    def _request(self, clip_id: str, lora_path: str, prompt: str, control_map: str = "") -> GenerationRequest:
         recipe = self._generate.recipe()
         model = get_model(recipe.settings.model_id)
         if recipe.backend != "local" or model.family != "ltx-2":
@@ -56,15 +64,10 @@ class InContextController(QObject):
             raise RetakeError("Choose the IC-LoRA file (.safetensors) to control with.",
                               hint="Canny IC-LoRAs for LTX-2 are published by Lightricks.")
         check_lora_file(Path(lora_path))
-        take = asset.take(clip.take_id)
-        src = resolve_media(self._doc.working_path, take.path)
+        take, src = asset.take(clip.take_id), self._source(clip_id)
         if not src.is_file():
             raise RetakeError(f"The clip's media {src.name} is missing.", hint="Relink it in the bin first.")
-        reference = str(src)
-        if with_map:
-            from ltx_editor.generation.control_maps import canny_map
-
-            reference = str(canny_map(src))
+        reference = control_map or str(src)
         frames = min(ceil_to(clip.duration - 1) + 1, model.max_frames)
         size = (take.width, take.height) if take.width % 32 == 0 and take.height % 32 == 0 else None
         settings = recipe.settings_for(frames, self._doc.project.settings.fps, size,
@@ -77,7 +80,7 @@ class InContextController(QObject):
     def preview(self, clipId: str, loraPath: str) -> dict:
         """What generate would make (frames) and its cost, before the map is computed or anything queued."""
         try:
-            request = self._request(clipId, loraPath, "", with_map=False)
+            request = self._request(clipId, loraPath, "")
             estimate = estimate_requests([request])
         except Refusal as exc:
             message, hint = words(exc)
@@ -87,10 +90,36 @@ class InContextController(QObject):
 
     @Slot(str, str, str, result=bool)
     def generate(self, clipId: str, loraPath: str, prompt: str) -> bool:
-        """Compute (or reuse) the clip's Canny map and queue the IC-LoRA generation; the result goes to the bin."""
+        """Check the request, then compute (or reuse) the clip's Canny map on a thread — decoding a long clip
+        would freeze the editor — and queue the IC-LoRA generation when it is ready; the result goes to the bin.
+        False (with `error`) when refused at once; a map that cannot be made is reported through `error`."""
         try:
-            job = self._intake.submit(self._request(clipId, loraPath, prompt, with_map=True))
+            self._request(clipId, loraPath, prompt)
+            src = self._source(clipId)
         except Refusal as exc:
             return refuse(self.error, exc)
-        self.queued.emit([job.id])
+        threading.Thread(target=self._make_map, args=(clipId, loraPath, prompt, src), name="canny-map",
+                         daemon=True).start()
         return True
+
+    def _make_map(self, clip_id: str, lora_path: str, prompt: str, src: Path) -> None:
+        from ltx_editor.generation.control_maps import canny_map
+
+        try:
+            self._mapped.emit(clip_id, lora_path, prompt, str(canny_map(src)), "", "")
+        except Refusal as exc:
+            self._mapped.emit(clip_id, lora_path, prompt, "", *words(exc))
+        except Exception as exc:  # noqa: BLE001 - a thread has no caller: say it in the editor
+            self._mapped.emit(clip_id, lora_path, prompt, "", f"The control map could not be made: {exc}", "")
+
+    def _on_mapped(self, clip_id: str, lora_path: str, prompt: str, control_map: str, message: str,
+                   hint: str) -> None:
+        if message:
+            self.error.emit(message, hint)
+            return
+        try:  # the project may have changed while the map was computed: checked again
+            job = self._intake.submit(self._request(clip_id, lora_path, prompt, control_map))
+        except Refusal as exc:
+            refuse(self.error, exc)
+            return
+        self.queued.emit([job.id])

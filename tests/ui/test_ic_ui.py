@@ -72,3 +72,23 @@ def test_control_refuses_in_words(app, reference_clip):
     app.generate.modelId = "ltxv-2b-0.9.8-distilled"
     assert not app.retakes.inContext.preview(clip_id, str(lora))["ok"]
     assert not app.worker.queue.jobs
+
+
+def test_the_control_map_is_made_off_the_gui_thread_and_its_failure_is_said(qtbot, app, reference_clip, monkeypatch):
+    import threading
+
+    from ltx_editor.generation import control_maps
+    from ltx_editor.generation.errors import InvalidRequest
+
+    clip_id, lora = reference_clip
+    threads = []
+
+    def unreadable(src, *args):
+        threads.append(threading.current_thread())
+        raise InvalidRequest(f"Cannot read the video {src.name} for its edges: test")
+
+    monkeypatch.setattr(control_maps, "canny_map", unreadable)
+    assert app.retakes.inContext.generate(clip_id, str(lora), "")  # accepted: the map is made in the background
+    qtbot.waitUntil(lambda: bool(app.errors) and app.errors[-1][0].startswith("Cannot read the video"))
+    assert threads and threads[0] is not threading.main_thread()
+    assert not app.worker.queue.jobs  # nothing queued without its map
