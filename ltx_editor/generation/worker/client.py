@@ -141,7 +141,7 @@ class WorkerLTXProvider(BaseLTXProvider):
                     worker.send(Cancel(job_id=job.job_id))
                     cancel_sent = time.monotonic()
                 if cancel_sent is not None and time.monotonic() - cancel_sent > self.cancel_grace_s:
-                    await worker.kill()  # it did not answer in time: the next job starts a fresh one
+                    worker.kill_now()  # it did not answer in time: the next job reaps it and starts afresh
                     raise Cancelled("Generation cancelled (the generator was restarted to stop at once).")
                 try:
                     message = await asyncio.wait_for(inbox.get(), POLL_S)
