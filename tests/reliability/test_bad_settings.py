@@ -171,7 +171,7 @@ def test_the_generate_form_names_the_bad_field_in_words():
     (dict(kind="image", path="a.png", strength=1.5), "strength"),
     (dict(kind="image", path="a.png", strength=-0.1), "strength"),
     (dict(kind="video", path="a.mp4", num_frames=0), "num_frames"),
-    (dict(kind="audio", path="a.wav"), "kind"),
+    (dict(kind="depth", path="a.png"), "kind"),  # image, video, audio and reference are the kinds
 ])
 def test_condition_limits(condition, words):
     _tally["cases"] += 1
