@@ -12,6 +12,7 @@ import pytest
 
 from ltx_editor.core.settings import GenerationMode
 from ltx_editor.generation.errors import BadCredentials, InvalidRequest
+from ltx_editor.generation.preview import PreviewEvent
 from ltx_editor.generation.request import CancelToken, Condition, Stage
 from ltx_editor.generation.worker.client import WorkerLTXProvider, WorkerStopped
 from ltx_editor.generation.worker.http_server import create_app
@@ -97,9 +98,10 @@ def generate(provider, request, out, on_event=None):
 
 def test_a_remote_job_streams_progress_and_its_files_land_here_whole(server, tiny_ltx_dir, tmp_path):
     address, work = server
-    stages = []
+    stages, pictures = [], []
     result = generate(RemoteWorkerProvider(address, TOKEN), tiny_request(tiny_ltx_dir), tmp_path,
-                      lambda e: stages.append(e.stage))
+                      lambda e: (stages.append(e.stage), isinstance(e, PreviewEvent) and pictures.append(e)))
+    assert pictures and pictures[0].image[:2] == b"\xff\xd8"  # live previews cross the wire too (JPEG)
     assert result.video_path.parent == tmp_path and probe(result.video_path).frames == 9
     recipe = json.loads(result.sidecar_path.read_text())
     assert recipe["output"]["video"] == result.video_path.name and result.sidecar_path.parent == tmp_path

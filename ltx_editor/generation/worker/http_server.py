@@ -26,9 +26,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import GenerationError
+from ..preview import PreviewEvent
 from ..provider import BaseLTXProvider
-from ..request import CancelToken, GenerationRequest
-from .protocol import PROTOCOL_VERSION, Failure, Generate, Progress, Result, encode
+from ..request import CancelToken, GenerationRequest, ProgressEvent
+from .protocol import PROTOCOL_VERSION, Failure, Generate, Preview, Progress, Result, encode
 from .remote import with_input_paths
 
 TOKEN_ENV = "LTX_WORKER_TOKEN"
@@ -131,11 +132,17 @@ def create_app(token: str, provider: BaseLTXProvider, work_dir: Path | None = No
         finally:  # nobody fetching its files within keep_s: they go
             asyncio.get_running_loop().call_later(keep_s, lambda: jobs.get(job_id) is job and drop(job_id))
 
+    def forward(job_id: str, job: _Job, event: ProgressEvent) -> None:
+        if isinstance(event, PreviewEvent):  # the picture goes as its own message, as from a local worker
+            job.add(Preview(job_id=job_id, step=event.step or 0, width=event.width, height=event.height,
+                            jpeg=event.image))
+        job.add(Progress(job_id=job_id, event=event))
+
     async def generate(job_id: str, message: Generate, job: _Job) -> None:
         _this_job.set(message)  # this task's own context: what the box's enhancer hands this job
         try:
-            result = await provider.generate(message.request, job.folder,
-                                             lambda event: job.add(Progress(job_id=job_id, event=event)), job.cancel)
+            result = await provider.generate(message.request, job.folder, lambda event: forward(job_id, job, event),
+                                             job.cancel)
         except GenerationError as exc:
             job.add(Failure(job_id=job_id, error_type=type(exc).__name__, message=exc.message, hint=exc.hint,
                             retryable=exc.retryable))

@@ -27,7 +27,7 @@ from ..errors import BadCredentials, Cancelled, GenerationError, InvalidRequest
 from ..provider import BaseLTXProvider, ProgressCallback
 from ..request import CancelToken, GenerationRequest, GenerationResult, ProgressEvent, Stage
 from .client import POLL_S, STAGING_PREFIX, STOPPED_HINT, WorkerStopped, _commit, _error, enhance_here
-from .protocol import Failure, Generate, Progress, Result, decode_from_worker
+from .protocol import Failure, Generate, Preview, Progress, Result, decode_from_worker
 
 CHUNK = 1 << 20  # bytes per read/write while streaming a file either way
 TOKEN_HINT = "Set the same token here (Preferences, or LTX_WORKER_TOKEN) and on the worker."
@@ -168,12 +168,16 @@ class RemoteWorkerProvider(BaseLTXProvider):
         try:
             async with client.stream("GET", f"/jobs/{job.job_id}/events") as response:
                 self._check(response)
+                picture: Preview | None = None
                 async for line in response.aiter_lines():
                     if not line.startswith("data: "):
                         continue
                     message = decode_from_worker(line[6:])
-                    if isinstance(message, Progress):
-                        progress(message.event)
+                    if isinstance(message, Preview):
+                        picture = message  # the Progress of the same step comes next and carries it
+                    elif isinstance(message, Progress):
+                        progress(picture.attach(message.event) if picture else message.event)
+                        picture = None
                     elif isinstance(message, Result):
                         return message.result
                     elif isinstance(message, Failure):
