@@ -7,6 +7,7 @@ The hardware probe runs on a thread (nvidia-smi can take a few hundred ms); down
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
@@ -195,9 +196,18 @@ class ModelsController(QObject):
         return {r.entry.model_id: r.entry for r in self._models.items}
 
     def set_in_use(self, model_ids: set[str]) -> None:
-        if model_ids != self._store.in_use:
-            self._store.in_use = set(model_ids)
-            self.rescan()
+        """Mark the models local jobs are running with. Only those rows' state changes, so no folder is scanned:
+        a full rescan here ran on the GUI thread at every local job's start and end (seen in stall traces)."""
+        if model_ids == self._store.in_use:
+            return
+        self._store.in_use = set(model_ids)
+        for row in self._models.items:
+            if row.entry.state in ("downloaded", "in_use"):
+                state = "in_use" if row.entry.model_id in model_ids else "downloaded"
+                if state != row.entry.state:
+                    row.entry = replace(row.entry, state=state)
+                    self._models.upsert(row)
+        self.modelsChanged.emit()
 
     @Slot(object)
     def on_job_changed(self, job: Any) -> None:

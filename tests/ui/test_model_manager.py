@@ -213,7 +213,11 @@ def test_a_running_local_job_marks_its_model_in_use(manager, hub, qtbot):
     qtbot.waitUntil(lambda: machine.entries()[MODEL].state == "downloaded", timeout=60_000)
     job = Job(id="job_1", request=GenerationRequest(backend="local", prompt="x",
                                                     settings=GenerationSettings(model_id=MODEL)), state="running")
+    scans = []
+    store_scan = machine._store.scan
+    machine._store.scan = lambda *a, **k: scans.append(1) or store_scan(*a, **k)
     machine.on_job_changed(job)
+    assert scans == []  # a job starting is not a reason to read the models folders on the GUI thread
     state = button(loaded, f"state_{MODEL}")
     qtbot.waitUntil(lambda: state.property("text").startswith("In use"))
     assert "in use" in machine.remove(MODEL)  # refused while it runs, in words
