@@ -19,7 +19,7 @@ Rectangle {
         objectName: "mediaPlayer"
         videoOutput: videoOut
         // the clip's own level and fades (up to 4x: the output tops out at 1)
-        audioOutput: AudioOutput { id: audio; volume: Math.min(1, volumeSlider.value * view.preview.clipVolume); muted: muteButton.checked }
+        audioOutput: AudioOutput { id: audio; volume: view.preview ? Math.min(1, volumeSlider.value * view.preview.clipVolume) : 0; muted: muteButton.checked }
         onPositionChanged: function (position) { view.preview.playerPosition(position) }
         onPlaybackStateChanged: view.preview.setPlaying(playbackState === MediaPlayer.PlayingState)
         onErrorOccurred: function (error, errorString) { errorLabel.text = errorString }
@@ -31,7 +31,7 @@ Rectangle {
     }
     // The controller's one `changed` signal covers every property: follow the source only when it differs,
     // so a position report never re-sets (and reloads) the media.
-    readonly property string wantedSource: preview.source
+    readonly property string wantedSource: preview ? preview.source : ""  // null while the window closes
     onWantedSourceChanged: if (mediaPlayer.source.toString() !== wantedSource) mediaPlayer.source = wantedSource
     Component.onCompleted: { mediaPlayer.source = wantedSource; preview.reshow() }
     // A stopped player draws nothing; paused at the asked position it shows that frame (scrubbing). The
