@@ -13,6 +13,7 @@ import pytest
 from ltx_editor.generation import hardware
 from ltx_editor.generation.model_store import Download, ModelStore, ModelStoreError, Progress, scan_cache
 from tests.fakes.hf_hub_server import FakeHub, Fault, diffusers_repo
+from tests.fakes.processes import alive
 
 DIFFUSERS_ID, DIFFUSERS_REPO = "ltxv-2b-0.9.5", "Lightricks/LTX-Video-0.9.5"  # a diffusers-layout model
 SINGLE_ID, SINGLE_REPO, SINGLE_FILE = "ltxv-13b-0.9.8-dev", "Lightricks/LTX-Video", "ltxv-13b-0.9.8-dev.safetensors"
@@ -271,18 +272,6 @@ def test_the_fake_hub_answers_head_with_headers_only(hub):
         conn.close()
 
 
-def _alive(pid: int) -> bool:
-    """Running (a zombie left for a container's init to reap counts as gone)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
-    except (OSError, IndexError):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
-
-
 def test_the_download_child_exits_when_the_editor_is_killed(store, hub, tmp_path):
     """No orphan keeps working for an editor that is gone (and later appends to a file the next editor's download
     resumes): the child is kept silent, waiting for huggingface_hub's lock on its blob (as when another program
@@ -311,17 +300,17 @@ threading.Event().wait()
             stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2])
         child = int(editor.stdout.readline())
         try:
-            assert _alive(child)
+            assert alive(child)
             editor.kill()  # SIGKILL: the editor cleans nothing up
             editor.wait(10)
             deadline = time.monotonic() + 10
-            while _alive(child) and time.monotonic() < deadline:
+            while alive(child) and time.monotonic() < deadline:
                 time.sleep(0.05)
-            assert not _alive(child)
+            assert not alive(child)
         finally:
             editor.kill()
             editor.wait(10)
-            if _alive(child):
+            if alive(child):
                 os.kill(child, signal.SIGKILL)
     assert hub.served_bytes(DIFFUSERS_REPO) < len(repo.files["transformer/diffusion_pytorch_model.safetensors"].data)
 

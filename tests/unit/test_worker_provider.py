@@ -4,7 +4,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from ltx_editor.generation.request import CancelToken, Stage
 from ltx_editor.generation.worker.client import STAGING_PREFIX, WorkerLTXProvider, WorkerStopped
 from tests.fakes.model_fixtures import *  # noqa: F403 (pytest fixtures)
 from tests.fakes.model_fixtures import tiny_request
+from tests.fakes.processes import wait_gone
 from tests.fakes.video_probe import probe
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,21 +121,10 @@ def test_a_child_that_does_not_answer_cancel_is_killed_and_replaced(loop, tiny_l
         assert provider.worker_pid is None and pids[0] is not None
         # The cancel is reported once SIGKILL is sent (reaping a child that holds torch takes 0.2-0.5 s on a
         # busy machine); the child is gone soon after, reaped by asyncio's child watcher.
-        deadline = time.monotonic() + 10
-        while _exists(pids[0]) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert not _exists(pids[0])
+        assert wait_gone(pids[0])
     finally:
         loop.run_until_complete(provider.close())
     assert leftovers(tmp_path) == [] and not list(tmp_path.glob("*.mp4"))
-
-
-def _exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def test_unload_means_the_child_exits_and_the_next_job_starts_a_fresh_one(loop, tiny_ltx_dir, tmp_path):
