@@ -90,7 +90,7 @@ class ModelsController(QObject):
     modelsChanged = Signal()
     error = Signal(str, str)  # message, hint
     _progressed = Signal(object)  # a Progress, from a download's reader thread (queued to the GUI thread)
-    _probed = Signal(object)  # a Hardware, from the probe thread
+    _probed = Signal(int, object)  # (probe number, Hardware), from the probe thread
 
     def __init__(self, preferences: Preferences, parent: QObject | None = None, *,
                  endpoint: str | None = None) -> None:
@@ -107,6 +107,7 @@ class ModelsController(QObject):
         self._installLine.connect(self._on_install_line)
         self._installDone.connect(self._on_install_done)
         self._progressed.connect(self._on_progress)
+        self._probe_count = 0  # a probe's result counts only if no newer probe or set_hardware came since
         self._probed.connect(self._on_probed)
         self._store = self._make_store()
         preferences.changed.connect(self._prefs_changed)
@@ -118,7 +119,9 @@ class ModelsController(QObject):
     def refreshHardware(self) -> None:
         """Probe again on a thread (a driver was installed, VRAM or disk was freed)."""
         folder = str(self._store.models_dir)
-        threading.Thread(target=lambda: self._probed.emit(hardware.probe(folder, refresh=True)),
+        self._probe_count += 1
+        number = self._probe_count
+        threading.Thread(target=lambda: self._probed.emit(number, hardware.probe(folder, refresh=True)),
                          name="hardware-probe", daemon=True).start()
 
     def probe_now(self, refresh: bool = False) -> Hardware:
@@ -128,10 +131,13 @@ class ModelsController(QObject):
         return self._hw
 
     def set_hardware(self, hw: Hardware) -> None:
-        self._on_probed(hw)
+        self._probe_count += 1
+        self._on_probed(self._probe_count, hw)
 
-    @Slot(object)
-    def _on_probed(self, hw: Hardware) -> None:
+    @Slot(int, object)
+    def _on_probed(self, number: int, hw: Hardware) -> None:
+        if number != self._probe_count:  # a slower, older probe: what came since stands
+            return
         self._hw = hw
         self.hardwareChanged.emit()
         self.rescan()

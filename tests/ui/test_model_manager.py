@@ -247,3 +247,23 @@ def test_hardware_is_probed_again_on_demand_from_the_status_bar_and_preferences(
     assert w.qml_warnings == []
     monkeypatch.undo()  # the probe cache is per process: leave it holding this machine for later tests
     hardware.probe(w.app.modelManager.modelsFolder, refresh=True)
+
+
+def test_an_older_probe_answering_late_does_not_undo_a_newer_one(manager, qtbot, monkeypatch):
+    """A probe started on a thread (e.g. by a models-folder change) that answers after a newer probe must
+    not bring back what it saw: the newer hardware stands."""
+    import dataclasses
+    import threading
+
+    from ltx_editor.ui import models_controller
+
+    _, machine = manager
+    seen = machine.hardware
+    release = threading.Event()
+    monkeypatch.setattr(models_controller.hardware, "probe", lambda folder, refresh=False: release.wait(30) and seen)
+    machine.refreshHardware()  # the older probe: it answers only once released
+    newer = dataclasses.replace(seen, gpus=())  # e.g. the driver went away: probed since
+    machine.set_hardware(newer)
+    with qtbot.waitSignal(machine._probed, timeout=30_000):
+        release.set()
+    assert machine.hardware is newer
