@@ -22,7 +22,7 @@ from ltx_editor.core.project_io import resolve_media
 from ltx_editor.core.settings import GenerationMode
 
 from .errors import GenerationError
-from .landing import add_result
+from .landing import add_result, onto_track
 from .request import Condition, GenerationRequest, GenerationResult
 from .workflows import DEFAULT_PROMPT, Recipe
 
@@ -96,17 +96,8 @@ def land_a2v(project: Project, project_path: Path | str, plan: A2VPlan,
     if result.num_frames < plan.length:
         raise AudioToVideoError(f"The generation came out {result.num_frames} frames long; the sound needs "
                                 f"{plan.length}. It is in the bin.", hint="Retry; a cloud service may cut it short.")
-    target: list[str] = []
     track_id = plan.track_id if plan.track_id and _still_free(project, plan) else None
-    steps = []
-    if track_id is None:
-        def new_track():
-            edit = tl.add_track(project, "video", A2V_TRACK)
-            target.append(edit.created[0])
-            return edit
-        steps.append(new_track)
-    else:
-        target.append(track_id)
+    target, steps = onto_track(project, track_id, A2V_TRACK)
     placed: list[str] = []
 
     def place():

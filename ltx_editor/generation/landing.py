@@ -96,6 +96,21 @@ def _track_named(project: Project, name: str) -> str | None:
     return next((t.id for t in project.tracks_of_kind("video") if t.name == name and not t.locked), None)
 
 
+def onto_track(project: Project, track_id: str | None, name: str) -> tuple[list[str], list]:
+    """(target, steps) for landing on `track_id`, or else on a new video track called `name` that the returned
+    first step makes (composed with the placement: one undo step). target[0] is the track once steps ran."""
+    target: list[str] = []
+    if track_id:
+        return [track_id], []
+
+    def new_track():
+        edit = tl.add_track(project, "video", name)
+        target.append(edit.created[0])
+        return edit
+
+    return target, [new_track]
+
+
 # --- keyframe animation ---------------------------------------------------------------------------------
 def land_span(project: Project, plan: KeyframePlan, takes: Sequence[tuple[str, str, int]],
               track_id: str | None = None) -> CompositeEdit:
@@ -104,18 +119,9 @@ def land_span(project: Project, plan: KeyframePlan, takes: Sequence[tuple[str, s
     Lands on `track_id`, else on the first video track free over the span, else on a new video track.
     """
     start, end = plan.span_start, plan.span_end
-    target: list[str] = []
     if track_id is None:
         track_id = next((t.id for t in project.tracks_of_kind("video") if _free(project, t.id, start, end)), None)
-
-    def new_track():
-        edit = tl.add_track(project, "video", KEYFRAMES_TRACK)
-        target.append(edit.created[0])
-        return edit
-
-    steps = [] if track_id else [new_track]
-    if track_id:
-        target.append(track_id)
+    target, steps = onto_track(project, track_id, KEYFRAMES_TRACK)
     for seg, (asset_id, take_id, frames) in zip(plan.segments, takes, strict=True):
         out = min(seg.out_frame, frames)
         steps.append(lambda s=seg, a=asset_id, t=take_id, o=out: tl.insert_clip(
@@ -161,17 +167,7 @@ def land_shot(project: Project, shot_id: str, asset_id: str, take_id: str, origi
     order = [s.asset_id for s in project.shots]
     here = next(i for i, s in enumerate(project.shots) if s.id == shot_id)
     before, after = set(filter(None, order[:here])), set(filter(None, order[here + 1:]))
-    target: list[str] = []
-    steps = []
-    track_id = _track_named(project, STORYBOARD_TRACK)
-    if track_id is None:
-        def new_track():
-            edit = tl.add_track(project, "video", STORYBOARD_TRACK)
-            target.append(edit.created[0])
-            return edit
-        steps.append(new_track)
-    else:
-        target.append(track_id)
+    target, steps = onto_track(project, _track_named(project, STORYBOARD_TRACK), STORYBOARD_TRACK)
 
     def place():
         clips = project.track(target[0]).clips
