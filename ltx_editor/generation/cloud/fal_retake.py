@@ -15,6 +15,7 @@ stock providers, the cost estimate and the budget all handle it like any other j
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -138,14 +139,23 @@ def retake_mode(request: GenerationRequest) -> RetakeMode:
 
 def retake_call(request: GenerationRequest, endpoint: str, urls: dict[str, str] | None) -> CloudCall:
     """fal-ai/ltx-2/retake-video for a queued retake request (see the module docstring)."""
+    return service_retake_call(request, endpoint, urls, video_field="video_url", mode_field="retake_mode",
+                               max_s=MAX_S, max_start_s=MAX_START_S)
+
+
+def service_retake_call(request: GenerationRequest, endpoint: str, urls: Mapping[str, str] | None, *,
+                        video_field: str, mode_field: str, max_s: float,
+                        max_start_s: float | None = None) -> CloudCall:
+    """A retake service's call: the source video, the prompt, the range in seconds and the mode, under the
+    names that service gives them (fal and Replicate differ only there and in their limits)."""
     s = request.settings
-    start, duration = retake_seconds(request, endpoint, MAX_S, MAX_START_S)
+    start, duration = retake_seconds(request, endpoint, max_s, max_start_s)
     mode = retake_mode(request)
-    args = {"video_url": url_for(one(request, "video").path, urls), "prompt": request.prompt, "start_time": start,
-            "duration": duration, "retake_mode": mode}
+    args = {video_field: url_for(one(request, "video").path, urls), "prompt": request.prompt, "start_time": start,
+            "duration": duration, mode_field: mode}
     shape = Shape(width=s.width, height=s.height, num_frames=s.num_frames, fps=s.fps, resolution=s.resolution,
                   has_audio=True)
-    return CloudCall(endpoint, args, shape, [f"retake {start:g}-{start + duration:g} s ({mode}); the endpoint "
+    return CloudCall(endpoint, args, shape, [f"retake {start:g}-{start + duration:g} s ({mode}); the service "
                                              "takes no seed"], seed_honoured=False)
 
 

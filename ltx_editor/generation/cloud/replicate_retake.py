@@ -11,19 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..request import GenerationRequest
-from .fal_retake import retake_mode, retake_seconds
-from .shape import CloudCall, Shape, one, url_for
+from .fal_retake import service_retake_call
+from .shape import CloudCall
 
 MAX_S = 16.0
 
 
 def replicate_retake_call(request: GenerationRequest, name: str, urls: Mapping[str, str] | None) -> CloudCall:
-    s = request.settings
-    start, duration = retake_seconds(request, name, MAX_S)
-    mode = retake_mode(request)
-    args = {"video": url_for(one(request, "video").path, urls), "prompt": request.prompt, "start_time": start,
-            "duration": duration, "mode": mode}
-    shape = Shape(width=s.width, height=s.height, num_frames=s.num_frames, fps=s.fps, resolution=s.resolution,
-                  has_audio=True)
-    return CloudCall(name, args, shape, [f"retake {start:g}-{start + duration:g} s ({mode}); the model takes no "
-                                         "seed"], seed_honoured=False)
+    return service_retake_call(request, name, urls, video_field="video", mode_field="mode", max_s=MAX_S)
