@@ -72,7 +72,11 @@ Rectangle {
     property int underPendingMs: -1
     function showUnderFrame(ms) {
         if (underPlayer.source.toString() === "") return
-        if (underPlayer.playbackState === MediaPlayer.StoppedState) underPlayer.pause()
+        // a stopped preview rests both pictures on the frame (the under player may still be playing: the top
+        // player's pause reaches the controller, which asks for this frame, before the under player pauses)
+        if (underPlayer.playbackState === MediaPlayer.StoppedState
+                || (!view.preview.playing && underPlayer.playbackState === MediaPlayer.PlayingState))
+            underPlayer.pause()
         const s = underPlayer.mediaStatus
         if (s === MediaPlayer.LoadedMedia || s === MediaPlayer.BufferedMedia) underPlayer.position = ms
         else underPendingMs = ms
@@ -90,7 +94,7 @@ Rectangle {
                 underPlayer.play()
             }
         }
-        function onPauseRequested() { mediaPlayer.pause(); if (underPlayer.playing) underPlayer.pause() }
+        function onPauseRequested() { if (underPlayer.playing) underPlayer.pause(); mediaPlayer.pause() }
     }
 
     ColumnLayout {
