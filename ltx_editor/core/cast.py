@@ -3,7 +3,9 @@
 Parsing and expansion are pure text work: `expand(prompt, cast)` swaps each `@name` for that entry's
 description and says which entries were used; an unknown name is refused, in words, before anything is
 submitted. Editing the cast (add, rename, describe, remove, add/remove a reference image, set the voice sample)
-is a core Edit of cast entities, one undo step each, like the storyboard's shots.
+is a core Edit of cast entities, one undo step each, like the storyboard's shots. A rename also rewrites
+`@old` to `@new` in every prompt the project holds (shots, keyframe spans) in the same undo step; prompts of
+queued jobs and clip recipes were expanded when they were queued, so they hold descriptions, not `@names`.
 """
 from __future__ import annotations
 
@@ -112,11 +114,51 @@ def add_entry(project: Project, name: str, kind: str = "character", description:
     return _commit(project, f"Add @{new.name} to the cast", [*project.cast, new], [new.id], created=[new.id])
 
 
+def rename_mentions(text: str, old: str, new: str) -> str:
+    """`text` with every `@old` (any case, whole names only: `@ann` leaves `@anna` and `@ann-b` alone) as
+    `@new`."""
+    key = old.casefold()
+    return MENTION.sub(lambda m: f"@{new}" if m.group(1).casefold() == key else m.group(0), text)
+
+
+def _renamed(items: list, fields: tuple[str, ...], old: str, new: str) -> tuple[list, list[str]]:
+    """`items` with `@old` renamed in `fields` (entities are replaced, never changed: snapshots share them),
+    and the ids of those that changed."""
+    out, changed = [], []
+    for item in items:
+        update = {f: rename_mentions(v, old, new) for f in fields if (v := getattr(item, f))}
+        update = {f: v for f, v in update.items() if v != getattr(item, f)}
+        if update:
+            item = item.model_copy(update=update)
+            changed.append(item.id)
+        out.append(item)
+    return out, changed
+
+
+# The project's prompts: (list, fields). Its kind of edit is the list's name.
+_PROMPTS: tuple[tuple[str, tuple[str, ...]], ...] = (("shots", ("prompt", "enhanced_prompt")),
+                                                     ("keyframes", ("prompt",)))
+
+
 def rename_entry(project: Project, entry_id: str, name: str) -> Changes:
+    """Rename the entry and rewrite `@old` as `@new` in every prompt of the project: one undo step."""
     old = entry(project, entry_id)
     new = _valid({**old.model_dump(), "name": name.strip().lstrip("@")})
     _check_name_free(project, new.name, keep_id=entry_id)
-    return _replace(project, f"Rename @{old.name} to @{new.name}", new)
+    label = f"Rename @{old.name} to @{new.name}"
+    edit = _replace(project, label, new)
+    kinds, affected = list(edit.kinds), list(edit.affected)
+    for collection, fields in _PROMPTS:
+        items, changed = _renamed(getattr(project, collection), fields, old.name, new.name)
+        if changed:
+            edit.steps.append(entity_changes(collection, getattr(project, collection), items, changed))
+            setattr(project, collection, items)
+            kinds.append(collection)
+            affected.extend(changed)
+    if "keyframes" in kinds:
+        kinds.append("timeline")  # the keyframe lane's tooltips show the prompts
+    edit.kinds, edit.affected = tuple(dict.fromkeys(kinds)), affected
+    return edit
 
 
 def update_entry(project: Project, entry_id: str, *, description: str | None = None,

@@ -66,3 +66,7 @@ def adopt_media(project: Project, old: Path, new: Path) -> None:
             take.path = _bring(take.path, old, new, moved)
     for kf in project.keyframes:
         kf.image = _bring(kf.image, old, new, moved)
+    for entry in project.cast:  # its reference images and voice sample
+        entry.images = [_bring(p, old, new, moved) for p in entry.images]
+        if entry.voice:
+            entry.voice = _bring(entry.voice, old, new, moved)
