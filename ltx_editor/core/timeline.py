@@ -115,6 +115,24 @@ class _TrackDraft:
     def first_at_or_after(self, frame: int) -> int:
         return bisect_left(self.clips, frame, key=_START)
 
+    def part_crossfades(self) -> list[str]:
+        """Clear the crossfade of each clip this edit left without a clip ending where it starts (a crossfade
+        joins two touching clips; moved apart, trimmed or with the clip before gone, it is over, and undo
+        brings it back with the clips). Only the touched clips and the ones after them are looked at."""
+        clips, near = self.clips, set()
+        for cid, new in list(self.now.items()):
+            if new is not None:
+                i = _position(clips, cid, new.start)
+                near.update((i, i + 1))
+            old = self.before.get(cid)
+            if old is not None:  # the clip that followed it where it was
+                near.add(bisect_left(clips, old.end, key=_START))
+        parted = []
+        for i in sorted(near):
+            if i < len(clips) and clips[i].crossfade and (i == 0 or clips[i - 1].end != clips[i].start):
+                parted.append(self.change(clips[i], crossfade=0).id)
+        return parted
+
     def changes(self) -> ClipChanges | None:
         return ClipChanges(self.id, dict(self.before), dict(self.now)) if self.before else None
 
@@ -179,6 +197,8 @@ class _Draft:
         p = self.project
         for t in self.tracks.values():
             _check_track(t, p)
+        parted = [cid for t in self.tracks.values() for cid in t.part_crossfades()]
+        affected = [*affected, *parted]
         entity_steps = self._entity_steps()
         steps: list = []
         if self.new_tracks:

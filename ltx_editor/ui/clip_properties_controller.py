@@ -36,18 +36,29 @@ class ClipPropertiesController(QObject):
 
     @Slot(str, result="QVariantMap")
     def values(self, clip_id: str) -> dict:
-        """{volume, fadeIn, fadeOut, opacity (%), speed, crossfade, crossfadeMax, frames, name} of the clip, or {}
-        when it is gone. crossfadeMax: the longest crossfade from the clip before (0: no clip touches it)."""
+        """{volume, fadeIn, fadeOut, opacity (%), speed, crossfade, crossfadeMax, frames, name, linkedKind,
+        linkedFadeIn, linkedFadeOut} of the clip, or {} when it is gone. crossfadeMax: the longest crossfade
+        from the clip before (0: no clip touches it). linkedKind: the kind of the track of its linked clip
+        ("audio" for a video's own sound; "" when it has none), whose fades are linkedFadeIn / linkedFadeOut."""
         try:
-            track, clip = self._doc.project.find_clip(clip_id)
+            project = self._doc.project
+            track, clip = project.find_clip(clip_id)
         except (KeyError, AttributeError):
             return {}
         i = next(k for k, c in enumerate(track.clips) if c.id == clip_id)
         before = track.clips[i - 1] if i > 0 else None
         longest = min(clip.duration, before.duration) if before is not None and before.end == clip.start else 0
+        linked: dict = {"linkedKind": "", "linkedFadeIn": 0, "linkedFadeOut": 0}
+        if clip.link is not None:
+            try:
+                partner_track, partner = project.find_clip(clip.link)
+                linked = {"linkedKind": partner_track.kind, "linkedFadeIn": partner.fade_in,
+                          "linkedFadeOut": partner.fade_out}
+            except KeyError:
+                pass  # a link to a clip that is gone is ignored
         return {"volume": clip.volume, "fadeIn": clip.fade_in, "fadeOut": clip.fade_out,
                 "opacity": round(clip.opacity * 100), "speed": clip.speed, "crossfade": clip.crossfade,
-                "crossfadeMax": longest, "frames": clip.duration, "name": clip.name}
+                "crossfadeMax": longest, "frames": clip.duration, "name": clip.name, **linked}
 
     @Slot(str, result=bool)
     def addCrossfade(self, clip_id: str) -> bool:
@@ -60,7 +71,8 @@ class ClipPropertiesController(QObject):
 
     @Slot(str, "QVariantMap", result=bool)
     def apply(self, clip_id: str, values: dict) -> bool:
-        """Change the named properties (the names of `values`) as one undo step; False and `failed` when refused."""
+        """Change the named properties (the names of `values`) as one undo step; False and `failed` when refused.
+        `linkFades` true: the linked clip (a video's sound, or the sound's video) takes the same fades."""
         changes = {_FIELDS[k]: v for k, v in values.items() if k in _FIELDS}
         if "speed" in changes:  # a slider position: to the hundredth the popup shows
             changes["speed"] = round(float(changes["speed"]), 2)
@@ -70,7 +82,8 @@ class ClipPropertiesController(QObject):
             if name in changes:
                 changes[name] = int(changes[name])
         try:
-            edit = set_clip_properties(self._doc.project, clip_id, **changes)
+            edit = set_clip_properties(self._doc.project, clip_id, link_fades=bool(values.get("linkFades")),
+                                       **changes)
         except LtxEditorError as exc:
             self.failed.emit(exc.message)
             return False

@@ -12,6 +12,9 @@ Dialog {
     property string clipId: ""
     property int frames: 1
     property int crossfadeMax: 0  // the longest crossfade from the clip before (0: no clip touches this one)
+    property string linkedKind: ""  // the track kind of its linked clip ("audio": a video's own sound), or ""
+    property int linkedFadeIn: 0
+    property int linkedFadeOut: 0
     property string problem: ""
 
     title: qsTr("Clip properties")
@@ -35,6 +38,12 @@ Dialog {
         speedSlider.value = v.speed
         crossfadeMax = v.crossfadeMax
         crossfadeBox.value = v.crossfade
+        linkedKind = v.linkedKind
+        linkedFadeIn = v.linkedFadeIn
+        linkedFadeOut = v.linkedFadeOut
+        // On while the two fade alike (a fresh pair); off when the linked clip was faded on its own, so that
+        // OK for another change does not overwrite its fades
+        linkFadesBox.checked = linkedKind !== "" && v.linkedFadeIn === v.fadeIn && v.linkedFadeOut === v.fadeOut
         open()
     }
 
@@ -54,6 +63,17 @@ Dialog {
         SpinBox { id: fadeInBox; objectName: "clipFadeIn"; from: 0; to: popup.frames; editable: true }
         Label { text: qsTr("Fade out (frames)"); color: Theme.textDim }
         SpinBox { id: fadeOutBox; objectName: "clipFadeOut"; from: 0; to: popup.frames; editable: true }
+        Item { width: 1; height: 1; visible: popup.linkedKind !== "" }
+        CheckBox {
+            id: linkFadesBox
+            objectName: "clipLinkFades"
+            visible: popup.linkedKind !== ""
+            Layout.fillWidth: true
+            // a video's fades fade its picture; its sound (the linked clip) fades with it when this is on
+            text: (popup.linkedKind === "audio" ? qsTr("Sound too") : qsTr("Picture too"))
+                  + (checked || (popup.linkedFadeIn === fadeInBox.value && popup.linkedFadeOut === fadeOutBox.value)
+                     ? "" : " " + qsTr("(its fades now: %1 in, %2 out)").arg(popup.linkedFadeIn).arg(popup.linkedFadeOut))
+        }
         Label { text: qsTr("Opacity"); color: Theme.textDim }
         RowLayout {
             Slider { id: opacitySlider; objectName: "clipOpacity"; from: 0; to: 100; stepSize: 1; Layout.fillWidth: true }
@@ -92,7 +112,9 @@ Dialog {
             onClicked: if (props.apply(popup.clipId, {volume: muteBox.checked ? 0 : volumeSlider.value,
                                                       fadeIn: fadeInBox.value, fadeOut: fadeOutBox.value,
                                                       opacity: opacitySlider.value, speed: speedSlider.value,
-                                                      crossfade: crossfadeBox.value})) popup.close()
+                                                      crossfade: crossfadeBox.value,
+                                                      linkFades: linkFadesBox.visible && linkFadesBox.checked}))
+                                popup.close()
         }
         Button { text: qsTr("Cancel"); onClicked: popup.close() }
     }
