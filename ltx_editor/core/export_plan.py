@@ -174,7 +174,8 @@ def _media_paths(project: Project, project_path: str | Path) -> dict[str, Path]:
 
 def crossfade_frames(track: Track, i: int) -> int:
     """The crossfade into the track's clip i that is drawn: its `crossfade`, when the clip before ends where
-    it starts, cut to fit both clips (an edit that parted or shortened them keeps the number, unused)."""
+    it starts, cut to fit both clips (an edit that parts them clears it: timeline._TrackDraft.part_crossfades;
+    one that shortens them keeps the number, cut here; an older project may hold one unused)."""
     clip = track.clips[i]
     if not clip.crossfade or i == 0 or track.clips[i - 1].end != clip.start:
         return 0

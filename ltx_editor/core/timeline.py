@@ -118,20 +118,25 @@ class _TrackDraft:
     def part_crossfades(self) -> list[str]:
         """Clear the crossfade of each clip this edit left without a clip ending where it starts (a crossfade
         joins two touching clips; moved apart, trimmed or with the clip before gone, it is over, and undo
-        brings it back with the clips). Only the touched clips and the ones after them are looked at."""
+        brings it back with the clips). Only the touched clips and the ones after them are looked at, or, when
+        the edit touched many (a ripple), every clip in one pass (cheaper than finding each)."""
+        clips = self.clips
+        near = range(len(clips)) if len(self.now) * 16 > len(clips) else self._near_touched()
+        parted = [i for i in near if i < len(clips) and clips[i].crossfade
+                  and (i == 0 or clips[i - 1].end != clips[i].start)]
+        return [self.change(clips[i], crossfade=0).id for i in parted]
+
+    def _near_touched(self) -> set[int]:
+        """Positions of the touched clips, of the clips after them, and of those that followed them before."""
         clips, near = self.clips, set()
-        for cid, new in list(self.now.items()):
+        for cid, new in self.now.items():
             if new is not None:
                 i = _position(clips, cid, new.start)
                 near.update((i, i + 1))
             old = self.before.get(cid)
             if old is not None:  # the clip that followed it where it was
                 near.add(bisect_left(clips, old.end, key=_START))
-        parted = []
-        for i in sorted(near):
-            if i < len(clips) and clips[i].crossfade and (i == 0 or clips[i - 1].end != clips[i].start):
-                parted.append(self.change(clips[i], crossfade=0).id)
-        return parted
+        return near
 
     def changes(self) -> ClipChanges | None:
         return ClipChanges(self.id, dict(self.before), dict(self.now)) if self.before else None

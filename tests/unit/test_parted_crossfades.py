@@ -90,3 +90,18 @@ def test_random_edits_never_leave_a_crossfade_without_a_clip_before_it(data):
             for i, clip in enumerate(track.clips):
                 if clip.crossfade:
                     assert i > 0 and track.clips[i - 1].end == clip.start, (track.id, clip)
+
+
+def test_on_a_long_track_only_the_parted_clips_lose_their_crossfade():
+    """(A few clips touched among many: the commit looks only near them.)"""
+    take = Take(id="t", path="a.mp4", frame_count=5000, width=64, height=64)
+    clips = [Clip(id=f"k{i}", asset_id="vid", take_id="t", start=10 * i, in_frame=0, out_frame=10,
+                  crossfade=2 if i else 0) for i in range(60)]
+    p = Project(assets=[Asset(id="vid", name="v", kind="video", active_take_id="t", takes=[take])],
+                tracks=[Track(id="V1", kind="video", clips=clips)])
+    edits = [tl.move_clip(p, "k20", None, 1000), tl.delete_clips(p, ["k40"]), tl.trim_clip(p, "k5", "out", 58)]
+    parted = {c.id for c in p.track("V1").clips if c.crossfade == 0}
+    assert parted == {"k0", "k20", "k21", "k41", "k6"}
+    for edit in reversed(edits):
+        edit.undo(p)
+    assert [c.crossfade for c in p.track("V1").clips] == [0] + [2] * 59
