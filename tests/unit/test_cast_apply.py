@@ -14,7 +14,7 @@ from PIL import Image
 from ltx_editor.core.cast import CastError
 from ltx_editor.core.project import CastEntry, Project
 from ltx_editor.core.settings import GenerationMode
-from ltx_editor.generation.cast_apply import CAST_STRENGTH, VOICE_NOT_APPLIED, apply_cast
+from ltx_editor.generation.cast_apply import CAST_GUIDE_STRENGTH, CAST_STRENGTH, VOICE_NOT_APPLIED, apply_cast
 from ltx_editor.generation.local.provider import LocalLTXProvider
 from ltx_editor.generation.request import CancelToken, Condition, GenerationRequest
 from ltx_editor.generation.sidecar import read_sidecar, regeneration_request
@@ -51,12 +51,13 @@ def test_text_to_video_with_a_reference_becomes_a_conditioned_generation(project
     uses = {u.name: u for u in out.cast}
     assert uses["Mara"].applied == f"image condition at frame 0, strength {CAST_STRENGTH}"
     assert uses["Mara"].voice_applied == VOICE_NOT_APPLIED
-    assert uses["Kite"].applied == "description only: frame 0 already holds @Mara's reference"
+    assert uses["Kite"].applied == "description only: this generation already holds @Mara's reference"
+    assert out.label.endswith("(@Kite: description only)")  # the job list says it too
     assert uses["Harbor"].applied == "description only: no reference images"
     assert apply_cast(out, proj, path) is out  # expanded once: a retry or replay is left alone
 
 
-def test_keyframes_get_the_reference_only_where_frame_0_is_free(project, tiny_ltx_dir):
+def test_keyframes_get_the_reference_at_frame_0_when_free_else_mid_range(project, tiny_ltx_dir):
     proj, path = project
     image = str(path.parent / "media/kite.png")
     free = tiny_request(tiny_ltx_dir, M.KEYFRAMES, [Condition(kind="image", path=image, frame_index=8)],
@@ -65,8 +66,10 @@ def test_keyframes_get_the_reference_only_where_frame_0_is_free(project, tiny_lt
     assert [c.frame_index for c in out.conditions] == [0, 8] and out.mode is M.KEYFRAMES
     taken = free.model_copy(update={"conditions": [Condition(kind="image", path=image, frame_index=0)]})
     kept = apply_cast(taken, proj, path)
-    assert kept.conditions == taken.conditions and kept.prompt == "a woman in a red coat runs"
-    assert kept.cast[0].applied.startswith("description only: frame 0 is already conditioned")
+    assert kept.conditions[0] == taken.conditions[0] and kept.prompt == "a woman in a red coat runs"
+    guide = kept.conditions[1]  # frames 1-8 are free: the LTX-Video grid frame nearest their middle
+    assert (guide.frame_index, guide.strength) == (8, CAST_GUIDE_STRENGTH)
+    assert kept.cast[0].applied == f"image condition at frame 8 (the middle of the generated frames), strength {CAST_GUIDE_STRENGTH}"
 
 
 def test_a_generation_without_a_free_image_slot_keeps_the_description_and_says_so(project):
