@@ -6,6 +6,7 @@ source clip wherever that clip has moved since.
 """
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -39,18 +40,12 @@ def as_returned(result: GenerationResult, request: GenerationRequest) -> Generat
     return less than was asked, and say nothing), and the custom model folder that ran. Unreadable media
     keep the reported values (the bin marks such a take when it is used)."""
     from ltx_editor.core.errors import MediaError
-    from ltx_editor.core.media import probe_many
+
+    from .returned import probe_returned
 
     update: dict = {"model_path": result.model_path or (request.model_path if result.backend == "local" else None)}
-    try:
-        info = probe_many([Path(result.video_path)])[0]
-    except (MediaError, OSError):
-        return result.model_copy(update=update)
-    if info.width and info.height:
-        update |= {"width": info.width, "height": info.height}
-    if info.frame_count > 0 and info.fps:
-        update |= {"num_frames": info.frame_count, "fps": info.fps}
-    update["has_audio"] = info.audio is not None
+    with contextlib.suppress(MediaError, OSError):  # unreadable: the reported values stay
+        update |= probe_returned(result.video_path)
     return result.model_copy(update=update)
 
 

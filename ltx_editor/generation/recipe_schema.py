@@ -7,7 +7,8 @@ range (0..MAX_SEED): a recipe that passes `Recipe.model_validate` can always be 
 add (e.g. the local recipe's overrides) are kept: the top level allows extra keys.
 
 Version history: 1 — the first recipe format (format, version, model, prompts, seed, settings, LoRAs,
-conditions with sha256, output, timings, cost, notes, environment, request, result).
+conditions with sha256, output, timings, cost, notes, environment, request, result); later, still 1 (added,
+optional): `output.probed` / `output.probe_error` (output read from the file) and `requested`.
 """
 from __future__ import annotations
 
@@ -55,6 +56,17 @@ class RecipeOutput(_Block):
     width: int = Field(ge=0, le=65536)
     height: int = Field(ge=0, le=65536)
     has_audio: bool = False
+    probed: bool | None = None  # read from the file (True), or the backend's report (False; None: older recipe)
+    probe_error: str | None = Field(None, max_length=4096)
+
+
+class RecipeRequested(_Block):
+    """The size, frames and rate the settings asked for (`output`: what came back)."""
+
+    width: int = Field(ge=0, le=65536)
+    height: int = Field(ge=0, le=65536)
+    num_frames: int = Field(ge=1)
+    fps: float = Field(gt=0.0, le=1000.0)
 
 
 class RecipeHeader(BaseModel):
@@ -81,6 +93,7 @@ class Recipe(_Block):
     loras: list[LoraSpec] = Field(default_factory=list)
     conditions: list[RecipeCondition] = Field(default_factory=list)
     output: RecipeOutput
+    requested: RecipeRequested | None = None  # absent from recipes written before it was recorded
     timings: dict[str, float] = Field(default_factory=dict)
     cost_usd: float | None = Field(None, ge=0.0)
     notes: list[str] = Field(default_factory=list)

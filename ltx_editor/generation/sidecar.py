@@ -1,7 +1,10 @@
 """The JSON sidecar beside every generated clip: the full recipe, enough to regenerate it exactly.
 
 `<clip>.json` holds the backend, the model (id, source, revision), both prompts, the seed actually used,
-every setting, the LoRAs and condition files with their sha256, timings, cost and the app version. The
+every setting, the LoRAs and condition files with their sha256, timings, cost and the app version. What
+came back and what was asked sit side by side: `output` is the file as probed (size, frames, rate, sound;
+`probed: false` and why when it cannot be read, then the backend's report), `requested` the size, frames
+and rate the settings asked for (a service may return less and say nothing; `result` keeps its report). The
 `request` block is the request as it ran (seed resolved, model and memory settings after any out-of-memory
 fallback), so `regeneration_request()` can replay it.
 """
@@ -80,8 +83,9 @@ def build_sidecar(result: GenerationResult, request: GenerationRequest, *, model
         "loras": [lora.model_dump(mode="json") for lora in settings.loras],
         "conditions": _condition_entries(request),
         "cast": _cast_entries(request),
-        "output": {"video": Path(result.video_path).name, "num_frames": result.num_frames, "fps": result.fps,
-                   "width": result.width, "height": result.height, "has_audio": result.has_audio},
+        "output": _output(result),
+        "requested": {"width": settings.width, "height": settings.height, "num_frames": settings.num_frames,
+                      "fps": settings.fps},
         "timings": result.timings,
         "cost_usd": result.cost_usd,
         "notes": result.notes,
@@ -90,6 +94,22 @@ def build_sidecar(result: GenerationResult, request: GenerationRequest, *, model
         "request": request.model_dump(mode="json"),
         "result": result.model_dump(mode="json"),
     }
+
+
+def _output(result: GenerationResult) -> dict[str, Any]:
+    """What came back: the video's size, frames, rate and sound read from the file, else (unreadable) as the
+    backend reported them, with the reason."""
+    from ltx_editor.core.errors import MediaError
+
+    from .returned import probe_returned
+
+    out = {"video": Path(result.video_path).name, "num_frames": result.num_frames, "fps": result.fps,
+           "width": result.width, "height": result.height, "has_audio": result.has_audio}
+    try:
+        found = probe_returned(result.video_path)
+    except (MediaError, OSError) as exc:
+        return out | {"probed": False, "probe_error": getattr(exc, "message", None) or str(exc)}
+    return out | found | {"probed": True}
 
 
 def write_sidecar(result: GenerationResult, request: GenerationRequest, path: str | Path | None = None, *,
