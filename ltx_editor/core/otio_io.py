@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from .edits import Edit
 from .errors import MediaError
 from .ids import new_id
 from .media import import_media
@@ -134,29 +137,98 @@ def export_otio(project: Project, project_path: str | Path, out: str | Path) -> 
 def import_otio(source: str | Path, project_path: str | Path, *, name: str | None = None,
                 fps: float | None = None) -> Project:
     """A new project holding the timeline of `source` (.otio, .xml, .edl or another installed adapter's
-    format); its media are probed from the files the clips name (MediaError naming the first clip whose file
-    is missing). `fps`: the rate of an EDL (which does not say; 24 when not given)."""
+    format); its media are probed from the files the clips name (MediaError listing every missing one).
+    `fps`: the rate of an EDL (which does not say; 24 when not given)."""
     otio = _otio()
     source = Path(source)
+    timeline = _read(otio, source, fps)
+    _check_media(otio, timeline, source)
+    saved = (timeline.metadata.get(KEY) or {}).get("settings")
+    settings = ProjectSettings(**saved) if saved else ProjectSettings(fps=fps or _rate(timeline))
+    project = Project(name=name or timeline.name or source.stem, settings=settings)
+    tracks, project.markers = _build(otio, timeline, project, project_path, fresh=False)
+    project.tracks = tracks
+    return Project.model_validate(project.model_dump())  # every rule of a loaded project applies
+
+
+def import_otio_into(project: Project, project_path: str | Path, source: str | Path) -> Edit:
+    """The timeline of `source` added to `project` as one undo step: its tracks as new tracks (video above the
+    project's video tracks, audio after its audio tracks; a name already taken gets the file's name), its
+    media in the bin (a file already there is used as it is), its markers; frames in the project's rate, ids
+    new to the project (a timeline exported from this very project comes in beside it). MediaError listing
+    every missing media file, or naming what cannot be read: then nothing changes."""
+    from . import bin_edits
+    from . import timeline as tl
+    from .edits import compose
+
+    otio = _otio()
+    source = Path(source)
+    timeline = _read(otio, source, project.settings.fps)
+    _check_media(otio, timeline, source)
+    scratch = Project(settings=project.settings, assets=list(project.assets))
+    tracks, markers = _build(otio, timeline, scratch, project_path, fresh=True)
+    if not any(t.clips for t in tracks) and not markers:
+        raise MediaError(f"{source.name} holds no clips or markers.", hint="Choose a timeline with clips in it.")
+    taken = {t.name for t in project.tracks}
+    tracks = [t.model_copy(update={"name": f"{t.name} ({source.stem})"}) if t.name in taken else t for t in tracks]
+    known = {id(a) for a in project.assets}
+    assets = [a for a in scratch.assets if id(a) not in known]
+    label = f"Import timeline {source.name}"
+    try:
+        return compose(project, label, [lambda: bin_edits.add_assets(project, assets, label) if assets else None,
+                                        lambda: tl.add_tracks_with_clips(project, tracks, markers, label)])
+    except ValidationError as exc:
+        raise MediaError(f"{source.name} cannot be imported: {exc.errors()[0]['msg']}.") from None
+
+
+def _read(otio, source: Path, fps: float | None):
+    """The OTIO timeline in `source` (an EDL read at `fps`, 24 when not given); MediaError in words."""
     missing = _adapter_missing(otio, source)
     if missing is not None:
         raise missing
     options = {"rate": fps or 24.0} if source.suffix.lower() == ".edl" else {}
     try:
-        timeline = otio.adapters.read_from_file(str(source), **options)
+        return otio.adapters.read_from_file(str(source), **options)
     except (otio.exceptions.OTIOError, ValueError, KeyError, AttributeError, TypeError, SyntaxError) as exc:
         raise MediaError(f"{source.name} is not a timeline OpenTimelineIO can read: {exc}.",
                          hint="Choose an .otio, FCP XML (.xml) or EDL (.edl) file.") from None
-    saved = (timeline.metadata.get(KEY) or {}).get("settings")
-    settings = ProjectSettings(**saved) if saved else ProjectSettings(fps=fps or _rate(timeline))
-    project = Project(name=name or timeline.name or source.stem, settings=settings)
-    fps = settings.fps
+
+
+def _check_media(otio, timeline, source: Path, shown: int = 12) -> None:
+    """MediaError naming every clip without a media file and listing every media file that is missing (the
+    first `shown` of them), before anything is probed or changed."""
+    no_file, missing = [], []
+    for item in timeline.find_clips():
+        ref = item.media_reference
+        if not isinstance(ref, otio.schema.ExternalReference) or not ref.target_url:
+            no_file.append(repr(item.name))
+            continue
+        path = Path(otio.url_utils.filepath_from_url(ref.target_url))
+        if not path.is_file() and path not in missing:
+            missing.append(path)
+    if no_file:
+        raise MediaError(f"Clip {', '.join(no_file[:shown])} in {source.name} has no media file.",
+                         hint="Relink it in the other editor, then export again.")
+    if len(missing) == 1:
+        raise MediaError(f"{source.name} uses {missing[0]}, which is missing.",
+                         hint="Put the media where the timeline says, or relink it in the other editor.")
+    if missing:
+        more = f"\n… and {len(missing) - shown} more" if len(missing) > shown else ""
+        raise MediaError(f"{source.name} uses {len(missing)} media files that are missing:\n"
+                         + "\n".join(str(p) for p in missing[:shown]) + more,
+                         hint="Put the media where the timeline says, or relink them in the other editor.")
+
+
+def _build(otio, timeline, project: Project, project_path: str | Path, *, fresh: bool) -> tuple[list[Track], list]:
+    """(tracks top to bottom, markers) of `timeline` in `project`'s frames, its media added to project.assets.
+    `fresh`: new ids for every track, clip and marker (links follow), not the ones the file carries."""
+    fps = project.settings.fps
     frames = lambda t: round(t.rescaled_to(fps).value)  # noqa: E731
     videos, audios = [], []
     for otrack in timeline.tracks:
         kind = "video" if otrack.kind == otio.schema.TrackKind.Video else "audio"
         meta = dict(otrack.metadata.get(KEY) or {})
-        track = Track(id=meta.get("id") or new_id("track"), kind=kind, name=otrack.name,
+        track = Track(id=(not fresh and meta.get("id")) or new_id("track"), kind=kind, name=otrack.name,
                       muted=meta.get("muted", kind == "audio" and not otrack.enabled),
                       hidden=meta.get("hidden", kind == "video" and not otrack.enabled),
                       locked=meta.get("locked", False))
@@ -174,29 +246,39 @@ def import_otio(source: str | Path, project_path: str | Path, *, name: str | Non
     for prefix, tracks in (("V", videos), ("A", audios)):  # FCP XML tracks have no names: V1, V2... bottom up
         for number, track in enumerate(tracks, 1):
             track.name = track.name or f"{prefix}{number}"
-    project.tracks = [*reversed(videos), *audios]
+    tracks = [*reversed(videos), *audios]
+    markers = []
     for m in timeline.tracks.markers:
         meta = dict(m.metadata.get(KEY) or {})
-        project.markers.append(Marker(id=meta.get("id") or new_id("marker"), frame=frames(m.marked_range.start_time),
-                                      name=m.name, **({"color": meta["color"]} if "color" in meta else {})))
-    return Project.model_validate(project.model_dump())  # every rule of a loaded project applies
+        markers.append(Marker(id=(not fresh and meta.get("id")) or new_id("marker"),
+                              frame=frames(m.marked_range.start_time), name=m.name,
+                              **({"color": meta["color"]} if "color" in meta else {})))
+    if fresh:
+        tracks = _new_clip_ids(tracks)
+    return tracks, markers
+
+
+def _new_clip_ids(tracks: list[Track]) -> list[Track]:
+    """The tracks with new clip ids, each link pointing at its partner's new id (a link to a clip that is not
+    in the timeline dropped)."""
+    ids = {c.id: new_id("clip") for t in tracks for c in t.clips}
+    return [t.model_copy(update={"clips": [c.model_copy(update={"id": ids[c.id], "link": ids.get(c.link)})
+                                           for c in t.clips]}) for t in tracks]
 
 
 def _clip_from(otio, project: Project, project_path: str | Path, item, start: int, frames,
                crossfade: int = 0) -> Clip:
+    """The clip `item` (its media file checked by _check_media) on our terms, its asset added where new."""
     meta = dict(item.metadata.get(KEY) or {})
-    ref = item.media_reference
-    if not isinstance(ref, otio.schema.ExternalReference) or not ref.target_url:
-        raise MediaError(f"Clip {item.name!r} has no media file.", hint="Relink it in the other editor, then export again.")
-    path = Path(otio.url_utils.filepath_from_url(ref.target_url))
-    if not path.is_file():
-        raise MediaError(f"Clip {item.name!r} uses {path}, which is missing.",
-                         hint="Put the media where the timeline says, or relink it in the other editor.")
+    path = Path(otio.url_utils.filepath_from_url(item.media_reference.target_url))
     asset = import_media(project, project_path, path)  # the same file twice gives the same asset back
     if not any(a is asset for a in project.assets):
         if meta.get("asset_id") and all(a.id != meta["asset_id"] for a in project.assets):
             asset = asset.model_copy(update={"id": meta["asset_id"]})
         project.assets.append(asset)
+    # an asset already in the bin may hold the file as another take than its active one
+    take_id = next((t.id for t in asset.takes if _same_path(resolve_media(project_path, t.path), path)),
+                   asset.active_take_id)
     rng = item.source_range or item.available_range()
     in_frame, length = frames(rng.start_time), frames(rng.duration)
     warp = next((e for e in item.effects if isinstance(e, otio.schema.LinearTimeWarp)), None)
@@ -204,10 +286,17 @@ def _clip_from(otio, project: Project, project_path: str | Path, item, start: in
     out_frame = in_frame + length
     if speed != 1.0:  # the range holds timeline frames: the source frames are speed x as many (ours: exact)
         out_frame = meta.get("out_frame") or in_frame + max(1, round(length * speed))
-    return Clip(id=meta.get("id") or new_id("clip"), asset_id=asset.id, take_id=asset.active_take_id, start=start,
+    return Clip(id=meta.get("id") or new_id("clip"), asset_id=asset.id, take_id=take_id, start=start,
                 in_frame=in_frame, out_frame=out_frame, name=item.name, link=meta.get("link"),
                 volume=meta.get("volume", 1.0), fade_in=meta.get("fade_in", 0), fade_out=meta.get("fade_out", 0),
                 opacity=meta.get("opacity", 1.0), speed=speed, crossfade=crossfade)
+
+
+def _same_path(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def _rate(timeline) -> float:

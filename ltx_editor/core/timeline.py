@@ -35,7 +35,7 @@ from .project import (
 )
 from .snapping import snap_frame, snap_span
 
-__all__ = ["Edit", "add_track", "remove_track", "update_track", "append_clip", "insert_clip", "move_clip", "move_clips",
+__all__ = ["Edit", "add_track", "add_tracks_with_clips", "remove_track", "update_track", "append_clip", "insert_clip", "move_clip", "move_clips",
            "trim_clip", "trim_limits", "split_clip", "split_clips", "delete_clips", "set_clip_take", "place_asset",
            "paste_clips", "unlink_clips", "with_linked", "add_keyframe",
            "move_keyframe", "update_keyframe", "remove_keyframe", "add_marker", "move_marker", "update_marker",
@@ -404,6 +404,32 @@ def _track_slot(project: Project, kind: TrackKind, name: str | None = None, made
     order = [t.id for t in project.tracks]
     index = (order.index(same[0].id) if same else 0) if kind == "video" else len(order) + made
     return index, Track(id=new_id("track"), kind=kind, name=name or f"{'V' if kind == 'video' else 'A'}{len(same) + 1}")
+
+
+def add_tracks_with_clips(project: Project, tracks: list[Track], markers: Iterable[Marker] = (),
+                          label: str = "Add tracks") -> Edit:
+    """New tracks holding their clips (ids new to the project), and markers, as one undo step (an imported
+    timeline): the video tracks above the project's, in the order given (the first on top), the audio tracks
+    after its audio tracks. Every clip is checked as a placed one is (its media, the track's kind, length)."""
+    d, markers = _Draft(project), list(markers)
+    top = next((i for i, t in enumerate(project.tracks) if t.kind == "video"), 0)
+    videos = [t for t in tracks if t.kind == "video"]
+    audios = [t for t in tracks if t.kind != "video"]
+    # tracks put at one position stack in the order they go in, each above the last: the bottom one first
+    slots = [(top, t) for t in reversed(videos)]
+    slots += [(len(project.tracks) + len(videos) + k, t) for k, t in enumerate(audios)]
+    for index, track in slots:
+        if track.kind not in ("video", "audio"):
+            raise EditRefused(f"Unknown track kind {track.kind!r}; use 'video' or 'audio'.")
+        empty = track.model_copy(update={"clips": []})
+        d.new_tracks[track.id] = (index, empty)
+        draft = d.tracks[track.id] = _TrackDraft(empty)
+        for clip in track.clips:
+            draft.add(clip)
+    for marker in markers:
+        d.put("markers", None, marker)
+    created = [*(t.id for t in tracks), *(c.id for t in tracks for c in t.clips), *(m.id for m in markers)]
+    return d.commit(label, created=created, affected=created, kinds=("tracks", "clips", "markers", "timeline"))
 
 
 def remove_track(project: Project, track_id: str) -> Edit:
