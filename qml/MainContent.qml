@@ -102,6 +102,7 @@ Item {
         onSaveAsRequested: root.saveAsFromMenu()
         onExportRequested: root.exportVideo()
         onExportTimelineRequested: exportTimelineDialog.open()
+        onImportTimelineRequested: importTimelineDialog.open()
         onProjectSettingsRequested: projectSettingsDialog.open()
         onShortcutsRequested: shortcutsDialog.open()
         onPreferencesRequested: root.openPreferences()
@@ -336,5 +337,17 @@ Item {
         defaultSuffix: "otio"
         nameFilters: root.app.exporter.timelineFormats().map(f => f.name + " (*" + f.suffix + ")")
         onAccepted: root.app.exporter.exportTimeline(selectedFile.toString())
+    }
+    FileDialog {  // another editor's timeline, added to this project as new tracks (one undo step)
+        id: importTimelineDialog
+        objectName: "importTimelineDialog"
+        title: qsTr("Import timeline")
+        fileMode: FileDialog.OpenFile
+        nameFilters: {
+            const known = root.app.exporter.timelineFormats()
+            return [qsTr("Timelines") + " (" + known.map(f => "*" + f.suffix).join(" ") + ")"]
+                .concat(known.map(f => f.name + " (*" + f.suffix + ")"))
+        }
+        onAccepted: root.app.exporter.importTimeline(selectedFile.toString())
     }
 }

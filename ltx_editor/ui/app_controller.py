@@ -121,6 +121,7 @@ class AppController(QObject):
         self._export.finished.connect(lambda path: self.noticeOccurred.emit(f"Exported {Path(path).name}"))
         self._export.timelineExported.connect(
             lambda path: self.noticeOccurred.emit(f"Exported the timeline to {Path(path).name}"))
+        self._export.timelineImported.connect(self.noticeOccurred)
         self._prefs.error.connect(lambda msg: self.errorOccurred.emit(msg, ""))
         self._prefs.changed.connect(self._apply_autosave_interval)
         self._doc.autosaveFailed.connect(self._autosave_failed)

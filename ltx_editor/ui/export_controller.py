@@ -31,6 +31,7 @@ class ExportController(QObject):
     confirmationNeeded = Signal(str, str)  # question, the target to pass to startConfirmed
     cancelled = Signal()
     timelineExported = Signal(str)  # the timeline written for another editor (.otio, FCP XML, EDL)
+    timelineImported = Signal(str)  # what came in from another editor's timeline, in words
     _progress = Signal(float)  # from the export thread; delivered queued on the GUI thread
     _done = Signal(str, str, str)  # outcome ("ok" | "cancelled" | "failed"), path or message, hint
 
@@ -114,6 +115,29 @@ class ExportController(QObject):
             self.failed.emit(exc.message, exc.hint)
             return False
         self.timelineExported.emit(str(written))
+        return True
+
+    @Slot(str, result=bool)
+    def importTimeline(self, url_or_path: str) -> bool:  # noqa: N802 (a QML slot)
+        """File → Import timeline…: another editor's timeline (.otio, FCP XML .xml, EDL .edl) added to the project
+        as new tracks, its media in the bin and its markers, as one undo step (core.otio_io.import_otio_into).
+        Refused in words with the project unchanged: every missing media file is listed."""
+        from ltx_editor.core.otio_io import import_otio_into
+        from ltx_editor.core.safe_files import check_regular
+
+        source = Path(local_path(url_or_path))
+        project = self._doc.project
+        tracks_before = {t.id for t in project.tracks}
+        try:
+            check_regular(source, what="timeline file")
+            edit = import_otio_into(project, self._doc.working_path, source)
+        except LtxEditorError as exc:
+            self.failed.emit(exc.message, exc.hint)
+            return False
+        self._doc.apply_edit(edit)
+        new = [t for t in project.tracks if t.id not in tracks_before]
+        clips = sum(len(t.clips) for t in new)
+        self.timelineImported.emit(f"Imported {source.name}: {clips} clip(s) on {len(new)} new track(s)")
         return True
 
     @Slot(str, result=bool)

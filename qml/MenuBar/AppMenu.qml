@@ -19,6 +19,7 @@ MenuBar {
     signal saveAsRequested()
     signal exportRequested()
     signal exportTimelineRequested()
+    signal importTimelineRequested()
     signal projectSettingsRequested()
     signal shortcutsRequested()
     signal preferencesRequested()
@@ -61,6 +62,7 @@ MenuBar {
             }
         }
         Action { objectName: "importAction"; text: qsTr("&Import media…"); shortcut: "Ctrl+I"; onTriggered: bar.importRequested() }
+        Action { objectName: "importTimelineAction"; text: qsTr("Import time&line…"); onTriggered: bar.importTimelineRequested() }
         MenuSeparator {}
         Action { objectName: "saveAction"; text: qsTr("&Save"); shortcut: StandardKey.Save; onTriggered: bar.saveRequested() }
         Action {

@@ -9,9 +9,8 @@ Popup {
     id: popup
     objectName: "retakePopup"
     property RetakeController retakes: null
-    property string mode: "retake"  // "retake" | "gap" | "a2v" | "ic"
+    property string mode: "retake"  // "retake" | "gap" | "a2v"
     readonly property AudioToVideoController sound: retakes ? retakes.audioToVideo : null
-    readonly property InContextController control: retakes ? retakes.inContext : null
     property string clipId
     property string trackId
     property int startFrame: 0
@@ -34,15 +33,6 @@ Popup {
         preview = sound ? sound.preview(clip, start, end) : preview
         open()
     }
-    function openInContext(clip) {  // the clip's Canny edges guide a new clip through an IC-LoRA file
-        mode = "ic"; clipId = clip
-        refreshControl()
-        open()
-    }
-    function refreshControl() {
-        if (control && mode === "ic")
-            preview = control.preview(clipId, loraPath.text)
-    }
     function openGap(track, frame) {
         mode = "gap"; trackId = track; startFrame = frame
         preview = retakes ? retakes.gapPreview(track, frame) : preview
@@ -59,8 +49,6 @@ Popup {
             retakes.retakeTakes(clipId, startFrame, endFrame, prompt.text, takes.value)
         else if (mode === "a2v")
             sound.generate(clipId, startFrame, endFrame, prompt.text)
-        else if (mode === "ic")
-            control.generate(clipId, loraPath.text, prompt.text)
         else
             retakes.fillGap(trackId, startFrame, prompt.text)
         close()
@@ -70,7 +58,7 @@ Popup {
         anchors.fill: parent
         spacing: Theme.spacingSmall
 
-        Label { text: popup.mode === "retake" ? qsTr("Retake range") : popup.mode === "a2v" ? qsTr("Video from sound") : popup.mode === "ic" ? qsTr("Control with a reference") : qsTr("Fill gap"); color: Theme.text; font.bold: true; font.pixelSize: Theme.fontLarge }
+        Label { text: popup.mode === "retake" ? qsTr("Retake range") : popup.mode === "a2v" ? qsTr("Video from sound") : qsTr("Fill gap"); color: Theme.text; font.bold: true; font.pixelSize: Theme.fontLarge }
         Label {
             objectName: "retakeSummary"
             Layout.fillWidth: true
@@ -79,8 +67,6 @@ Popup {
             text: !popup.preview.ok ? popup.preview.problem + (popup.preview.hint ? "\n" + popup.preview.hint : "")
                   : popup.mode === "retake"
                     ? qsTr("%1 frames regenerated %5 (%2 generated with the frames around them), %3 take(s). Cost: %4").arg(popup.preview.frames).arg(popup.preview.generated).arg(popup.preview.takes).arg(popup.preview.estimate).arg(popup.preview.where)
-                  : popup.mode === "ic"
-                    ? qsTr("A %1-frame clip following this clip's Canny edges (%2 IC-LoRA), into the bin. Cost: %3").arg(popup.preview.generated).arg(popup.preview.control).arg(popup.preview.estimate)
                   : popup.mode === "a2v"
                     ? qsTr("Frames %1–%2: a %3-frame clip following the sound (%4 generated), on %5. Cost: %6").arg(popup.preview.start).arg(popup.preview.end - 1).arg(popup.preview.frames).arg(popup.preview.generated).arg(popup.preview.track || qsTr("a new video track")).arg(popup.preview.estimate)
                     : qsTr("Frames %1–%2 (%3 generated with the neighbours' frames). Cost: %4").arg(popup.preview.start).arg(popup.preview.end - 1).arg(popup.preview.generated).arg(popup.preview.estimate)
@@ -89,14 +75,6 @@ Popup {
             visible: popup.mode === "retake"
             Label { text: qsTr("Takes (different seeds)"); color: Theme.textDim }
             SpinBox { id: takes; objectName: "retakeTakes"; from: 1; to: 16; value: 1; onValueModified: popup.refresh() }
-        }
-        TextField {
-            id: loraPath
-            objectName: "icLoraPath"
-            visible: popup.mode === "ic"
-            Layout.fillWidth: true
-            placeholderText: qsTr("IC-LoRA file (.safetensors)")
-            onTextEdited: popup.refreshControl()
         }
         TextField {
             id: prompt
@@ -108,7 +86,7 @@ Popup {
             Layout.fillWidth: true
             Item { Layout.fillWidth: true }
             Button { text: qsTr("Cancel"); onClicked: popup.close() }
-            Button { objectName: "retakeSubmit"; text: popup.mode === "retake" ? qsTr("Retake") : (popup.mode === "a2v" || popup.mode === "ic") ? qsTr("Generate") : qsTr("Fill"); highlighted: true; enabled: popup.preview.ok; onClicked: popup.submit() }
+            Button { objectName: "retakeSubmit"; text: popup.mode === "retake" ? qsTr("Retake") : popup.mode === "a2v" ? qsTr("Generate") : qsTr("Fill"); highlighted: true; enabled: popup.preview.ok; onClicked: popup.submit() }
         }
     }
 }
