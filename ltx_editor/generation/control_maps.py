@@ -1,12 +1,21 @@
 """Control maps for IC-LoRA references, computed locally and cached beside the media they come from.
 
-Canny edges with OpenCV (cv2.Canny on each frame's grey levels, hysteresis thresholds `low`/`high`), written as
-a video of white edges on black at the source's frame rate: the reference an LTX-2 canny IC-LoRA is conditioned
-on. The cache is a file next to the source (`<stem>.canny-<low>-<high>.mp4`), reused while it is newer than the
-source, so a second generation from the same clip does not decode it again. Written atomically.
+Each control is the reference video an LTX-2 IC-LoRA of that kind was trained on (Lightricks' model cards, cited
+in CONTROLS):
+- canny: white Canny edges on black (cv2.Canny on each frame's grey levels, hysteresis thresholds low/high);
+- depth: a grey depth map per frame from a transformers depth estimator (control_depth.py; it needs torch, so
+  the editor runs it in a child process: `depth_in_child`);
+- motion: coloured point tracks drawn as trails of circles (control_motion.py, OpenCV Farneback optical flow);
+- detailer: no map: the detailer IC-LoRA takes the source video itself.
+A map is a video at the source's frame rate, written atomically next to the source (`<stem>.<control>-<params>.mp4`)
+and reused while it is newer than the source, so a second generation from the same clip decodes nothing again.
 """
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +26,79 @@ from .errors import InvalidRequest
 from .output import write_video
 
 
+@dataclass(frozen=True)
+class Control:
+    id: str
+    label: str
+    reference: str  # what the IC-LoRA is conditioned on, in words
+    lora: str  # an IC-LoRA of this kind on the Hugging Face hub (verified ids; the card says what it expects)
+    card: str
+
+
+_FILTER = "https://huggingface.co/models?other=base_model:finetune:Lightricks/LTX-2 (lists all four LTX-2 IC-LoRAs)"
+CONTROLS: dict[str, Control] = {c.id: c for c in (
+    Control("canny", "Canny edges", "the clip's Canny edges", "Lightricks/LTX-2-19b-IC-LoRA-Canny-Control",
+            "https://huggingface.co/Lightricks/LTX-2-19b-IC-LoRA-Canny-Control (control type: Canny edges)"),
+    Control("depth", "Depth", "the clip's depth", "Lightricks/LTX-2-19b-IC-LoRA-Depth-Control",
+            "https://docs.ltx.video/open-source-model/usage-guides/ic-lo-ra (Depth Control: grayscale depth maps); "
+            + _FILTER),
+    Control("motion", "Motion tracks", "the clip's motion tracks", "yrrhall/LTX-2.3-22b-IC-LoRA-Motion-Track-Control",
+            "https://huggingface.co/yrrhall/LTX-2.3-22b-IC-LoRA-Motion-Track-Control (sparse point trajectories as "
+            "coloured overlays; docs.ltx.video IC-LoRA guide: trails of circles)"),
+    Control("detailer", "Detailer", "the clip itself", "Lightricks/LTX-2-19b-IC-LoRA-Detailer",
+            _FILTER + " (Video-to-Video: the reference is the source video)"),
+)}
+# Depth Anything V2 Small, transformers version (https://huggingface.co/depth-anything/Depth-Anything-V2-Small-hf:
+# pipeline_tag depth-estimation, AutoImageProcessor + AutoModelForDepthEstimation, Apache-2.0, 99 MB).
+DEPTH_MODEL_ID = "depth-anything/Depth-Anything-V2-Small-hf"
+DEPTH_CHILD_TIMEOUT_S = 3600.0  # a long clip on a CPU; the child is killed past it
+
+
+def control(control_id: str) -> Control:
+    try:
+        return CONTROLS[control_id]
+    except KeyError:
+        raise InvalidRequest(f"Unknown control {control_id!r}; choose one of {', '.join(CONTROLS)}.") from None
+
+
+# --- reading and caching ---------------------------------------------------------------------------------
+def read_video(src: Path, purpose: str) -> tuple[float, Iterator[np.ndarray]]:
+    """(fps, RGB frames) of `src`, decoded one by one; InvalidRequest naming the file when it cannot be read."""
+    from imageio_ffmpeg import read_frames
+
+    try:
+        gen = read_frames(file_arg(src))
+        meta = next(gen)
+    except (OSError, RuntimeError, StopIteration) as exc:
+        raise InvalidRequest(f"Cannot read the video {src.name} for its {purpose}: {exc}") from None
+    w, h = meta["size"]
+
+    def frames() -> Iterator[np.ndarray]:
+        try:
+            for buf in gen:
+                yield np.frombuffer(buf, np.uint8).reshape(h, w, 3)
+        except (OSError, RuntimeError) as exc:
+            raise InvalidRequest(f"Cannot read the video {src.name} for its {purpose}: {exc}") from None
+        finally:
+            gen.close()
+
+    return float(meta.get("fps") or 24.0), frames()
+
+
+def cached(out: Path, src: Path) -> bool:
+    return out.is_file() and out.stat().st_size > 0 and out.stat().st_mtime >= src.stat().st_mtime
+
+
+def write_map(src: Path, out: Path, purpose: str, make: Callable[[Iterator[np.ndarray]], list[np.ndarray]]) -> Path:
+    """Decode `src`, turn its frames into map frames with `make`, write them beside it at its frame rate."""
+    fps, frames = read_video(src, purpose)
+    made = make(frames)
+    if not made:
+        raise InvalidRequest(f"{src.name} has no frames to take {purpose} from.")
+    return write_video(np.stack(made), fps, out, crf=12)
+
+
+# --- canny -----------------------------------------------------------------------------------------------
 def canny_path(src: Path, low: int = 100, high: int = 200) -> Path:
     return src.with_name(f"{src.stem}.canny-{low}-{high}.mp4")
 
@@ -24,25 +106,56 @@ def canny_path(src: Path, low: int = 100, high: int = 200) -> Path:
 def canny_map(src: str | Path, low: int = 100, high: int = 200) -> Path:
     """The Canny edge video of `src` (cached beside it); InvalidRequest naming the file when it cannot be read."""
     import cv2
-    from imageio_ffmpeg import read_frames
 
     src = Path(src)
     if not 0 <= low < high <= 1000:
         raise InvalidRequest(f"Canny thresholds must satisfy 0 <= low < high <= 1000, not {low}/{high}.")
     out = canny_path(src, low, high)
-    if out.is_file() and out.stat().st_size > 0 and out.stat().st_mtime >= src.stat().st_mtime:
+    if cached(out, src):
         return out
-    edges: list[np.ndarray] = []
+
+    def edges(frames: Iterator[np.ndarray]) -> list[np.ndarray]:
+        return [np.repeat(cv2.Canny(cv2.cvtColor(f, cv2.COLOR_RGB2GRAY), low, high)[..., None], 3, axis=2)
+                for f in frames]
+
+    return write_map(src, out, "edges", edges)
+
+
+# --- any control -----------------------------------------------------------------------------------------
+def depth_in_child(src: Path, model: str, timeout_s: float = DEPTH_CHILD_TIMEOUT_S) -> Path:
+    """The depth map of `src`, computed by a child Python process (torch and the estimator live only there, never
+    in the editor); its refusal comes back in its own words."""
+    from .control_depth import depth_path
+
+    out = depth_path(src, model)
+    if cached(out, src):
+        return out
+    cmd = [sys.executable, "-m", "ltx_editor.generation.control_depth", str(src), "--model", model]
     try:
-        gen = read_frames(file_arg(src))
-        meta = next(gen)
-        w, h = meta["size"]
-        for buf in gen:
-            grey = cv2.cvtColor(np.frombuffer(buf, np.uint8).reshape(h, w, 3), cv2.COLOR_RGB2GRAY)
-            edges.append(np.repeat(cv2.Canny(grey, low, high)[..., None], 3, axis=2))
-        gen.close()
-    except (OSError, RuntimeError, StopIteration) as exc:
-        raise InvalidRequest(f"Cannot read the video {src.name} for its edges: {exc}") from None
-    if not edges:
-        raise InvalidRequest(f"{src.name} has no frames to take edges from.")
-    return write_video(np.stack(edges), float(meta.get("fps") or 24.0), out, crf=12)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        raise InvalidRequest(f"The depth of {src.name} took longer than {timeout_s:.0f} s and was stopped.",
+                             hint="Use a shorter clip or a range of it.") from None
+    if proc.returncode != 0 or not out.is_file():
+        lines = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()]
+        raise InvalidRequest(lines[-1] if lines else f"The depth of {src.name} could not be computed.",
+                             hint="Check the depth model (a Hugging Face id or a local folder).")
+    return out
+
+
+def reference_video(src: str | Path, control_id: str, *, depth_model: str = DEPTH_MODEL_ID) -> Path:
+    """The reference an IC-LoRA of `control_id` follows for the video `src`: its map (cached beside it), or the
+    video itself for the detailer. Call it off the GUI thread: decoding a long clip takes a while."""
+    src = Path(src)
+    kind = control(control_id).id
+    if not src.is_file():
+        raise InvalidRequest(f"The video {src.name} is missing.", hint="Relink it in the bin first.")
+    if kind == "detailer":
+        return src
+    if kind == "canny":
+        return canny_map(src)
+    if kind == "motion":
+        from .control_motion import motion_map
+
+        return motion_map(src)
+    return depth_in_child(src, depth_model)

@@ -18,11 +18,12 @@ from ltx_editor.core.a2v_plan import A2VPlan
 from ltx_editor.core.errors import LtxEditorError
 from ltx_editor.core.extension import ExtensionPart, ExtensionPlan
 from ltx_editor.core.gap_plan import GapPlan
+from ltx_editor.core.ic_plan import ICPlan
 from ltx_editor.core.keyframe_plan import KeyframePlan
 from ltx_editor.core.project import Project
 from ltx_editor.core.retake_plan import RetakePlan
 
-from . import audio_to_video, landing, retake
+from . import audio_to_video, ic_reference, landing, retake
 from .frame_cut import cut_tail
 from .queue import Job
 from .request import GenerationRequest, GenerationResult
@@ -88,6 +89,15 @@ class A2VRun:
     """A picture generated to a range of sound: lands on a video track above it (generation/audio_to_video)."""
 
     plan: A2VPlan
+    job_id: str = ""
+    state: str = "running"
+
+
+@dataclass
+class ICRun:
+    """A clip generated following a reference clip's range (IC-LoRA): lands above it (generation/ic_reference)."""
+
+    plan: ICPlan
     job_id: str = ""
     state: str = "running"
 
@@ -178,6 +188,12 @@ class WorkflowRunner:
         run.job_id = self._submit_owned(request, run)
         return run
 
+    def start_ic(self, plan: ICPlan, request: GenerationRequest) -> ICRun:
+        """Queue an IC-LoRA request (generation/ic_reference.ic_request); it lands above its reference's range."""
+        run = ICRun(plan)
+        run.job_id = self._submit_owned(request, run)
+        return run
+
     def _submit_owned(self, request: GenerationRequest, run: SpanRun | ExtensionRun | ShotRun | RetakeRun) -> str:
         job = self._submit(request)
         self._owner[job.id] = run
@@ -223,6 +239,10 @@ class WorkflowRunner:
             return [AssetAdded(asset_id, take_id), Landed(edit, edit.label)]
         if isinstance(run, A2VRun):
             asset_id, take_id, edit = audio_to_video.land_a2v(project, self.path, run.plan, result)
+            run.state = "landed"
+            return [AssetAdded(asset_id, take_id), Landed(edit, edit.label)]
+        if isinstance(run, ICRun):
+            asset_id, take_id, edit = ic_reference.land_ic(project, self.path, run.plan, result, job.label)
             run.state = "landed"
             return [AssetAdded(asset_id, take_id), Landed(edit, edit.label)]
         if isinstance(run, ShotRun):

@@ -1,27 +1,30 @@
-"""Control with a reference (IC-LoRA) from the timeline: a clip's frames become a Canny control map (OpenCV,
-cached beside the media: generation/control_maps.py) that conditions a new LTX-2 generation through an IC-LoRA
-file the person picks; the result arrives in the bin like any generation.
+"""Control with a reference (IC-LoRA) from the timeline: a video clip, or its in/out range, guides a new clip through
+an IC-LoRA file the person picks, with one control (canny, depth, motion tracks, detailer: generation/control_maps);
+the result lands on a video track above the range, aligned to it, as one undo step, and in the bin.
 
-Local only: LTX2InContextPipeline runs in the local provider (generation/local/in_context.py). The generate
-panel gives the recipe (model, quality, seed); the prompt is the person's, else the panel's. Every slot refuses
-in words (`error`, or an ok=False map) and leaves the project as it was.
+Planning is core (ic_plan); the map, the range's reference and the landing are generation (control_maps,
+ic_reference, the JobIntake's WorkflowRunner). The map is made on a thread (decoding a long clip would freeze the
+editor; depth runs in a child process: torch never enters the editor) and cached beside the media; the job is
+queued when it is ready. Local LTX-2 only: LTX2InContextPipeline runs in the local provider. The generate panel
+gives the recipe (model, quality, seed); the prompt is the person's, else the panel's. Every slot refuses in words
+(`error`, or an ok=False map) and leaves the project as it was.
 """
 from __future__ import annotations
 
+import itertools
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ltx_editor.core.catalog import get_model
-from ltx_editor.core.extension import ceil_to
+from ltx_editor.core.ic_plan import ICPlan, InContextError, plan_ic
 from ltx_editor.core.project_io import resolve_media
-from ltx_editor.core.retake_plan import RetakeError
-from ltx_editor.core.settings import GenerationMode, LoraSpec
+from ltx_editor.generation.control_maps import CONTROLS, DEPTH_MODEL_ID, control
 from ltx_editor.generation.lora import check_lora_file
-from ltx_editor.generation.request import Condition, GenerationRequest
-from ltx_editor.generation.workflows import DEFAULT_PROMPT, estimate_requests
+from ltx_editor.generation.request import GenerationRequest
+from ltx_editor.generation.workflows import estimate_requests
 
 from .document import ProjectDocument
 from .generate_controller import GenerateController
@@ -37,89 +40,120 @@ QML_IMPORT_MAJOR_VERSION = 1
 class InContextController(QObject):
     error = Signal(str, str)  # message, hint
     queued = Signal(list)  # job ids just queued
-    _mapped = Signal(str, str, str, str, str, str)  # clip, lora, prompt, map path, error, hint (from the map thread)
+    depthModelChanged = Signal()
+    _mapped = Signal(int, str, str, str)  # ticket, reference path, error, hint (from the map thread)
 
     def __init__(self, document: ProjectDocument, generate: GenerateController, intake: JobIntake,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._doc, self._generate, self._intake = document, generate, intake
+        self._depth_model = DEPTH_MODEL_ID
+        self._tickets = itertools.count(1)
+        self._pending: dict[int, tuple[ICPlan, str, str, str, str]] = {}  # ticket -> plan, clip, control, lora, prompt
         self._mapped.connect(self._on_mapped)  # queued: emitted from the thread that computes the map
 
-    def _source(self, clip_id: str) -> Path:
-        """The media of the clip's take (its Canny map is made from it)."""
-        clip = self._doc.project.find_clip(clip_id)[1]
-        return resolve_media(self._doc.working_path, self._doc.project.asset(clip.asset_id).take(clip.take_id).path)
+    # -- what QML shows -----------------------------------------------------------------------------------------
+    @Property(list, constant=True)
+    def controls(self) -> list:
+        """[{id, label, reference, lora}] for the control picker; `lora` names an IC-LoRA of that kind on the hub."""
+        return [{"id": c.id, "label": c.label, "reference": c.reference, "lora": c.lora} for c in CONTROLS.values()]
 
-    def _request(self, clip_id: str, lora_path: str, prompt: str, control_map: str = "") -> GenerationRequest:
+    def _get_depth_model(self) -> str:
+        return self._depth_model
+
+    def _set_depth_model(self, value: str) -> None:
+        if value != self._depth_model:
+            self._depth_model = value or DEPTH_MODEL_ID
+            self.depthModelChanged.emit()
+
+    # A Hugging Face id or a downloaded folder of a transformers depth estimator (default: Depth Anything V2 Small).
+    depthModel = Property(str, _get_depth_model, _set_depth_model, notify=depthModelChanged)
+
+    # -- planning -----------------------------------------------------------------------------------------------
+    def _source(self, plan: ICPlan) -> Path:
+        return resolve_media(self._doc.working_path, plan.source_path)
+
+    def _plan(self, clip_id: str, start: int, end: int, control_id: str, lora_path: str,
+              prompt: str = "", reference: str = "") -> tuple[ICPlan, GenerationRequest]:
+        from ltx_editor.generation.ic_reference import ic_request
+
         recipe = self._generate.recipe()
         model = get_model(recipe.settings.model_id)
         if recipe.backend != "local" or model.family != "ltx-2":
-            raise RetakeError("Control with a reference runs on a local LTX-2 model.",
-                              hint="Choose the local backend and an LTX-2 model in the generate panel.")
-        track, clip = self._doc.project.find_clip(clip_id)
-        asset = self._doc.project.asset(clip.asset_id)
-        if track.kind != "video" or asset.kind == "image":
-            raise RetakeError("The reference must be a video clip.", hint="Right-click a clip with moving pictures.")
+            raise InContextError("Control with a reference runs on a local LTX-2 model.",
+                                 hint="Choose the local backend and an LTX-2 model in the generate panel.")
+        kind = control(control_id)
+        whole = start < 0 or end < 0
+        plan = plan_ic(self._doc.project, clip_id, None if whole else start, None if whole else end,
+                       max_frames=model.max_frames)
         if not lora_path:
-            raise RetakeError("Choose the IC-LoRA file (.safetensors) to control with.",
-                              hint="Canny IC-LoRAs for LTX-2 are published by Lightricks.")
+            raise InContextError("Choose the IC-LoRA file (.safetensors) to control with.",
+                                 hint=f"{kind.label} IC-LoRAs for LTX-2: {kind.lora} on Hugging Face.")
         check_lora_file(Path(lora_path))
-        take, src = asset.take(clip.take_id), self._source(clip_id)
+        src = self._source(plan)
         if not src.is_file():
-            raise RetakeError(f"The clip's media {src.name} is missing.", hint="Relink it in the bin first.")
-        reference = control_map or str(src)
-        frames = min(ceil_to(clip.duration - 1) + 1, model.max_frames)
-        size = (take.width, take.height) if take.width % 32 == 0 and take.height % 32 == 0 else None
-        settings = recipe.settings_for(frames, self._doc.project.settings.fps, size,
-                                       loras=[LoraSpec(path=lora_path, name=Path(lora_path).stem)])
-        text = prompt or recipe.prompt
-        return recipe.request(GenerationMode.TEXT_TO_VIDEO, text, settings, [Condition(kind="reference",
-                              path=reference)], label=f"Canny reference: {text or DEFAULT_PROMPT}")
+            raise InContextError(f"The clip's media {src.name} is missing.", hint="Relink it in the bin first.")
+        return plan, ic_request(plan, recipe, kind.id, lora_path, reference or str(src), prompt)
 
-    @Slot(str, str, result="QVariantMap")
-    def preview(self, clipId: str, loraPath: str) -> dict:
-        """What generate would make (frames) and its cost, before the map is computed or anything queued."""
+    @Slot(str, int, int, str, str, result="QVariantMap")
+    def preview(self, clipId: str, startFrame: int, endFrame: int, controlId: str, loraPath: str) -> dict:
+        """What generate would make (frames, range, where it lands) and its cost, before any map is computed or
+        anything queued. startFrame/endFrame < 0: the whole clip."""
         try:
-            request = self._request(clipId, loraPath, "")
+            plan, request = self._plan(clipId, startFrame, endFrame, controlId, loraPath)
             estimate = estimate_requests([request])
         except Refusal as exc:
             message, hint = words(exc)
             return {"ok": False, "problem": message, "hint": hint}
-        return {"ok": True, "problem": "", "hint": "", "estimate": estimate.text,
-                "generated": request.settings.num_frames, "control": "canny"}
+        kind = control(controlId)
+        track = self._doc.project.track(plan.track_id).name if plan.track_id else ""
+        return {"ok": True, "problem": "", "hint": "", "estimate": estimate.text, "start": plan.start,
+                "end": plan.end, "frames": plan.length, "generated": plan.num_frames, "track": track,
+                "control": kind.label, "reference": kind.reference}
 
-    @Slot(str, str, str, result=bool)
-    def generate(self, clipId: str, loraPath: str, prompt: str) -> bool:
-        """Check the request, then compute (or reuse) the clip's Canny map on a thread — decoding a long clip
-        would freeze the editor — and queue the IC-LoRA generation when it is ready; the result goes to the bin.
-        False (with `error`) when refused at once; a map that cannot be made is reported through `error`."""
+    # -- generating ---------------------------------------------------------------------------------------------
+    @Slot(str, int, int, str, str, str, result=bool)
+    def generate(self, clipId: str, startFrame: int, endFrame: int, controlId: str, loraPath: str,
+                 prompt: str) -> bool:
+        """Check the request, then make (or reuse) the clip's control map on a thread and queue the IC-LoRA job
+        when it is ready; the result lands above the range. False (with `error`) when refused at once; a map that
+        cannot be made is reported through `error`."""
         try:
-            self._request(clipId, loraPath, prompt)
-            src = self._source(clipId)
+            plan, _ = self._plan(clipId, startFrame, endFrame, controlId, loraPath, prompt)
         except Refusal as exc:
             return refuse(self.error, exc)
-        threading.Thread(target=self._make_map, args=(clipId, loraPath, prompt, src), name="canny-map",
-                         daemon=True).start()
+        ticket = next(self._tickets)
+        self._pending[ticket] = (plan, clipId, control(controlId).id, loraPath, prompt)
+        args = (ticket, plan, self._source(plan), control(controlId).id, self._depth_model,
+                self._intake.conditions_dir())
+        threading.Thread(target=self._make_reference, args=args, name=f"{controlId}-map", daemon=True).start()
         return True
 
-    def _make_map(self, clip_id: str, lora_path: str, prompt: str, src: Path) -> None:
-        from ltx_editor.generation.control_maps import canny_map
+    def _make_reference(self, ticket: int, plan: ICPlan, src: Path, control_id: str, depth_model: str,
+                        work_dir: Path) -> None:
+        from ltx_editor.generation import control_maps
+        from ltx_editor.generation.ic_reference import reference_range
 
         try:
-            self._mapped.emit(clip_id, lora_path, prompt, str(canny_map(src)), "", "")
+            whole = control_maps.reference_video(src, control_id, depth_model=depth_model)
+            self._mapped.emit(ticket, str(reference_range(plan, whole, work_dir)), "", "")
         except Refusal as exc:
-            self._mapped.emit(clip_id, lora_path, prompt, "", *words(exc))
+            self._mapped.emit(ticket, "", *words(exc))
         except Exception as exc:  # noqa: BLE001 - a thread has no caller: say it in the editor
-            self._mapped.emit(clip_id, lora_path, prompt, "", f"The control map could not be made: {exc}", "")
+            self._mapped.emit(ticket, "", f"The control map could not be made: {exc}", "")
 
-    def _on_mapped(self, clip_id: str, lora_path: str, prompt: str, control_map: str, message: str,
-                   hint: str) -> None:
+    def _on_mapped(self, ticket: int, reference: str, message: str, hint: str) -> None:
+        made_for, clip_id, control_id, lora_path, prompt = self._pending.pop(ticket)
         if message:
             self.error.emit(message, hint)
             return
-        try:  # the project may have changed while the map was computed: checked again
-            job = self._intake.submit(self._request(clip_id, lora_path, prompt, control_map))
+        try:  # the project may have changed while the map was made: planned again, and the same range wanted
+            plan, request = self._plan(clip_id, made_for.start, made_for.end, control_id, lora_path, prompt,
+                                       reference)
+            if (plan.media_start, plan.reference_frames) != (made_for.media_start, made_for.reference_frames):
+                raise InContextError("The reference clip was trimmed while its map was made.", hint="Try again.")
+            run = self._intake.runner.start_ic(plan, request)
         except Refusal as exc:
             refuse(self.error, exc)
             return
-        self.queued.emit([job.id])
+        self.queued.emit([run.job_id])

@@ -53,10 +53,10 @@ Menu {
     }
     MenuItem {
         objectName: "inContextItem"
-        text: qsTr("Control a new clip with this one (Canny IC-LoRA)…")
+        text: clipMenu.rangeInside ? qsTr("Control a new clip with this range (IC-LoRA)…") : qsTr("Control a new clip with this one (IC-LoRA)…")
         visible: clipMenu.canRetake && !clipMenu.isSound
         height: visible ? implicitHeight : 0
-        onTriggered: clipMenu.view.openInContext(clipMenu.clipId)
+        onTriggered: clipMenu.view.openInContext(clipMenu.clipId, clipMenu.rangeInside ? clipMenu.ctl.rangeStart : -1, clipMenu.rangeInside ? clipMenu.ctl.rangeEnd + 1 : -1)
     }
     MenuItem {
         objectName: "extendItem"

@@ -114,7 +114,7 @@ FocusScope {
     function openClipProperties(clipId) { clipProperties.show(clipId) }
     function openRetake(clipId, start, end) { retakePopup.openRetake(clipId, start, end) }  // end exclusive
     function openAudioToVideo(clipId, start, end) { retakePopup.openAudioToVideo(clipId, start, end) }  // -1: all
-    function openInContext(clipId) { retakePopup.openInContext(clipId) }
+    function openInContext(clipId, start, end) { inContextPopup.openFor(clipId, start, end) }  // -1: all
     function openGapMenu(trackId, frame, item, x, y) {
         gapMenu.trackId = trackId
         gapMenu.frame = frame
@@ -314,6 +314,11 @@ FocusScope {
     RetakePopup {
         id: retakePopup
         retakes: root.retakes
+        anchors.centerIn: parent
+    }
+    InContextPopup {
+        id: inContextPopup
+        control: root.retakes ? root.retakes.inContext : null
         anchors.centerIn: parent
     }
     Menu {  // right-click on empty track space
