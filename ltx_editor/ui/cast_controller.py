@@ -1,20 +1,20 @@
 """The cast panel's controller: add, rename, describe, remove entries, add/remove reference images, set a voice
-sample (each one undo step, core/cast.py), and the queue's hook that expands `@name` in every prompt before a
+sample (each one undo step, core/cast.py; a rename also rewrites `@old` in the project's prompts; files are
+copied into the project's media folder, core/cast_media.py), and the queue's hook that expands `@name` in every prompt before a
 job is queued (generation/cast_apply.py): shots, spans, retakes, gap fills and the generate panel all go
 through JobQueue.submit, so one hook covers them. Every slot returns False and emits `error` when it refuses,
 leaving the project as it was."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ltx_editor.core import cast
-from ltx_editor.core.project_io import store_path
-from ltx_editor.generation.cast_apply import VOICE_NOT_APPLIED, apply_cast
+from ltx_editor.core.cast_media import keep_in_project
+from ltx_editor.generation.cast_apply import apply_cast
 
 from .cast_model import CastModel
 from .document import ProjectDocument
@@ -23,8 +23,10 @@ from .urls import local_path
 
 QML_IMPORT_NAME = "LtxEditor"
 QML_IMPORT_MAJOR_VERSION = 1
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
-VOICE_SUFFIXES = (".wav", ".mp3", ".flac", ".m4a", ".ogg")
+# What the panel says about voice samples: no diffusers LTX-2 pipeline (0.42.1: LTX2Pipeline, -ImageToVideo,
+# -Condition, -InContext) takes a reference voice, and LTX-2's audio inputs drive a clip's sound rather than
+# clone a voice (generation/cast_apply.py).
+VOICE_NOTE = "Voice samples are kept but not used by today's models (none takes a reference voice yet)."
 
 
 @QmlElement
@@ -42,7 +44,7 @@ class CastController(QObject):
         self._refresh()
 
     entries = Property(CastModel, lambda self: self._entries, constant=True)
-    voiceNote = Property(str, lambda self: f"Voice sample: {VOICE_NOT_APPLIED}.", constant=True)
+    voiceNote = Property(str, lambda self: VOICE_NOTE, constant=True)
 
     def _refresh(self) -> None:
         self._entries.refresh(self._doc.project, self._doc.working_path)
@@ -60,13 +62,9 @@ class CastController(QObject):
         self._doc.apply_edit(edit)
         return edit
 
-    def _stored(self, url_or_path: str, suffixes: tuple[str, ...], what: str) -> str:
-        file = Path(local_path(url_or_path))
-        if file.suffix.lower() not in suffixes:
-            raise cast.CastError(f"{file.name} is not {what}.", hint=f"Use a {', '.join(suffixes)} file.")
-        if not file.is_file():
-            raise cast.CastError(f"The file {file.name} does not exist.", hint="Choose another file.")
-        return store_path(self._doc.working_path, file)
+    def _stored(self, url_or_path: str, kind: str) -> str:
+        """The file copied into the project's media folder (cast/), as a stored path."""
+        return keep_in_project(self._doc.working_path, local_path(url_or_path), kind)
 
     # -- editing (each one undo step) --------------------------------------------------------------------------
     @Slot(str, str, str, result=str)
@@ -80,7 +78,10 @@ class CastController(QObject):
 
     @Slot(str, str, result=bool)
     def renameEntry(self, entryId: str, name: str) -> bool:
-        if cast.entry(self._doc.project, entryId).name == name.strip().lstrip("@"):
+        """Rename the entry; `@old` becomes `@new` in every prompt of the project (shots, keyframe spans), all in
+        one undo step."""
+        current = next((c.name for c in self._doc.project.cast if c.id == entryId), None)
+        if current == name.strip().lstrip("@"):
             return True
         return bool(self._edit(lambda: cast.rename_entry(self._doc.project, entryId, name)))
 
@@ -104,7 +105,7 @@ class CastController(QObject):
     def addImage(self, entryId: str, urlOrPath: str) -> bool:
         """Add a reference image (a file URL from the dialog or a path)."""
         return bool(self._edit(lambda: cast.add_image(
-            self._doc.project, entryId, self._stored(urlOrPath, IMAGE_SUFFIXES, "an image"))))
+            self._doc.project, entryId, self._stored(urlOrPath, "image"))))
 
     @Slot(str, int, result=bool)
     def removeImage(self, entryId: str, index: int) -> bool:
@@ -112,9 +113,10 @@ class CastController(QObject):
 
     @Slot(str, str, result=bool)
     def setVoice(self, entryId: str, urlOrPath: str) -> bool:
-        """Set the voice-line sample ("" clears it). It is kept with the entry; see voiceNote for its use."""
+        """Set the voice-line sample ("" clears it), copied into the project. It is kept with the entry and
+        recorded in recipes; no model uses it yet (voiceNote)."""
         return bool(self._edit(lambda: cast.set_voice(
-            self._doc.project, entryId, self._stored(urlOrPath, VOICE_SUFFIXES, "a sound file") if urlOrPath else None)))
+            self._doc.project, entryId, self._stored(urlOrPath, "voice") if urlOrPath else None)))
 
     # -- prompts -------------------------------------------------------------------------------------------------
     @Slot(str, result=str)

@@ -61,7 +61,9 @@ def test_the_cast_is_edited_in_its_panel_one_undo_step_per_action(qtbot, load_qm
     _call(root, "voiceChosen", mara.id, voice.as_uri())
     qtbot.waitUntil(lambda: doc.project.cast[0].voice is not None)
     assert "Voice: line.wav" in find_item(entry, "voiceButton").property("text")
-    assert "no backend here documents" in find_item(root, "voiceNote").property("text")
+    assert "kept but not used by today's models" in find_item(root, "voiceNote").property("text")
+    stored = doc.project.cast[0].voice  # copied into the project's media folder, the original left alone
+    assert doc.media_path(stored).read_bytes() == voice.read_bytes() and doc.media_path(stored) != voice
     assert stack.count() == 5  # add, describe, rename, image, voice: one step each
 
     thumb = find_item(entry, "castImage_0")
@@ -106,7 +108,9 @@ def test_at_name_in_the_generate_panel_brings_the_reference_into_the_recipe(qtbo
     assert job_id
     job = app.worker.queue.get(job_id)
     assert job.request.prompt == "a woman in a red coat on a beach"
-    assert [(c.path, c.frame_index, c.strength) for c in job.request.conditions] == [(str(image), 0, CAST_STRENGTH)]
+    kept = app.document.media_path(app.document.project.cast[0].images[0])  # the copy in the project's media
+    assert kept != image and kept.read_bytes() == image.read_bytes()
+    assert [(c.path, c.frame_index, c.strength) for c in job.request.conditions] == [(str(kept), 0, CAST_STRENGTH)]
     (done,) = wait_jobs_done(qtbot, app, 1)
     sidecar = read_sidecar(done.result.sidecar_path)
     assert sidecar["cast"][0]["name"] == "Mara" and sidecar["cast"][0]["images"][0]["sha256"]
