@@ -56,13 +56,7 @@ class SpanController(QObject):
 
     # -- keyframe animation ----------------------------------------------------------------------------------
     def _span_recipe(self) -> Recipe:
-        """The panel's recipe at the project's size and rate (rounded to what its model takes): a span fills
-        part of the project's picture, whatever size the panel was last set to."""
-        recipe = self._generate.recipe()
-        s = self._doc.project.settings
-        shape = shape_for(s.width, s.height, s.fps, get_model(recipe.settings.model_id))
-        settings = recipe.settings.model_copy(update={"width_override": shape.width, "height_override": shape.height})
-        return replace(recipe, settings=settings)
+        return span_recipe(self._generate.recipe(), self._doc.project)
 
     def _span_plan(self, start: int, end: int, recipe: Recipe) -> KeyframePlan:
         """[start, end): end is exclusive, as everywhere on the timeline (the lane passes its range's last
@@ -188,6 +182,15 @@ class SpanController(QObject):
         return ExtensionPart(direction="forward", clip_id=f"asset-{asset.id}", asset_id=asset.id, take_id=take.id,
                              source_path=take.path, source_start=take.frame_count - n, condition_frames=n,
                              strength=1.0, new_frames=new, num_frames=n + new, placement="ripple")
+
+
+def span_recipe(recipe: Recipe, project) -> Recipe:
+    """The panel's recipe at the project's size and rate (rounded to what its model takes): a span fills part of
+    the project's picture, whatever size the panel was last set to. (TakesController's N takes of a span too.)"""
+    s = project.settings
+    shape = shape_for(s.width, s.height, s.fps, get_model(recipe.settings.model_id))
+    settings = recipe.settings.model_copy(update={"width_override": shape.width, "height_override": shape.height})
+    return replace(recipe, settings=settings)
 
 
 def _pin_family(recipe: Recipe) -> str:

@@ -3,8 +3,10 @@
 "N takes" of a storyboard shot or a keyframe span: the same recipe with seeds base, base + 1, ... or a sweep
 over one setting (generation/takes_batch.py), the batch's total cost shown first, then queued as one batch.
 A shot's takes all land as takes of the shot's clip (the workflow runner switches the clip to each as it
-lands). A span's first take lands on the timeline; the others are queued as takes of the landed clip's asset
-once it has landed (so a single-segment span: a chained one has one clip per segment, and is refused).
+lands). A span's takes run with the keyframe span's recipe (the panel's at the project's size): the first lands
+on the timeline; the others are queued as takes of the landed clip's asset once it has landed (so a
+single-segment span: a chained one has one clip per segment, and is refused), and the clip switches to each as
+it lands, one undo step each ("Take 2 of the span", ...), so undo steps back through them.
 N takes of a retake are the retake popup's (RetakeController.retakeTakes).
 
 The compare strip (qml/TakesCompare.qml) shows 2–4 takes of a clip side by side, every player following one
@@ -23,7 +25,7 @@ from ltx_editor.core import storyboard as sb
 from ltx_editor.core import timeline as tl
 from ltx_editor.core.edits import group
 from ltx_editor.core.keyframe_plan import KeyframePlan, ModelLimits, plan_keyframes
-from ltx_editor.core.project_io import resolve_media
+from ltx_editor.core.project_io import resolve_media, store_path
 from ltx_editor.core.safe_files import is_special
 from ltx_editor.generation.takes_batch import parse_values, take_recipes
 from ltx_editor.generation.workflows import (
@@ -41,7 +43,7 @@ from .document import ProjectDocument
 from .generate_controller import GenerateController
 from .job_intake import JobIntake
 from .refusals import Refusal, refuse, words
-from .span_controller import _pin_family
+from .span_controller import _pin_family, span_recipe
 from .takes_clock import TakesClock
 
 QML_IMPORT_NAME = "LtxEditor"
@@ -75,6 +77,7 @@ class TakesController(QObject):
         self._asset_id = ""
         self._takes: list[dict[str, Any]] = []
         self._waiting: dict[str, _SpanTakes] = {}  # first span job id -> the takes queued after it lands
+        self._switching: dict[str, int] = {}  # a later span take's job id -> its number (the clip shows it)
         document.edited.connect(self._on_edited)
         document.projectReplaced.connect(self._forget)
 
@@ -128,6 +131,7 @@ class TakesController(QObject):
         self._clock.pause()
         self._clip_id, self._asset_id, self._takes = "", "", []
         self._waiting.clear()
+        self._switching.clear()
         self.compareChanged.emit()
 
     def _on_edited(self, changed: list) -> None:
@@ -152,8 +156,9 @@ class TakesController(QObject):
         return True
 
     # -- N takes -----------------------------------------------------------------------------------------------
-    def _recipes(self, n: int, setting: str, values: str) -> list[Recipe]:
-        return take_recipes(self._generate.recipe(), n, setting=setting, values=parse_values(values, setting))
+    def _recipes(self, n: int, setting: str, values: str, base: Recipe | None = None) -> list[Recipe]:
+        return take_recipes(base or self._generate.recipe(), n, setting=setting,
+                            values=parse_values(values, setting))
 
     @staticmethod
     def _preview(requests) -> dict:
@@ -196,7 +201,7 @@ class TakesController(QObject):
         return True
 
     def _span_batch(self, start: int, end: int, n: int, setting: str, values: str):
-        recipes = self._recipes(n, setting, values)
+        recipes = self._recipes(n, setting, values, span_recipe(self._generate.recipe(), self._doc.project))
         base = recipes[0]
         plan = plan_keyframes(self._doc.project.keyframes,
                               ModelLimits(max_frames=base.max_frames, family=_pin_family(base)),
@@ -232,7 +237,14 @@ class TakesController(QObject):
         return True
 
     def on_job_changed(self, job: Any) -> None:
-        """Connected after the intake: when a span's first take has landed, queue the rest as its takes."""
+        """Connected after the intake: when a span's first take has landed, queue the rest as its takes; when
+        one of those has landed, show it on the span's clip."""
+        number = self._switching.get(job.id)
+        if number is not None and job.state in ("finished", "failed", "cancelled", "interrupted"):
+            del self._switching[job.id]
+            if job.state == "finished" and job.result_asset_id:
+                self._show_take(job, number)
+            return
         waiting = self._waiting.get(job.id)
         if waiting is None or job.state != "finished" or not job.result_asset_id:
             return
@@ -244,4 +256,26 @@ class TakesController(QObject):
         except Refusal as exc:
             refuse(self.error, exc)
             return
+        self._switching.update({j.id: i for i, j in enumerate(jobs, start=2)})
         self.queued.emit([j.id for j in jobs])
+
+    def _show_take(self, job: Any, number: int) -> None:
+        """Switch the clips showing the span's asset to this job's take: one undo step."""
+        project = self._doc.project
+        try:
+            asset = project.asset(job.result_asset_id)
+        except KeyError:
+            return  # the asset went (its clip was deleted and the bin emptied): the take has nowhere to show
+        stored = store_path(self._doc.working_path, job.result.video_path)
+        take = next((t for t in asset.takes if t.path == stored), None)
+        showing = [c.id for t in project.tracks for c in t.clips if c.asset_id == asset.id]
+        if take is None or not showing:
+            return
+        try:
+            with group(project, f"Take {number} of the span") as switch:
+                for clip_id in showing:
+                    switch.add(tl.set_clip_take(project, clip_id, take.id))
+        except Refusal as exc:
+            refuse(self.error, exc)
+            return
+        self._doc.apply_edit(switch.edit)
