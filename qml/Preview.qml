@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -14,87 +15,55 @@ Rectangle {
 
     color: Theme.window
 
-    MediaPlayer {
+    FramePlayer {
         id: mediaPlayer
         objectName: "mediaPlayer"
-        videoOutput: videoOut
+        output: videoOut
         // the clip's own level and fades (up to 4x: the output tops out at 1)
         audioOutput: AudioOutput { id: audio; volume: view.preview ? Math.min(1, volumeSlider.value * view.preview.clipVolume) : 0; muted: muteButton.checked }
-        onPositionChanged: function (position) { view.preview.playerPosition(position) }
-        onPlaybackStateChanged: view.preview.setPlaying(playbackState === MediaPlayer.PlayingState)
+        onPositionChanged: function (position) { if (view.preview) view.preview.playerPosition(position) }
+        onPlaybackStateChanged: if (view.preview) view.preview.setPlaying(playbackState === MediaPlayer.PlayingState)
         onErrorOccurred: function (error, errorString) { errorLabel.text = errorString }
-        onMediaStatusChanged: {
-            if (mediaStatus === MediaPlayer.EndOfMedia) view.preview.playerReachedEnd()
-            else if (view.ready()) view.applyPending()
-        }
-        onSourceChanged: { errorLabel.text = ""; view.pendingMs = -1 }
+        onMediaStatusChanged: if (mediaStatus === MediaPlayer.EndOfMedia && view.preview) view.preview.playerReachedEnd()
+        onSourceChanged: errorLabel.text = ""
     }
     // The controller's one `changed` signal covers every property: follow the source only when it differs,
     // so a position report never re-sets (and reloads) the media.
     readonly property string wantedSource: preview ? preview.source : ""  // null while the window closes
     onWantedSourceChanged: if (mediaPlayer.source.toString() !== wantedSource) mediaPlayer.source = wantedSource
     Component.onCompleted: { mediaPlayer.source = wantedSource; preview.reshow() }
-    // A stopped player draws nothing; paused at the asked position it shows that frame (scrubbing). The
-    // controller asks for the middle of a frame, so the frame shown is the one under the playhead.
-    function showFrame(ms) {
-        if (mediaPlayer.source.toString() === "") return
-        pendingMs = ms
-        if (mediaPlayer.playbackState === MediaPlayer.StoppedState) mediaPlayer.pause()
-        if (ready()) applyPending()
-    }
-    // A position set while a new source is still loading is dropped by the player (it showed the file's
-    // first frame): keep it, and set it once the media is loaded.
-    property int pendingMs: -1
-    function ready() {
-        const s = mediaPlayer.mediaStatus
-        return s === MediaPlayer.LoadedMedia || s === MediaPlayer.BufferedMedia || s === MediaPlayer.BufferingMedia
-               || s === MediaPlayer.EndOfMedia
-    }
-    function applyPending() {
-        if (pendingMs < 0) return
-        mediaPlayer.position = pendingMs
-        pendingMs = -1
-    }
 
-    // The picture under a see-through clip, or the clip a crossfade dissolves from (no sound of its own):
-    // paused on the frame the controller names, as the top player is.
-    MediaPlayer {
-        id: underPlayer
-        objectName: "underPlayer"
-        videoOutput: underOut
-        source: view.preview.underSource
-        onMediaStatusChanged: if (view.underPendingMs >= 0 && (mediaStatus === MediaPlayer.LoadedMedia
-                                                                || mediaStatus === MediaPlayer.BufferedMedia)) {
-            position = view.underPendingMs
-            view.underPendingMs = -1
+    // The pictures under the top one (PreviewPicture: a see-through clip's tracks below, a crossfade's clip
+    // before), in preview.pictures' slots: 1 is the clip the top one dissolves from, 2k and 2k + 1 level k's.
+    function pictures() {
+        const all = [topFrom]
+        for (let i = 0; i < lowerLevels.count; ++i) {
+            const level = lowerLevels.itemAt(i) as PreviewLevel
+            if (level) all.push(level.from, level.own)
         }
+        return all
     }
-    property int underPendingMs: -1
-    function showUnderFrame(ms) {
-        if (underPlayer.source.toString() === "") return
-        // a stopped preview rests both pictures on the frame (the under player may still be playing: the top
-        // player's pause reaches the controller, which asks for this frame, before the under player pauses)
-        if (underPlayer.playbackState === MediaPlayer.StoppedState
-                || (!view.preview.playing && underPlayer.playbackState === MediaPlayer.PlayingState))
-            underPlayer.pause()
-        const s = underPlayer.mediaStatus
-        if (s === MediaPlayer.LoadedMedia || s === MediaPlayer.BufferedMedia) underPlayer.position = ms
-        else underPendingMs = ms
-    }
+    readonly property var levels: preview ? preview.levels : []
+    function levelInfo(depth) { return depth < levels.length ? levels[depth] : null }
 
     Connections {
         target: view.preview
-        function onUnderSeekRequested(ms) { view.showUnderFrame(ms) }
-        function onSeekRequested(ms) { view.showFrame(ms) }
+        function onPictureSeekRequested(slot, ms) {
+            const picture = view.pictures().find(p => p.slot === slot)
+            if (picture) picture.show(ms)
+        }
+        // The controller asks for the middle of a frame, so the frame shown is the one under the playhead.
+        function onSeekRequested(ms) { mediaPlayer.rest(ms) }
         function onPlayRequested(rate) {
             mediaPlayer.playbackRate = rate
             mediaPlayer.play()
-            if (underPlayer.source.toString() !== "") {  // the picture under it plays along
-                underPlayer.playbackRate = view.preview.underRate
-                underPlayer.play()
-            }
+            for (const picture of view.pictures()) picture.playAlong()  // at their own rates
         }
-        function onPauseRequested() { if (underPlayer.playing) underPlayer.pause(); mediaPlayer.pause() }
+        // the pictures under it first: a stop inside a crossfade must not leave one a frame past the playhead
+        function onPauseRequested() {
+            for (const picture of view.pictures()) picture.pause()
+            mediaPlayer.pause()
+        }
     }
 
     ColumnLayout {
@@ -133,44 +102,53 @@ Rectangle {
         Item {
             Layout.fillWidth: true
             Layout.fillHeight: true
-            Rectangle {  // what a see-through clip shows over nothing
+            Rectangle {  // what see-through clips show over nothing
                 anchors.fill: parent
                 anchors.margins: Theme.spacing
                 color: "black"
-                visible: view.preview.opacity < 1
+                visible: view.levels.length > 0 && view.levels[view.levels.length - 1].opacity < 1
             }
-            VideoOutput {
-                id: underOut
-                objectName: "underOutput"
-                anchors.fill: parent
-                anchors.margins: Theme.spacing
-                fillMode: VideoOutput.PreserveAspectFit
-                visible: view.preview.underSource !== "" && view.preview.opacity < 1
-            }
-            Rectangle {  // the fade of the clip under it
-                anchors.fill: underOut
-                color: "black"
-                opacity: view.preview.underShade
-                visible: underOut.visible && opacity > 0
-            }
-            Item {  // the clip on top, at its opacity (or a crossfade's progress) over what is under it
-                objectName: "topLayer"
-                anchors.fill: parent
-                opacity: view.preview.opacity
-                layer.enabled: opacity < 1  // the picture and its fade shade as one
-                VideoOutput {
-                    id: videoOut
-                    objectName: "videoOutput"
+            Repeater {  // the levels under the top one (preview_layers.Level), the lowest drawn first
+                id: lowerLevels
+                model: view.preview ? view.preview.maxLevels - 1 : 0
+                PreviewLevel {
+                    required property int index
                     anchors.fill: parent
                     anchors.margins: Theme.spacing
-                    fillMode: VideoOutput.PreserveAspectFit
+                    preview: view.preview
+                    depth: (view.preview ? view.preview.maxLevels - 1 : 0) - index
                 }
-                Rectangle {  // the clip's fade, as the export draws it (black over the picture)
-                    objectName: "fadeShade"
-                    anchors.fill: videoOut
-                    color: "black"
-                    opacity: view.preview.shade
-                    visible: opacity > 0
+            }
+            Item {  // the top level: its clip at a crossfade's progress over the clip before, at its opacity
+                objectName: "topLayer"
+                anchors.fill: parent
+                anchors.margins: Theme.spacing
+                opacity: view.levelInfo(0) ? view.levelInfo(0).opacity : 1
+                layer.enabled: opacity < 1  // its pictures and fades blend as one
+                PreviewPicture {
+                    id: topFrom
+                    objectName: "picture1"
+                    anchors.fill: parent
+                    preview: view.preview
+                    slot: 1
+                }
+                Item {
+                    anchors.fill: parent
+                    opacity: view.levelInfo(0) ? view.levelInfo(0).mix : 1
+                    layer.enabled: opacity < 1
+                    VideoOutput {
+                        id: videoOut
+                        objectName: "videoOutput"
+                        anchors.fill: parent
+                        fillMode: VideoOutput.PreserveAspectFit
+                    }
+                    Rectangle {  // the clip's fade, as the export draws it (black over the picture)
+                        objectName: "fadeShade"
+                        anchors.fill: videoOut
+                        color: "black"
+                        opacity: view.preview ? view.preview.shade : 0
+                        visible: opacity > 0
+                    }
                 }
             }
             Label {

@@ -1,9 +1,13 @@
-"""What the preview draws at one timeline frame, by the export's rules (export_plan): the clip on top, its
-source frame (at its speed), its fade, how opaque it is, and the one picture under it — the clip it
-dissolves from during a crossfade (played on past its out point), else the clip on the track below when it
-is see-through (None: black).
+"""What the preview draws at one timeline frame, by the export's rules (export_plan, export_graph._draw): the
+clips stacked there, the upper track first, down to the first opaque one (or black under them all). Each
+level is a clip's picture (its source frame at its speed, its fade), during a crossfade dissolving in over
+the clip before it (played on past its out point), that dissolve drawn as one picture at the clip's opacity
+over the levels below:
 
-The preview draws two layers: a see-through clip over another see-through clip shows only the upper two.
+    level = opacity * (mix * clip + (1 - mix) * clip_before) + (1 - opacity) * levels_below
+
+The export blends any number of levels; the preview plays one decoder per picture, so it draws at most
+MAX_PICTURES (a level dissolving from the clip before it counts two) and black under the last level drawn.
 """
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from dataclasses import dataclass
 
 from .export_plan import crossfade_frames, played_offset
 from .project import Clip, Project, Track, media_length
+
+MAX_PICTURES = 4  # decoders playing at once: four small ones keep up on a two-core laptop
 
 
 @dataclass(frozen=True)
@@ -22,10 +28,38 @@ class Layer:
 
 
 @dataclass(frozen=True)
+class Level:
+    """One clip of the stack: `layer` at `mix` over `dissolve_from` (a crossfade), all at `opacity`."""
+
+    layer: Layer
+    opacity: float = 1.0  # over the levels below (1.0: they are not drawn)
+    dissolve_from: Layer | None = None  # the clip before, during a crossfade into this one
+    mix: float = 1.0  # the crossfade's progress: how much of `layer` over `dissolve_from`
+
+    @property
+    def pictures(self) -> int:
+        return 1 if self.dissolve_from is None else 2
+
+
+@dataclass(frozen=True)
 class Picture:
-    top: Layer | None  # None: no clip at the frame (black)
-    opacity: float = 1.0  # of the top layer over `under`
-    under: Layer | None = None
+    levels: tuple[Level, ...] = ()  # the top first; none: black
+
+    @property
+    def top(self) -> Layer | None:
+        return self.levels[0].layer if self.levels else None
+
+    def weights(self) -> list[tuple[Layer, float]]:
+        """Every layer drawn, top first, with its share of the blended picture (the rest is black)."""
+        out: list[tuple[Layer, float]] = []
+        left = 1.0  # what the levels above leave to this one
+        for level in self.levels:
+            share = left * level.opacity
+            out.append((level.layer, share * level.mix))
+            if level.dissolve_from is not None:
+                out.append((level.dissolve_from, share * (1.0 - level.mix)))
+            left -= share
+        return out
 
 
 def faded(clip: Clip, i: int) -> float:
@@ -42,40 +76,39 @@ def faded(clip: Clip, i: int) -> float:
 
 
 def picture_at(project: Project, frame: int) -> Picture:
-    """The layers drawn at timeline `frame`."""
-    covering: list[tuple[Track, int]] = []
+    """The levels drawn at timeline `frame` (at most MAX_PICTURES pictures)."""
+    levels: list[Level] = []
+    pictures = 0
     for track in project.tracks_of_kind("video"):
         if track.hidden:
             continue
         k = _clip_index(track, frame)
-        if k is not None:
-            covering.append((track, k))
-            if track.clips[k].opacity >= 1.0 and len(covering) == 1:
-                break
-            if len(covering) == 2:
-                break
-    if not covering:
-        return Picture(top=None)
-    track, k = covering[0]
+        if k is None:
+            continue
+        level = _level(project, track, k, frame)
+        if pictures + level.pictures > MAX_PICTURES:
+            break  # black under the last level drawn
+        levels.append(level)
+        pictures += level.pictures
+        if level.opacity >= 1.0:
+            break
+    return Picture(tuple(levels))
+
+
+def _level(project: Project, track: Track, k: int, frame: int) -> Level:
     clip = track.clips[k]
     i = frame - clip.start
-    top = Layer(clip, clip.in_frame + clip.source_offset(i), faded(clip, i))
+    layer = Layer(clip, clip.in_frame + clip.source_offset(i), faded(clip, i))
     n = crossfade_frames(track, k)
-    if i < n:  # dissolving from the clip before, which plays on past its out point (held at its media's end)
-        before = track.clips[k - 1]
-        asset = project.asset(before.asset_id)
-        last = (media_length(asset, asset.take(before.take_id)) or before.out_frame) - 1
-        offset = before.duration + i
-        source = before.in_frame + played_offset(before, offset)
-        return Picture(top=top, opacity=i / n, under=Layer(before, min(source, last), faded(before, offset)))
-    if clip.opacity >= 1.0:
-        return Picture(top=top)
-    under = None
-    if len(covering) > 1:
-        below_track, j = covering[1]
-        below = below_track.clips[j]
-        under = Layer(below, below.in_frame + below.source_offset(frame - below.start), faded(below, frame - below.start))
-    return Picture(top=top, opacity=clip.opacity, under=under)
+    if i >= n:
+        return Level(layer, clip.opacity)
+    # dissolving from the clip before, which plays on past its out point (held at its media's end)
+    before = track.clips[k - 1]
+    asset = project.asset(before.asset_id)
+    last = (media_length(asset, asset.take(before.take_id)) or before.out_frame) - 1
+    offset = before.duration + i
+    source = before.in_frame + played_offset(before, offset)
+    return Level(layer, clip.opacity, Layer(before, min(source, last), faded(before, offset)), mix=i / n)
 
 
 def _clip_index(track: Track, frame: int) -> int | None:

@@ -1,5 +1,8 @@
 """What the preview shows (a bin asset, or the timeline at the playhead) and the transport: play/pause,
 J/K/L shuttle, frame steps, Home/End, timecode. The QML MediaPlayer does the playing; this decides where.
+The pictures under the top clip's (preview_layers: see-through clips' tracks below, a crossfade's clip
+before) play in players of their own, one `pictures` slot each: paused on the frame named by
+pictureSeekRequested, and while playing kept within a frame of the playhead (`ms`, `slack`) by the view.
 
 Positions are kept as frame numbers. The player is asked for the middle of a frame, never its rounded start:
 a seek to 83 ms (frame 2 at 24 fps starts at 83.33 ms) shows frame 1, a seek to 104 ms shows frame 2."""
@@ -13,7 +16,7 @@ from PySide6.QtCore import Property, QObject, QTimer, QUrl, Signal, Slot
 from PySide6.QtQml import QmlElement
 
 from ltx_editor.core.frame_grab import topmost_clip
-from ltx_editor.core.preview_layers import Picture, faded, picture_at
+from ltx_editor.core.preview_layers import MAX_PICTURES, Layer, Picture, faded, picture_at
 from ltx_editor.core.project import Clip, Project, Take
 from ltx_editor.core.timecode import ms_timecode as timecode  # a position in ms, as the player reports it
 
@@ -61,8 +64,8 @@ class PreviewController(QObject):
     sourceChanged = Signal()  # apart from `changed`: position reports must not make QML re-read the source
     documentChanged = Signal()
     seekRequested = Signal(int)  # ms in the current source
-    underChanged = Signal()  # the picture under the clip (a see-through clip's, a crossfade's) changed
-    underSeekRequested = Signal(int)  # ms in the under source
+    layersChanged = Signal()  # `levels` or `pictures` changed
+    pictureSeekRequested = Signal(int, int)  # a picture slot (not 0: the top player), ms in its source
     playRequested = Signal(float)  # playback rate
     pauseRequested = Signal()
 
@@ -80,7 +83,8 @@ class PreviewController(QObject):
         self._playing = False
         self._rate = 1.0
         self._shot: Shot | None = None
-        self._under = ""  # the source drawn under the top clip ("" = black)
+        self._levels: list[dict] = []  # per level of the stack, the top first: opacity, mix
+        self._pictures: list[dict] = []  # slot 2k: level k's clip, 2k + 1: the clip it dissolves from
         self._syncing = False  # we are moving the playhead ourselves while the timeline plays
         self._reverse = QTimer(self)  # J: MediaPlayer cannot play backwards, so step back on a timer
         self._reverse.timeout.connect(self._reverse_tick)
@@ -127,6 +131,7 @@ class PreviewController(QObject):
         take = asset.active_take
         self._mode = "asset"
         self._shot = None
+        self._set_layers(None)
         self._set_source(QUrl.fromLocalFile(str(self._doc.media_path(take.path))).toString())
         self._title = asset.name or asset.id
         self._asset_fps = take.fps
@@ -150,7 +155,7 @@ class PreviewController(QObject):
         if found is None:
             self._shot, self._title = None, "Timeline"
             self._set_source("")
-            self._show_under(None)
+            self._set_layers(None)
             self.changed.emit()
             return
         clip, take = found
@@ -158,22 +163,37 @@ class PreviewController(QObject):
         self._shot = Shot(clip, take, url)
         self._title = f"Timeline · {clip.name}" if clip.name else "Timeline"
         self._set_source(url)
-        self._show_under(picture_at(self._doc.project, frame))
+        self._set_layers(picture_at(self._doc.project, frame))
+        for slot, picture in enumerate(self._pictures):  # every picture under the top one rests on its frame
+            if slot and picture["source"]:
+                self.pictureSeekRequested.emit(slot, picture["ms"])
         self.changed.emit()
         self.seekRequested.emit(frame_ms(self.source_frame(clip, take, frame), take.fps))
 
-    def _show_under(self, picture: Picture | None) -> None:
-        """The second player: the clip under a see-through clip, or the one a crossfade dissolves from."""
-        layer = None if picture is None else picture.under
-        url = ""
-        if layer is not None:
-            take = self._doc.project.asset(layer.clip.asset_id).take(layer.clip.take_id)
-            url = QUrl.fromLocalFile(str(self._doc.media_path(take.path))).toString()
-        if url != self._under:
-            self._under = url
-            self.underChanged.emit()
-        if layer is not None:
-            self.underSeekRequested.emit(frame_ms(layer.source_frame, take.fps))
+    def _set_layers(self, picture: Picture | None) -> None:
+        """The stack's levels and one picture per slot (an empty source: nothing drawn there)."""
+        levels, pictures = [], []
+        for level in picture.levels if picture is not None else ():
+            levels.append({"opacity": level.opacity, "mix": level.mix})
+            pictures += [self._picture_info(level.layer), self._picture_info(level.dissolve_from)]
+        if (levels, pictures) != (self._levels, self._pictures):
+            self._levels, self._pictures = levels, pictures
+            self.layersChanged.emit()
+
+    def _picture_info(self, layer: Layer | None) -> dict:
+        """Where a picture's player rests (ms: the middle of its frame), its fade, its rate while playing and
+        how far (ms) it may drift from `ms` while playing before it is re-seeked: a timeline frame and a half
+        (the position a player reports lies anywhere in the frame it shows)."""
+        if layer is None:
+            return {"source": "", "ms": -1, "shade": 0.0, "rate": 1.0, "slack": 0}
+        clip = layer.clip
+        take = self._doc.project.asset(clip.asset_id).take(clip.take_id)
+        fps = self._doc.project.settings.fps
+        frame_span = 1000.0 / take.fps * max(1.0, clip.speed)  # media ms of one timeline frame (or source frame)
+        return {"source": QUrl.fromLocalFile(str(self._doc.media_path(take.path))).toString(),
+                "ms": frame_ms(layer.source_frame, take.fps), "shade": 1.0 - layer.shown,
+                "rate": self._rate * fps / take.fps * clip.speed,
+                "slack": math.ceil(1.5 * frame_span * max(1.0, self._rate))}
 
     def _set_source(self, url: str) -> None:
         from ltx_editor.core.safe_files import is_special
@@ -218,9 +238,15 @@ class PreviewController(QObject):
         if frame >= shot.clip.end:
             self._jump_after(shot.clip.end)
             return
+        frame = max(shot.clip.start, frame)
         self._syncing = True
-        self._doc.playheadFrame = max(shot.clip.start, frame)
+        self._doc.playheadFrame = frame
         self._syncing = False
+        picture = picture_at(self._doc.project, frame)
+        if picture.top is None or picture.top.clip.id != shot.clip.id:  # a clip on a track above starts here
+            self._play_on_from(frame)
+        else:
+            self._set_layers(picture)  # the pictures under it follow the playhead (the view corrects drift)
 
     def _jump_after(self, frame: int) -> None:
         found = clip_at(self._doc.project, frame)
@@ -229,14 +255,24 @@ class PreviewController(QObject):
             self._want_play = False
             self.pauseRequested.emit()
             return
+        self._play_on_from(nxt)
+
+    def _play_on_from(self, frame: int) -> None:
+        """Playback moves on to another clip on top at `frame`."""
         self._syncing, self._switching = True, True
-        self._doc.playheadFrame = nxt
+        self._doc.playheadFrame = frame
         self._syncing = False
         try:
             self._show_playhead()
-            self.playRequested.emit(self._rate * self._speed())
+            self._play(self._rate * self._speed())
         finally:
             self._switching = False
+
+    def _play(self, rate: float) -> None:
+        """Ask the view to play (the pictures under the top one at their rates, taken from `pictures`)."""
+        if self._mode == "timeline" and self._doc is not None:
+            self._set_layers(picture_at(self._doc.project, self._doc.playheadFrame))
+        self.playRequested.emit(rate)
 
     @Slot()
     def playerReachedEnd(self) -> None:
@@ -273,7 +309,7 @@ class PreviewController(QObject):
             self.pauseRequested.emit()
         else:
             self._rate = 1.0
-            self.playRequested.emit(self._speed())
+            self._play(self._speed())
 
     @Slot(int)
     def shuttle(self, direction: int) -> None:
@@ -288,7 +324,7 @@ class PreviewController(QObject):
         if direction > 0:
             self._reverse.stop()
             self._rate = min(MAX_SHUTTLE, self._rate * 2) if self._playing and not reversing else 1.0
-            self.playRequested.emit(self._rate * self._speed())
+            self._play(self._rate * self._speed())
         else:
             self._rate = min(MAX_SHUTTLE, self._rate * 2) if reversing else 1.0
             self.pauseRequested.emit()
@@ -344,29 +380,6 @@ class PreviewController(QObject):
         """How much of `clip` shows at the playhead (its fades, as the export draws them)."""
         return faded(clip, self._doc.playheadFrame - clip.start)
 
-    def _picture(self) -> Picture | None:
-        if self._mode != "timeline" or self._shot is None or self._doc is None:
-            return None
-        return picture_at(self._doc.project, self._doc.playheadFrame)
-
-    def _opacity(self) -> float:
-        """How opaque the top picture is over the one under it (its opacity; a crossfade's progress)."""
-        picture = self._picture()
-        return 1.0 if picture is None else picture.opacity
-
-    def _under_rate(self) -> float:
-        """Player rate for the picture under the top clip while playing (its take's rate and its clip's speed)."""
-        picture = self._picture()
-        if picture is None or picture.under is None:
-            return self._rate
-        clip = picture.under.clip
-        take = self._doc.project.asset(clip.asset_id).take(clip.take_id)
-        return self._rate * self._doc.project.settings.fps / take.fps * clip.speed
-
-    def _under_shade(self) -> float:
-        picture = self._picture()
-        return 0.0 if picture is None or picture.under is None else 1.0 - picture.under.shown
-
     def _shade(self) -> float:
         """Opacity of the black over the picture (a fade)."""
         if self._mode != "timeline" or self._shot is None or self._doc is None:
@@ -409,7 +422,6 @@ class PreviewController(QObject):
     frame = Property(int, _frame_number, notify=changed)
     shade = Property(float, _shade, notify=changed)
     clipVolume = Property(float, _clip_volume, notify=changed)
-    opacity = Property(float, _opacity, notify=changed)
-    underSource = Property(str, lambda self: self._under, notify=underChanged)
-    underShade = Property(float, _under_shade, notify=changed)
-    underRate = Property(float, _under_rate, notify=changed)
+    levels = Property("QVariantList", lambda self: self._levels, notify=layersChanged)
+    pictures = Property("QVariantList", lambda self: self._pictures, notify=layersChanged)
+    maxLevels = Property(int, lambda self: MAX_PICTURES, constant=True)  # preview_layers' cap: a level a picture
