@@ -286,3 +286,29 @@ def test_a_picture_below_that_drifts_while_playing_is_seeked_back(qtbot, glass):
     assert preview.playing
     _keeps_up(qtbot, doc, preview, under)
     _rests_on_the_playhead(qtbot, doc, preview, loaded)
+
+
+def test_playing_into_a_clip_on_a_track_above_shows_it(qtbot, load_qml, tmp_path):
+    """The playing clip is not the one on top any more once a clip on a track above starts."""
+    path = tmp_path / "p.ltxproj"
+    project = Project(settings=ProjectSettings(fps=FPS, width=128, height=32))
+    a = import_media(project, path, coded_video(tmp_path / "a.mp4", frames=200, fps=FPS))
+    c = import_media(project, path, coded_video(tmp_path / "c.mp4", frames=200, fps=FPS))
+    project.assets += [a, c]
+    project.tracks = [Track(id="v2", kind="video", clips=[_clip("late", c, 24, 0, 150)]),
+                      Track(id="v1", kind="video", clips=[_clip("low", a, 0, 0, 200)])]
+    doc, preview, loaded = _load(load_qml, project, path)
+    shown = Shown(loaded)
+    doc.playheadFrame = 14
+    assert _settles_on(qtbot, shown, 14)
+    preview.togglePlay()
+    qtbot.waitUntil(lambda: preview.playing and preview.source.endswith("c.mp4"), timeout=SETTLE_MS)
+
+    def shows_the_clip_above() -> bool:  # c[frame - 24] (within two frames while playing), not a[frame]
+        number = shown()
+        return preview.playing and number is not None and abs(number - (doc.playheadFrame - 24)) <= 2
+    qtbot.waitUntil(shows_the_clip_above, timeout=SETTLE_MS)
+    preview.togglePlay()
+    qtbot.waitUntil(lambda: not preview.playing, timeout=SETTLE_MS)
+    stopped = doc.playheadFrame
+    assert _settles_on(qtbot, shown, stopped - 24 if stopped < 174 else stopped), (stopped, shown())
