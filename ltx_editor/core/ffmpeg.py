@@ -18,6 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from .errors import ExportCancelled, MediaError
+from .low_priority import low_priority
 from .project_io import _fsync_dir
 
 Progress = Callable[[float], None]
@@ -139,7 +140,9 @@ def run_with_progress(args: Sequence[str], *, total_frames: int, progress: Progr
            "-progress", "pipe:1", "-stats_period", "0.2", *args]
     with tempfile.TemporaryFile(mode="w+", errors="replace") as errors:
         try:
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True, errors="replace")
+            # yields the CPU to the editor: an export must not take the GUI thread's core (low_priority.py)
+            cmd, options = low_priority(cmd)
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True, errors="replace", **options)
         except OSError as exc:
             raise MediaError(f"Could not run ffmpeg for {what}: {exc.strerror or exc}.") from None
         reader = threading.Thread(target=_read_progress, args=(proc, total_frames, progress), daemon=True)

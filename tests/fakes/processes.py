@@ -1,4 +1,4 @@
-"""Whether a process still runs, for tests that kill or orphan children."""
+"""Whether a process still runs (for tests that kill or orphan children), and at what priority."""
 from __future__ import annotations
 
 import os
@@ -26,3 +26,15 @@ def wait_gone(pid: int, timeout_s: float = 10.0) -> bool:
             return False
         time.sleep(0.01)
     return True
+
+
+def thread_niceness(pid: int) -> dict[int, int]:
+    """Linux: each thread of `pid` -> its nice value (Linux keeps a nice value per thread, not per process)."""
+    out = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            fields = (task / "stat").read_text().rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the thread ended while we looked
+        out[int(task.name)] = int(fields[16])  # stat's field 19 (nice); this list starts at field 3
+    return out

@@ -1,6 +1,7 @@
 """One running worker child: start it, route its messages to the jobs waiting on them, notice it die, kill it.
 
-The child runs in a process group of its own, so a kill also ends whatever it started (ffmpeg writing a clip).
+The child runs in a session and process group of its own (low_priority), so a kill also ends whatever it started
+(ffmpeg writing a clip), and it yields the CPU to the editor.
 """
 from __future__ import annotations
 
@@ -15,12 +16,24 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ltx_editor.core.low_priority import low_priority
+
 from .protocol import Ready, Start, decode_from_worker, encode
 
 log = logging.getLogger(__name__)
 
 WORKER_COMMAND = (sys.executable, "-m", "ltx_editor.generation.worker")
 STDERR_TAIL = 20  # lines of the child's stderr kept to explain a crash
+
+
+def cpu_threads_env() -> dict[str, str]:
+    """Caps torch's CPU threads in the child at one less than this process may use, unless the person set them:
+    torch starts one thread per core, so a CPU generation keeps every core busy and the editor's GUI thread waits
+    for one to come free, whatever the priorities. On a GPU the kernels run on the card, so the cap costs nothing
+    there. torch reads OMP_NUM_THREADS when it starts (MKL its own)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cap = str(max(1, cores - 1))
+    return {name: cap for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS") if name not in os.environ}
 
 
 class Stopped:
@@ -66,10 +79,11 @@ class WorkerProcess:
 
     async def start(self, options: dict[str, Any], timeout_s: float) -> None:
         self.loop = asyncio.get_running_loop()
+        command, spawn = low_priority(self.command)  # the editor's GUI thread comes first (low_priority.py)
         self.proc = await asyncio.create_subprocess_exec(
-            *self.command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, start_new_session=True, limit=2**24,
-            env={**os.environ, **self.env} if self.env else None)
+            *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE, limit=2**24,
+            env={**os.environ, **cpu_threads_env(), **self.env}, **spawn)
         ready: asyncio.Future = asyncio.get_running_loop().create_future()
         ready.add_done_callback(lambda f: f.cancelled() or f.exception())  # a start given up on is no error
         self._tasks = [asyncio.create_task(self._read(ready)), asyncio.create_task(self._drain_stderr())]

@@ -1,0 +1,44 @@
+"""An export's ffmpeg yields the CPU to the editor: a session of its own (Linux shares the CPU by session first)
+and a lower priority for every thread of it; the editor's own priority is left alone."""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ltx_editor.core import ffmpeg
+from ltx_editor.core.low_priority import NICENESS
+from tests.fakes.processes import thread_niceness
+
+
+@pytest.mark.skipif(sys.platform == "win32" or shutil.which("nice") is None,
+                    reason="priority by `nice` needs a POSIX system with the nice program")
+def test_an_export_encode_yields_to_the_editor(monkeypatch, tmp_path):
+    editor = os.getpriority(os.PRIO_PROCESS, 0)
+    started: list[subprocess.Popen] = []
+    real_popen = subprocess.Popen
+
+    def recording_popen(*args, **kwargs):  # the real Popen; only keeps the process to look at it
+        started.append(real_popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(ffmpeg.subprocess, "Popen", recording_popen)
+    seen: list[tuple[int, set[int], bool]] = []
+
+    def progress(fraction: float) -> None:  # ffmpeg is running (or not yet reaped) while it reports
+        pid = started[-1].pid
+        threads = set(thread_niceness(pid).values()) if Path(f"/proc/{pid}/task").is_dir() else set()
+        seen.append((os.getpriority(os.PRIO_PROCESS, pid), threads, os.getsid(pid) == pid))
+
+    out = tmp_path / "out.mp4"
+    with ffmpeg.atomic_output(out) as tmp:
+        ffmpeg.run_with_progress(["-f", "lavfi", "-i", "testsrc=duration=2:size=320x180:rate=24", "-c:v", "libx264",
+                                  "-threads", "2", "-f", "mp4", ffmpeg.file_arg(tmp)],
+                                 total_frames=48, progress=progress, cancel=None, what="the test encode")
+    assert out.is_file() and seen
+    lower = min(19, editor + NICENESS)
+    assert all(nice == lower and threads <= {lower} and own_session for nice, threads, own_session in seen), seen
+    assert os.getpriority(os.PRIO_PROCESS, 0) == editor
+
