@@ -23,15 +23,14 @@ def best_model(backend: Backend, mode: GenerationMode = GenerationMode.TEXT_TO_V
     offered = models_for(backend, mode)
     if not offered:
         return None
+    # Matched by id: `model in offered` compares pydantic models field by field (about 1 ms a call for the
+    # cloud list, and the Generate panel asks on the GUI thread whenever the hardware or the models change).
+    by_id = {m.id: m for m in offered}
     if backend == "local":
         from .auto_model import choose_auto
 
-        auto = CATALOG.get(choose_auto(vram_gb).model_id)
-        if auto is not None and auto in offered:
-            return auto
-        return min(offered, key=lambda m: m.vram_gb or 1e9)
-    ranked = [CATALOG[i] for i in CLOUD_PREFERENCE if i in CATALOG and CATALOG[i] in offered]
-    return ranked[0] if ranked else offered[0]
-
+        auto = by_id.get(choose_auto(vram_gb).model_id)
+        return auto if auto is not None else min(offered, key=lambda m: m.vram_gb or 1e9)
+    return next((by_id[i] for i in CLOUD_PREFERENCE if i in by_id), offered[0])
 
 __all__ = ["CLOUD_PREFERENCE", "best_model", "models_for"]

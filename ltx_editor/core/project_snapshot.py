@@ -35,6 +35,26 @@ def take_snapshot(project: Project) -> ProjectSnapshot:
     return ProjectSnapshot(fields)
 
 
+def detached_copy(project: Project) -> Project:
+    """The project as it is now, as a Project that later edits do not reach, for work on another thread (an
+    export): the same sharing as take_snapshot, at a fraction of a deep copy's cost on the GUI thread."""
+    copy = project.model_copy()  # its own field dict; the values are still shared
+    fields = copy.__dict__
+    for name, value in fields.items():
+        if type(value) is list:
+            fields[name] = list(value)
+    fields["settings"] = project.settings.model_copy()
+    fields["assets"] = [_own(a, "takes") for a in project.assets]
+    fields["tracks"] = [_own(t, "clips") for t in project.tracks]
+    return copy
+
+
+def _own(entity: Any, key: str) -> Any:
+    copy = entity.model_copy()
+    copy.__dict__[key] = list(copy.__dict__[key])
+    return copy
+
+
 def _with_list(attrs: dict[str, Any], key: str) -> dict[str, Any]:
     out = attrs.copy()
     out[key] = list(out[key])

@@ -13,6 +13,7 @@ from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ltx_editor.core.errors import ExportCancelled, LtxEditorError
 from ltx_editor.core.export_presets import PRESETS, ExportOptions
+from ltx_editor.core.project_snapshot import detached_copy
 
 from .document import ProjectDocument
 from .urls import local_path
@@ -171,8 +172,9 @@ class ExportController(QObject):
         if question is not None:
             self.confirmationNeeded.emit(question, str(out))
             return False
-        # The export reads a copy, so editing during a long export cannot change what is being written.
-        snapshot, project_path = project.model_copy(deep=True), self._doc.working_path
+        # The export reads a copy, so editing during a long export cannot change what is being written; not a
+        # deep copy, which took 7 ms for 12 clips and 270 ms for 1,000 on the GUI thread (project_snapshot.py).
+        snapshot, project_path = detached_copy(project), self._doc.working_path
         self._cancel = threading.Event()
         self._running, self._fraction, self._target = True, 0.0, str(out)
         self.changed.emit()
