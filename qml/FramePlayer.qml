@@ -48,11 +48,12 @@ MediaPlayer {
         if (pendingMs < 0 || (seeking && playbackState === MediaPlayer.PausedState)) return
         const ms = pendingMs
         pendingMs = -1
+        if (playbackState === MediaPlayer.PausedState) {  // before the seek: its frame may come at once
+            restingMs = ms
+            seeking = true
+            drawTimeout.restart()
+        }
         position = ms
-        if (playbackState !== MediaPlayer.PausedState) return
-        restingMs = ms
-        seeking = true
-        drawTimeout.restart()
     }
     function seekDone() {
         if (!seeking) return
