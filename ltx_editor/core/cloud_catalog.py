@@ -171,7 +171,9 @@ REPLICATE: dict[str, dict[M, CloudEndpoint]] = {
     "ltx-2-19b-distilled": _rep({T2V: "lightricks/ltx-2-distilled", I2V: "lightricks/ltx-2-distilled"}),
     "ltx-2.3-pro": _rep({T2V: "lightricks/ltx-2.3-pro", I2V: "lightricks/ltx-2.3-pro"}),
     "ltx-2.3-fast": _rep({T2V: "lightricks/ltx-2.3-fast", I2V: "lightricks/ltx-2.3-fast"}),
-    "ltx-2-pro": _rep({V2V: _REPLICATE_RETAKE}),
+    # LTX-2 Pro following a sound: audio, image?, prompt?, guidance_scale? (replicate.com/lightricks/audio-to-video,
+    # version 208e8ab7; generation/cloud/replicate_a2v.py). No published price: shown as unknown.
+    "ltx-2-pro": _rep({V2V: _REPLICATE_RETAKE, A2V: "lightricks/audio-to-video"}),
 }
 
 

@@ -118,6 +118,9 @@ class RetakePlan:
     before: Context | None
     after: Context | None
     strength: float = 1.0
+    # What the retake redoes on LTX-2.x: "video" (the clip keeps its sound), "audio" (the clip keeps its
+    # picture), "both" (generation/retake.py).
+    sound: str = "video"
 
     @property
     def num_frames(self) -> int:

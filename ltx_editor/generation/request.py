@@ -58,6 +58,9 @@ class GenerationRequest(BaseModel):
     # The cast entries `@name` brought in; None until the prompt's @names are expanded (cast_apply.py, run by
     # the editor's queue before submitting), so a retried or replayed request is not expanded twice.
     cast: list[CastUse] | None = None
+    # A cloud retake (VIDEO_TO_VIDEO on a retake endpoint): which stream the service redoes; None = from the
+    # settings' generate_audio (picture only, or picture and sound). generation/cloud/fal_retake.py.
+    retake_mode: Literal["replace_video", "replace_audio", "replace_audio_and_video"] | None = None
 
     @model_validator(mode="after")
     def _check_mode(self) -> GenerationRequest:

@@ -5,6 +5,19 @@ conditions at the plan's output frames). A retake lands as a new take of the cli
 frames with the range replaced by the kept output frames (generation/splice: lossless, so every untouched
 frame decodes as before); switching the clip to it is the one undo step. A gap fill lands as a new clip in
 the gap, in/out on the kept output frames.
+
+What an LTX-2.x retake redoes (the plan's `sound`), with diffusers 0.42.1's LTX2ConditionPipeline:
+- "video": the picture as above; the new take keeps the source's sound (the pipeline always denoises its
+  audio latents from noise, so the sound it makes alongside is not used: retake_sound.with_sound copies the
+  source's).
+- "audio": the picture is held: the whole generated window is one video condition of the source's own frames
+  at latent 0, strength 1. `apply_first_frame_conditioning` (pipeline_ltx2_condition.py) overwrites as many
+  tokens as the condition has with its clean latents and sets their conditioning mask to the strength, and the
+  loop uses timestep `t * (1 - mask)` and `denoised * (1 - mask) + clean * mask` for them: the video latents stay
+  fixed while the audio is denoised against them. The new take's picture is the source's, bit for bit; its
+  sound is the source's with the range's seconds from the generation.
+- "both": the picture as for "video", the range's sound from the generation.
+LTX-Video makes no sound: "audio" and "both" are refused in words (check_sound).
 """
 from __future__ import annotations
 
@@ -14,15 +27,17 @@ from pathlib import Path
 from ltx_editor.core import timeline as tl
 from ltx_editor.core.edits import Edit
 from ltx_editor.core.errors import EditRefused
+from ltx_editor.core.extension import aligned_down
 from ltx_editor.core.gap_plan import GapPlan
 from ltx_editor.core.project import Project
 from ltx_editor.core.project_io import resolve_media
-from ltx_editor.core.retake_plan import Context, RetakePlan
+from ltx_editor.core.retake_plan import Context, RetakeError, RetakePlan
 from ltx_editor.core.settings import GenerationMode
 
 from .frame_cut import cut_frames
 from .landing import add_result
 from .request import Condition, GenerationRequest, GenerationResult
+from .retake_sound import SOUND_MODES, with_sound
 from .splice import splice
 from .workflows import DEFAULT_PROMPT, Recipe, WorkflowError
 
@@ -52,21 +67,47 @@ def _conditions(contexts: list[Context | None], project_path: Path | str, work_d
     return [context_condition(c, project_path, work_dir, strength) for c in contexts if c is not None]
 
 
+def check_sound(sound: str, family: str, source_has_audio: bool) -> None:
+    """Refuse, in words, a retake mode this model or clip cannot do."""
+    if sound not in SOUND_MODES:
+        raise RetakeError(f"Unknown retake mode {sound!r}.", hint="Retake the video, the audio or both.")
+    if sound != "video" and family != "ltx-2":
+        raise RetakeError("LTX-Video models make no sound: only the picture can be retaken.",
+                          hint="Retake the video, or choose an LTX-2 model in the generate panel.")
+    if sound != "video" and not source_has_audio:
+        raise RetakeError("The clip has no sound to retake.", hint="Retake the video only.")
+
+
+def held_picture(plan: RetakePlan) -> Context:
+    """The source frames under the whole generated window (output frame k is source frame start - N_b + k), as
+    one condition at output frame 0: an audio-only retake holds the picture with them. 8k+1 frames (the
+    condition's length); the few frames of the window's tail past the source's end are not pinned (not kept)."""
+    first = plan.start - plan.layout.before_frames
+    frames = aligned_down(min(plan.num_frames, plan.source_frames - first))
+    return Context(plan.source_path, first, frames, 0)
+
+
 def _request(conds: list[Condition], num_frames: int, fps: float, size: tuple[int, int] | None, recipe: Recipe,
-             prompt: str, label: str) -> GenerationRequest:
+             prompt: str, label: str, **extra: object) -> GenerationRequest:
     text = prompt or recipe.prompt
-    settings = recipe.settings_for(num_frames, fps, _fits_model(size))
+    settings = recipe.settings_for(num_frames, fps, _fits_model(size), **extra)
     mode = GenerationMode.KEYFRAMES if conds else GenerationMode.TEXT_TO_VIDEO
     return recipe.request(mode, text, settings, conds, label=f"{label}: {text or DEFAULT_PROMPT}")
 
 
 def retake_requests(plan: RetakePlan, project: Project, project_path: Path | str, recipes: Sequence[Recipe],
                     work_dir: Path, prompt: str = "") -> list[GenerationRequest]:
-    """One request per recipe (N takes of the range): the context frames are cut once and shared."""
+    """One request per recipe (N takes of the range): the context frames are cut once and shared. The plan's
+    `sound` picks what is redone (see the module docstring)."""
     take = project.asset(plan.asset_id).take(plan.take_id)
-    conds = _conditions([plan.before, plan.after], project_path, work_dir, plan.strength)
+    if plan.sound == "audio":
+        conds = _conditions([held_picture(plan)], project_path, work_dir, 1.0)
+    else:
+        conds = _conditions([plan.before, plan.after], project_path, work_dir, plan.strength)
+    extra = {} if plan.sound == "video" else {"generate_audio": True, "upscale": False}
+    what = {"video": "", "audio": " (sound)", "both": " (picture and sound)"}[plan.sound]
     return [_request(conds, plan.num_frames, plan.fps, (take.width, take.height), r, prompt,
-                     f"Retake {plan.start}-{plan.end}") for r in recipes]
+                     f"Retake {plan.start}-{plan.end}{what}", **extra) for r in recipes]
 
 
 def retake_request(plan: RetakePlan, project: Project, project_path: Path | str, recipe: Recipe,
@@ -89,9 +130,14 @@ def splice_retake(plan: RetakePlan, project: Project, project_path: Path | str, 
     if not src.is_file():
         raise WorkflowError(f"The clip's media {src.name} is missing.", hint="Relink it in the bin first.")
     first, end = output_range or (plan.layout.keep_in, plan.layout.keep_out)
-    runs = [(src, 0, plan.start), (output, first, end), (src, plan.end, plan.source_frames)]
+    if plan.sound == "audio":  # the picture is the source's, every frame
+        runs = [(src, 0, plan.source_frames)]
+    else:
+        runs = [(src, 0, plan.start), (output, first, end), (src, plan.end, plan.source_frames)]
     out = splice([r for r in runs if r[2] > r[1]], (take.width, take.height), plan.fps,
                  output.with_name(f"{output.stem}_take.mp4"))
+    if take.has_audio and (plan.sound != "video" or plan.start == 0):  # else splice copied the source's sound
+        with_sound(out, src, plan.fps, plan.sound, output, (first, end), (plan.start, plan.end))
     frames = _count_frames(out)
     if frames != plan.source_frames:  # a short generation or source would leave a gap: keep nothing
         out.unlink(missing_ok=True)
@@ -115,8 +161,9 @@ def land_retake(project: Project, project_path: Path | str, plan: RetakePlan, re
     media = splice_retake(plan, project, project_path, Path(result.video_path), output_range)
     source = project.asset(plan.asset_id).take(plan.take_id)
     kept = output_range or (plan.layout.keep_in, plan.layout.keep_out)
-    note = (f"retake of frames {plan.start}-{plan.end} of take {plan.take_id}: output frames {kept[0]}-{kept[1]} "
-            "spliced in, every other frame is the source's")
+    redone = {"video": "picture", "audio": "sound", "both": "picture and sound"}[plan.sound]
+    note = (f"retake ({redone}) of frames {plan.start}-{plan.end} of take {plan.take_id}: output frames "
+            f"{kept[0]}-{kept[1]} spliced in, every other frame is the source's")
     spliced = result.model_copy(update={"video_path": media, "num_frames": plan.source_frames,
                                         "width": source.width, "height": source.height,
                                         "has_audio": source.has_audio, "notes": [*result.notes, note]})

@@ -89,7 +89,8 @@ class AppController(QObject):
         self._bin = BinModel(self, self._doc)
         self._frames = FrameActions(self._doc, self._generate, self)
         self._spans = SpanController(self._doc, self._generate, self._intake, self)
-        self._retakes = RetakeController(self._doc, self._generate, self._intake, self)
+        self._retakes = RetakeController(self._doc, self._generate, self._intake, self,
+                                         enhancer=lambda: provider_options("local", self._prefs).get("enhancer"))
         self._takes = TakesController(self._doc, self._generate, self._intake, self)
         self._storyboard = StoryboardController(
             self._doc, self._generate, self._intake, self,

@@ -5,10 +5,15 @@ WorkflowRunner): a retake lands as a new take of the clip, a gap fill as a clip 
 step. The generate panel gives the recipe (backend, model, quality); the prompt is the person's, else the panel's.
 With a cloud backend a retake runs on the service's retake endpoint (LTX-2 Pro/Fast on fal: fal-ai/ltx-2/
 retake-video; LTX-2 Pro on Replicate: lightricks/ltx-2-retake), its price shown before anything is uploaded;
-gap fill runs locally.
+gap fill runs locally. On LTX-2.x a retake redoes the video, the audio or both (`sound`: generation/retake.py
+locally, the services' retake mode in the cloud). N takes of a range (seeds or a sweep over one setting) are
+one batch, its total cost shown first. The gap fill's prompt can be suggested by the prompt enhancer from the
+neighbours' recipes (gap_prompt.py), off the GUI thread.
 Every slot returns False and emits `error` when it refuses, leaving the project as it was.
 """
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlUncreatable
@@ -18,12 +23,13 @@ from ltx_editor.core.gap_plan import GapPlan, plan_gap
 from ltx_editor.core.retake_plan import RetakeError, RetakePlan, plan_retake
 from ltx_editor.core.settings import GenerationMode
 from ltx_editor.generation.cloud.fal_retake import RETAKE_ENDPOINTS, check_cloud_retake, retake_cloud_request
-from ltx_editor.generation.retake import gap_request, retake_requests
+from ltx_editor.generation.retake import check_sound, gap_request, retake_requests
 from ltx_editor.generation.takes_batch import parse_values, take_recipes
 from ltx_editor.generation.workflows import Recipe, check_supported, estimate_requests
 
 from .a2v_controller import AudioToVideoController
 from .document import ProjectDocument
+from .gap_suggest import GapPromptSuggester
 from .generate_controller import GenerateController
 from .ic_controller import InContextController
 from .job_intake import JobIntake
@@ -40,9 +46,11 @@ class RetakeController(QObject):
     queued = Signal(list)  # job ids just queued
 
     def __init__(self, document: ProjectDocument, generate: GenerateController, intake: JobIntake,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, enhancer=None) -> None:
+        """enhancer() gives the PromptEnhancer or None when enhancement is off (read when asked)."""
         super().__init__(parent)
         self._doc, self._generate, self._intake = document, generate, intake
+        self._suggest = GapPromptSuggester(document, enhancer, self)
         self._a2v = AudioToVideoController(document, generate, intake, self)
         self._a2v.error.connect(self.error)  # its refusals reach the app like the retake's
         self._ic = InContextController(document, generate, intake, self)
@@ -52,6 +60,8 @@ class RetakeController(QObject):
     # (IC-LoRA reference): same popup, same recipe.
     audioToVideo = Property(AudioToVideoController, lambda self: self._a2v, constant=True)
     inContext = Property(InContextController, lambda self: self._ic, constant=True)
+    # The gap fill's "Suggest" (a prompt from the neighbours' recipes through the prompt enhancer).
+    gapPrompt = Property(GapPromptSuggester, lambda self: self._suggest, constant=True)
 
     def _recipe(self, cloud_ok: bool = False) -> Recipe:
         recipe = self._generate.recipe()
@@ -81,20 +91,26 @@ class RetakeController(QObject):
     def _gap_plan(self, track_id: str, frame: int, recipe: Recipe) -> GapPlan:
         return plan_gap(self._doc.project, track_id, frame, family=self._family(recipe), max_frames=recipe.max_frames)
 
+    def _with_sound(self, plan: RetakePlan, sound: str, family: str) -> RetakePlan:
+        take = self._doc.project.asset(plan.asset_id).take(plan.take_id)
+        check_sound(sound, family, take.has_audio)
+        return replace(plan, sound=sound)
+
     def _retake_batch(self, clip_id: str, start: int, end: int, prompt: str, takes: int, setting: str = "seed",
-                      values: str = ""):
+                      values: str = "", sound: str = "video"):
         """The plan, one recipe per take (seeds base, base + 1, ..., or `values` of `setting`: takes_batch) and
-        their requests, all checked."""
+        their requests, all checked. `sound`: what an LTX-2.x retake redoes (video, audio or both)."""
         recipe = self._recipe(cloud_ok=True)
         recipes = take_recipes(recipe, takes, setting=setting, values=parse_values(values, setting))
         if recipe.backend != "local":  # the service retakes the whole clip's range itself: no context frames
             plan = plan_retake(self._doc.project, clip_id, start, end, family="ltx-2", max_frames=1_000_000)
+            plan = self._with_sound(plan, sound, "ltx-2")
             requests = [retake_cloud_request(plan, self._doc.working_path, prompt or r.prompt, r.settings.model_id,
                                              r.backend, r.settings) for r in recipes]
             for request in requests:
                 check_cloud_retake(request)  # a range the service cannot take is refused before any upload
             return plan, recipes, requests
-        plan = self._retake_plan(clip_id, start, end, recipe)
+        plan = self._with_sound(self._retake_plan(clip_id, start, end, recipe), sound, self._family(recipe))
         requests = retake_requests(plan, self._doc.project, self._doc.working_path, recipes,
                                    self._intake.conditions_dir(), prompt)
         check_supported(requests)
@@ -121,8 +137,14 @@ class RetakeController(QObject):
     def retakeSweepPreview(self, clipId: str, startFrame: int, endFrame: int, takes: int, setting: str,
                            values: str) -> dict:
         """The same for takes sweeping one setting (`values` comma-separated; "" with seed: base, base + 1...)."""
+        return self.retakeBatchPreview(clipId, startFrame, endFrame, takes, setting, values, "video")
+
+    @Slot(str, int, int, int, str, str, str, result="QVariantMap")
+    def retakeBatchPreview(self, clipId: str, startFrame: int, endFrame: int, takes: int, setting: str,
+                           values: str, sound: str) -> dict:
+        """The same, redoing `sound` ("video", "audio" or "both"; the last two on LTX-2.x)."""
         try:
-            plan, _, requests = self._retake_batch(clipId, startFrame, endFrame, "", takes, setting, values)
+            plan, _, requests = self._retake_batch(clipId, startFrame, endFrame, "", takes, setting, values, sound)
             estimate = estimate_requests(requests)
         except Refusal as exc:
             message, hint = words(exc)
@@ -130,7 +152,13 @@ class RetakeController(QObject):
         cloud = requests[0].backend != "local"
         return {"ok": True, "problem": "", "hint": "", "estimate": estimate.text, "frames": plan.end - plan.start,
                 "generated": plan.source_frames if cloud else plan.num_frames, "takes": takes,
-                "gap": plan.joins()[0], "repeat": plan.joins()[1], "where": self._where(requests[0])}
+                "gap": plan.joins()[0], "repeat": plan.joins()[1], "where": self._where(requests[0]),
+                "sound": sound}
+
+    @Slot(result=bool)
+    def soundRetakes(self) -> bool:
+        """True when the generate panel's model makes sound (LTX-2.x): the popup offers video, audio or both."""
+        return get_model(self._generate.recipe().settings.model_id).family == "ltx-2"
 
     @Slot(str, int, int, str, result=bool)
     def retakeRange(self, clipId: str, startFrame: int, endFrame: int, prompt: str) -> bool:
@@ -148,8 +176,16 @@ class RetakeController(QObject):
     def retakeSweep(self, clipId: str, startFrame: int, endFrame: int, prompt: str, takes: int, setting: str,
                     values: str) -> bool:
         """`takes` retakes of the range sweeping one setting (or seeds), queued as one batch."""
+        return self.retakeBatch(clipId, startFrame, endFrame, prompt, takes, setting, values, "video")
+
+    @Slot(str, int, int, str, int, str, str, str, result=bool)
+    def retakeBatch(self, clipId: str, startFrame: int, endFrame: int, prompt: str, takes: int, setting: str,
+                    values: str, sound: str) -> bool:
+        """The same, redoing `sound`: "video" (the clip keeps its sound), "audio" (it keeps its picture) or
+        "both"; each take lands as a new take of the clip."""
         try:
-            plan, recipes, requests = self._retake_batch(clipId, startFrame, endFrame, prompt, takes, setting, values)
+            plan, recipes, requests = self._retake_batch(clipId, startFrame, endFrame, prompt, takes, setting, values,
+                                                         sound)
             if requests[0].backend != "local":
                 runs = [self._intake.runner.start_cloud_retake(plan, r) for r in requests]
             else:

@@ -66,6 +66,8 @@ REPLICATE_SCHEMAS: dict[str, dict] = {
     "lightricks/ltx-2-retake": _s(video=_STR, prompt=_STR, start_time={"type": "number", "min": 0, "optional": True},
                                   duration=_num("number", 2, 16),
                                   mode=_enum("replace_video", "replace_audio", "replace_audio_and_video")),
+    # replicate.com/lightricks/audio-to-video (version 208e8ab7) API schema; guidance 1-50 as docs.ltx.video's API
+    "lightricks/audio-to-video": _s(audio=_STR, image=_OPT_STR, prompt=_OPT_STR, guidance_scale=_num("number", 1, 50)),
 }
 MODELS = tuple(REPLICATE_SCHEMAS)
 

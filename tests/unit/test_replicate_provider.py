@@ -35,10 +35,12 @@ ALL_REPLICATE = [(m.id, mode, ep.endpoint) for m in CATALOG.values() for mode, e
 def test_every_lightricks_model_maps_to_inputs_it_accepts(rep, model_id, mode, name):
     conditions = {M.IMAGE_TO_VIDEO: [Condition(kind="image", path="/m/first.png", strength=0.7)],
                   M.VIDEO_TO_VIDEO: [Condition(kind="video", path="/m/clip.mp4", frame_index=24, num_frames=72)],
+                  M.AUDIO_TO_VIDEO: [Condition(kind="audio", path="/m/voice.wav")],
                   }.get(mode, [])
     request = _request(model_id, mode, conditions)
     call = build_replicate_call(request, {"/m/first.png": f"{rep.base_url}/files/first.png",
-                                          "/m/clip.mp4": f"{rep.base_url}/files/clip.mp4"})
+                                          "/m/clip.mp4": f"{rep.base_url}/files/clip.mp4",
+                                          "/m/voice.wav": f"{rep.base_url}/files/voice.wav"})
     assert call.endpoint == name and name in MODELS
     assert rep.check(name, call.arguments) == []
 

@@ -40,16 +40,25 @@ def ltx2_19b_a2v_args(request: GenerationRequest, args: dict, urls: Mapping[str,
 
 def hosted_a2v_call(request: GenerationRequest, endpoint: str, urls: Mapping[str, str] | None) -> CloudCall:
     """fal-ai/ltx-2/audio-to-video: the clip is as long as the sound we send (the request's seconds)."""
+    return service_a2v_call(request, endpoint, urls, audio_field="audio_url", image_field="image_url",
+                            max_s=HOSTED_MAX_S, max_guidance=10, hint="Set in and out points 2 to 10 seconds apart, "
+                                                                      "or use LTX-2 19B or a local model.")
+
+
+def service_a2v_call(request: GenerationRequest, endpoint: str, urls: Mapping[str, str] | None, *,
+                     audio_field: str, image_field: str, max_s: float, max_guidance: float, hint: str) -> CloudCall:
+    """A hosted LTX-2 Pro audio-to-video call (fal's, Replicate's lightricks/audio-to-video): the sound, the
+    prompt, the guidance and maybe a first frame under that service's names; 25 fps 1080p as long as the sound."""
     s, notes = request.settings, []
     seconds = s.num_frames / s.fps
-    if not HOSTED_MIN_S <= seconds <= HOSTED_MAX_S:
-        raise InvalidRequest(f"{endpoint} follows {HOSTED_MIN_S:g}-{HOSTED_MAX_S:g} s of sound; this range makes "
-                             f"{seconds:.2f} s.", hint="Set in and out points 2 to 10 seconds apart, or use "
-                                                       "LTX-2 19B or a local model.")
-    args: dict = {"audio_url": url_for(_sound(request), urls), "prompt": request.prompt,
-                  "guidance_scale": fit_number("guidance_scale", s.guidance_scale, 1, 10, notes, endpoint, False)}
+    if not HOSTED_MIN_S <= seconds <= max_s:
+        raise InvalidRequest(f"{endpoint} follows {HOSTED_MIN_S:g}-{max_s:g} s of sound; this range makes "
+                             f"{seconds:.2f} s.", hint=hint)
+    args: dict = {audio_field: url_for(_sound(request), urls), "prompt": request.prompt,
+                  "guidance_scale": fit_number("guidance_scale", s.guidance_scale, 1, max_guidance, notes, endpoint,
+                                               False)}
     if (image := _image(request)) is not None:
-        args["image_url"] = url_for(image.path, urls)
+        args[image_field] = url_for(image.path, urls)
     notes.append(f"{endpoint} takes no seed or size: the clip cannot be regenerated exactly.")
     shape = Shape(width=1920, height=1080, num_frames=int(round(seconds * HOSTED_FPS)), fps=HOSTED_FPS,
                   resolution="1080p", has_audio=True)

@@ -28,6 +28,7 @@ from ltx_editor.core.settings import GenerationMode, GenerationSettings
 
 from ..errors import InvalidRequest
 from ..request import CancelToken, Condition, GenerationRequest, GenerationResult
+from ..retake_sound import SOUND_MODES
 from .fal_provider import FalLTXProvider
 from .shape import CloudCall, Shape, one, url_for
 
@@ -81,13 +82,15 @@ def retake_estimate(window: RetakeWindow, model_id: str) -> float:
 
 def retake_cloud_request(plan: RetakePlan, project_path: Path | str, prompt: str, model_id: str,
                          backend: str = "fal", settings: GenerationSettings | None = None,
-                         mode: RetakeMode = "replace_video") -> GenerationRequest:
+                         mode: RetakeMode | None = None) -> GenerationRequest:
     """The source take as the one video input (uploaded by the provider), its range in the condition (first frame,
-    length), the prompt, the model; `settings` (the generate panel's) give the rest. `mode`: the picture only
-    (the clip keeps its sound) or picture and sound (recorded as generate_audio)."""
-    if mode not in ("replace_video", "replace_audio_and_video"):
-        raise RetakeError(f"Retake mode {mode!r} is not offered here.", hint="Use replace_video or "
-                                                                             "replace_audio_and_video.")
+    length), the prompt, the model; `settings` (the generate panel's) give the rest. `mode` (default: the plan's
+    `sound`): the picture, the sound, or both; both services document all three (fal's retake_mode, Replicate's
+    mode). Recorded in the request (retake_mode) and as generate_audio when the sound is redone."""
+    mode = mode or SOUND_MODES[plan.sound]
+    if mode not in SOUND_MODES.values():
+        raise RetakeError(f"Retake mode {mode!r} is not offered here.",
+                          hint=f"Use one of {', '.join(SOUND_MODES.values())}.")
     if backend == "fal":
         retake_endpoint(model_id)
     src = resolve_media(project_path, plan.source_path)
@@ -97,10 +100,10 @@ def retake_cloud_request(plan: RetakePlan, project_path: Path | str, prompt: str
     base = settings.model_dump() if settings is not None else {}
     settings = GenerationSettings.model_validate({**base, "model_id": model_id, "num_frames_override": frames,
                                                   "fps": plan.fps, "upscale": False,
-                                                  "generate_audio": mode == "replace_audio_and_video"})
+                                                  "generate_audio": mode != "replace_video"})
     video = Condition(kind="video", path=str(src), frame_index=plan.start, num_frames=plan.end - plan.start)
     return GenerationRequest(backend=backend, mode=GenerationMode.VIDEO_TO_VIDEO, prompt=prompt, settings=settings,
-                             conditions=[video], label=f"Retake {plan.start}-{plan.end}: {prompt}"[:80])
+                             conditions=[video], retake_mode=mode, label=f"Retake {plan.start}-{plan.end}: {prompt}"[:80])
 
 
 def retake_seconds(request: GenerationRequest, endpoint: str, max_s: float,
@@ -133,7 +136,10 @@ def check_cloud_retake(request: GenerationRequest) -> None:
 
 
 def retake_mode(request: GenerationRequest) -> RetakeMode:
-    """The picture only, keeping the clip's sound; with the panel's audio switch on (LTX-2), both."""
+    """What the request asks the service to redo; without a recorded mode, the picture only (keeping the clip's
+    sound), or both with the panel's audio switch on (LTX-2)."""
+    if request.retake_mode is not None:
+        return request.retake_mode
     return "replace_audio_and_video" if request.settings.generate_audio else "replace_video"
 
 

@@ -5,7 +5,8 @@ lightricks/ltx-video (target_size, aspect_ratio, cfg, steps, length in 97..257; 
 segmind.com/models/ltx-video/api shows them), lightricks/ltx-video-0.9.7-distilled (resolution 480/720,
 num_frames, fps, num_inference_steps, guidance_scale), lightricks/ltx-2-distilled (num_frames 8k+1,
 enhance_prompt, image_strength) and lightricks/ltx-2.3-pro / -fast (task, duration, resolution 1080p/2k/4k,
-fps, generate_audio; no seed). The loopback fake enforces the same schemas (REPLICATE_SCHEMAS), strictly.
+fps, generate_audio; no seed); lightricks/ltx-2-retake (replicate_retake.py) and lightricks/audio-to-video
+(replicate_a2v.py). The loopback fake enforces the same schemas (REPLICATE_SCHEMAS), strictly.
 Values a model cannot take are fitted and noted.
 """
 from __future__ import annotations
@@ -57,7 +58,8 @@ def build_replicate_call(request: GenerationRequest, urls: Mapping[str, str] | N
     no_loras(request, name)
     builders = {"lightricks/ltx-video": _ltxv, "lightricks/ltx-video-0.9.7-distilled": _ltxv_097,
                 "lightricks/ltx-2-distilled": _ltx2_distilled, "lightricks/ltx-2.3-pro": _ltx23,
-                "lightricks/ltx-2.3-fast": _ltx23, "lightricks/ltx-2-retake": _retake}
+                "lightricks/ltx-2.3-fast": _ltx23, "lightricks/ltx-2-retake": _retake,
+                "lightricks/audio-to-video": _a2v}
     if name not in builders:
         raise InvalidRequest(f"LTX Editor does not know the inputs of the Replicate model {name}.")
     return builders[name](request, name, urls)
@@ -67,6 +69,12 @@ def _retake(request: GenerationRequest, name: str, urls: Mapping[str, str] | Non
     from .replicate_retake import replicate_retake_call  # via fal_retake, which imports the fal provider
 
     return replicate_retake_call(request, name, urls)
+
+
+def _a2v(request: GenerationRequest, name: str, urls: Mapping[str, str] | None) -> CloudCall:
+    from .replicate_a2v import replicate_a2v_call
+
+    return replicate_a2v_call(request, name, urls)
 
 
 def _image(request: GenerationRequest, urls: Mapping[str, str] | None) -> dict:
