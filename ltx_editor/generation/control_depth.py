@@ -6,29 +6,26 @@ post_process_depth_estimation back to the frame's size. Each frame's relative de
 own (nearer = brighter, as the estimator predicts it and as transformers' depth-estimation pipeline draws it):
 the grey depth video LTX-2's depth IC-LoRA follows (docs.ltx.video IC-LoRA guide, Depth Control).
 
-    python -m ltx_editor.generation.control_depth VIDEO [--model HUB_ID_OR_FOLDER]
+    python -m ltx_editor.generation.control_depth VIDEO [--depth HUB_ID_OR_FOLDER]
 
 writes the map beside VIDEO and prints its path; a refusal is the last line on stderr, exit status 2.
 """
 from __future__ import annotations
 
-import argparse
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
-from .control_maps import DEPTH_MODEL_ID, cached, write_map
+from .control_maps import DEPTH_MODEL_ID, cached, child_main, model_slug, write_map
 from .errors import InvalidRequest
 
 BATCH = 8  # frames per forward pass
 
 
 def depth_path(src: Path, model: str = DEPTH_MODEL_ID) -> Path:
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(model.rstrip("/")).name)[:60] or "model"
-    return src.with_name(f"{src.stem}.depth-{slug}.mp4")
+    return src.with_name(f"{src.stem}.depth-{model_slug(model)}.mp4")
 
 
 def load_estimator(model: str):
@@ -83,18 +80,5 @@ def depth_map(src: str | Path, model: str = DEPTH_MODEL_ID) -> Path:
     return write_map(src, out, "depth", lambda frames: depth_frames(frames, processor, estimator, device))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ltx_editor.generation.control_depth")
-    parser.add_argument("video")
-    parser.add_argument("--model", default=DEPTH_MODEL_ID)
-    args = parser.parse_args(argv)
-    try:
-        print(depth_map(args.video, args.model))
-    except InvalidRequest as exc:
-        print(exc.message, file=sys.stderr)
-        return 2
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(child_main("python -m ltx_editor.generation.control_depth", ["depth"], depth_map))

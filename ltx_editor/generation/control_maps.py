@@ -3,8 +3,9 @@
 Each control is the reference video an LTX-2 IC-LoRA of that kind was trained on (Lightricks' model cards, cited
 in CONTROLS):
 - canny: white Canny edges on black (cv2.Canny on each frame's grey levels, hysteresis thresholds low/high);
-- depth: a grey depth map per frame from a transformers depth estimator (control_depth.py; it needs torch, so
-  the editor runs it in a child process: `depth_in_child`);
+- depth: a grey depth map per frame from a transformers depth estimator (control_depth.py);
+- pose: skeletons of the people in each frame, from a transformers person detector and pose estimator
+  (control_pose.py). Both need torch: the editor runs them in a child process (`map_in_child`);
 - motion: coloured point tracks drawn as trails of circles (control_motion.py, OpenCV Farneback optical flow);
 - detailer: no map: the detailer IC-LoRA takes the source video itself.
 A map is a video at the source's frame rate, written atomically next to the source (`<stem>.<control>-<params>.mp4`)
@@ -12,9 +13,11 @@ and reused while it is newer than the source, so a second generation from the sa
 """
 from __future__ import annotations
 
+import argparse
+import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +45,9 @@ CONTROLS: dict[str, Control] = {c.id: c for c in (
     Control("depth", "Depth", "the clip's depth", "Lightricks/LTX-2-19b-IC-LoRA-Depth-Control",
             "https://docs.ltx.video/open-source-model/usage-guides/ic-lo-ra (Depth Control: grayscale depth maps); "
             + _FILTER),
+    Control("pose", "Pose", "the poses of the people in the clip", "Lightricks/LTX-2-19b-IC-LoRA-Pose-Control",
+            "https://huggingface.co/Lightricks/LTX-2-19b-IC-LoRA-Pose-Control (control type: pose; docs.ltx.video "
+            "IC-LoRA guide: skeleton visualisation, 17-18 keypoints)"),
     Control("motion", "Motion tracks", "the clip's motion tracks", "yrrhall/LTX-2.3-22b-IC-LoRA-Motion-Track-Control",
             "https://huggingface.co/yrrhall/LTX-2.3-22b-IC-LoRA-Motion-Track-Control (sparse point trajectories as "
             "coloured overlays; docs.ltx.video IC-LoRA guide: trails of circles)"),
@@ -51,7 +57,13 @@ CONTROLS: dict[str, Control] = {c.id: c for c in (
 # Depth Anything V2 Small, transformers version (https://huggingface.co/depth-anything/Depth-Anything-V2-Small-hf:
 # pipeline_tag depth-estimation, AutoImageProcessor + AutoModelForDepthEstimation, Apache-2.0, 99 MB).
 DEPTH_MODEL_ID = "depth-anything/Depth-Anything-V2-Small-hf"
-DEPTH_CHILD_TIMEOUT_S = 3600.0  # a long clip on a CPU; the child is killed past it
+# ViTPose (transformers, Apache-2.0) on the people RT-DETR finds: the pair transformers' ViTPose docs and the
+# huggingface.co/spaces/hysts/ViTPose-transformers demo use (usyd-community/vitpose-base-simple card, 344 MB;
+# PekingU/rtdetr_r50vd_coco_o365, COCO label 0 = person).
+POSE_MODEL_ID = "usyd-community/vitpose-base-simple"
+PERSON_DETECTOR_ID = "PekingU/rtdetr_r50vd_coco_o365"
+ESTIMATORS = {"depth": DEPTH_MODEL_ID, "pose": POSE_MODEL_ID, "detector": PERSON_DETECTOR_ID}  # hub ids or folders
+CHILD_TIMEOUT_S = 3600.0  # a long clip on a CPU; the child is killed past it
 
 
 def control(control_id: str) -> Control:
@@ -83,6 +95,11 @@ def read_video(src: Path, purpose: str) -> tuple[float, Iterator[np.ndarray]]:
             gen.close()
 
     return float(meta.get("fps") or 24.0), frames()
+
+
+def model_slug(model: str) -> str:
+    """A model's hub id or folder as a short file-name part (a map made by another model is another file)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", Path(model.rstrip("/")).name)[:60] or "model"
 
 
 def cached(out: Path, src: Path) -> bool:
@@ -121,33 +138,50 @@ def canny_map(src: str | Path, low: int = 100, high: int = 200) -> Path:
     return write_map(src, out, "edges", edges)
 
 
-# --- any control -----------------------------------------------------------------------------------------
-def depth_in_child(src: Path, model: str, timeout_s: float = DEPTH_CHILD_TIMEOUT_S) -> Path:
-    """The depth map of `src`, computed by a child Python process (torch and the estimator live only there, never
-    in the editor); its refusal comes back in its own words."""
-    from .control_depth import depth_path
-
-    out = depth_path(src, model)
+# --- maps made with torch, in a child process ---------------------------------------------------------------
+def map_in_child(src: Path, out: Path, module: str, options: list[str], purpose: str,
+                 timeout_s: float = CHILD_TIMEOUT_S) -> Path:
+    """`out` (a map of `src`) made by `python -m module src *options` in a child process: torch and the estimator
+    live only there, never in the editor. Its refusal comes back in its own words."""
     if cached(out, src):
         return out
-    cmd = [sys.executable, "-m", "ltx_editor.generation.control_depth", str(src), "--model", model]
+    cmd = [sys.executable, "-m", module, str(src), *options]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
     except subprocess.TimeoutExpired:
-        raise InvalidRequest(f"The depth of {src.name} took longer than {timeout_s:.0f} s and was stopped.",
+        raise InvalidRequest(f"The {purpose} of {src.name} took longer than {timeout_s:.0f} s and was stopped.",
                              hint="Use a shorter clip or a range of it.") from None
     if proc.returncode != 0 or not out.is_file():
         lines = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()]
-        raise InvalidRequest(lines[-1] if lines else f"The depth of {src.name} could not be computed.",
-                             hint="Check the depth model (a Hugging Face id or a local folder).")
+        raise InvalidRequest(lines[-1] if lines else f"The {purpose} of {src.name} could not be computed.",
+                             hint="Check the model (a Hugging Face id or a downloaded folder).")
     return out
 
 
-def reference_video(src: str | Path, control_id: str, *, depth_model: str = DEPTH_MODEL_ID) -> Path:
+def child_main(prog: str, roles: list[str], make: Callable[..., Path], argv: list[str] | None = None) -> int:
+    """The command line of a child that makes a map: VIDEO [--ROLE HUB_ID_OR_FOLDER ...]; prints the map's path,
+    or its refusal as the last line on stderr (exit status 2)."""
+    parser = argparse.ArgumentParser(prog=prog)
+    parser.add_argument("video")
+    for role in roles:
+        parser.add_argument(f"--{role}", default=ESTIMATORS[role])
+    args = parser.parse_args(argv)
+    try:
+        print(make(args.video, *(getattr(args, role) for role in roles)))
+    except InvalidRequest as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    return 0
+
+
+# --- any control -----------------------------------------------------------------------------------------
+def reference_video(src: str | Path, control_id: str, models: Mapping[str, str] | None = None) -> Path:
     """The reference an IC-LoRA of `control_id` follows for the video `src`: its map (cached beside it), or the
-    video itself for the detailer. Call it off the GUI thread: decoding a long clip takes a while."""
+    video itself for the detailer. `models`: hub ids or folders for ESTIMATORS' roles (default: those). Call it off
+    the GUI thread: decoding a long clip takes a while."""
     src = Path(src)
     kind = control(control_id).id
+    models = {**ESTIMATORS, **(models or {})}
     if not src.is_file():
         raise InvalidRequest(f"The video {src.name} is missing.", hint="Relink it in the bin first.")
     if kind == "detailer":
@@ -158,4 +192,12 @@ def reference_video(src: str | Path, control_id: str, *, depth_model: str = DEPT
         from .control_motion import motion_map
 
         return motion_map(src)
-    return depth_in_child(src, depth_model)
+    if kind == "depth":
+        from .control_depth import depth_path
+
+        return map_in_child(src, depth_path(src, models["depth"]), "ltx_editor.generation.control_depth",
+                            ["--depth", models["depth"]], "depth")
+    from .control_pose import pose_path
+
+    return map_in_child(src, pose_path(src, models["pose"], models["detector"]), "ltx_editor.generation.control_pose",
+                        ["--pose", models["pose"], "--detector", models["detector"]], "poses")

@@ -1,10 +1,11 @@
 """Control with a reference (IC-LoRA) from the timeline: a video clip, or its in/out range, guides a new clip through
-an IC-LoRA file the person picks, with one control (canny, depth, motion tracks, detailer: generation/control_maps);
+an IC-LoRA file the person picks, with one control (canny, depth, pose, motion tracks, detailer:
+generation/control_maps);
 the result lands on a video track above the range, aligned to it, as one undo step, and in the bin.
 
 Planning is core (ic_plan); the map, the range's reference and the landing are generation (control_maps,
 ic_reference, the JobIntake's WorkflowRunner). The map is made on a thread (decoding a long clip would freeze the
-editor; depth runs in a child process: torch never enters the editor) and cached beside the media; the job is
+editor; depth and pose run in a child process: torch never enters the editor) and cached beside the media; the job is
 queued when it is ready. Local LTX-2 only: LTX2InContextPipeline runs in the local provider. The generate panel
 gives the recipe (model, quality, seed); the prompt is the person's, else the panel's. Every slot refuses in words
 (`error`, or an ok=False map) and leaves the project as it was.
@@ -21,7 +22,7 @@ from PySide6.QtQml import QmlElement, QmlUncreatable
 from ltx_editor.core.catalog import get_model
 from ltx_editor.core.ic_plan import ICPlan, InContextError, plan_ic
 from ltx_editor.core.project_io import resolve_media
-from ltx_editor.generation.control_maps import CONTROLS, DEPTH_MODEL_ID, control
+from ltx_editor.generation.control_maps import CONTROLS, ESTIMATORS, control
 from ltx_editor.generation.lora import check_lora_file
 from ltx_editor.generation.request import GenerationRequest
 from ltx_editor.generation.workflows import estimate_requests
@@ -40,14 +41,14 @@ QML_IMPORT_MAJOR_VERSION = 1
 class InContextController(QObject):
     error = Signal(str, str)  # message, hint
     queued = Signal(list)  # job ids just queued
-    depthModelChanged = Signal()
+    estimatorsChanged = Signal()
     _mapped = Signal(int, str, str, str)  # ticket, reference path, error, hint (from the map thread)
 
     def __init__(self, document: ProjectDocument, generate: GenerateController, intake: JobIntake,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._doc, self._generate, self._intake = document, generate, intake
-        self._depth_model = DEPTH_MODEL_ID
+        self._estimators = dict(ESTIMATORS)
         self._tickets = itertools.count(1)
         self._pending: dict[int, tuple[ICPlan, str, str, str, str]] = {}  # ticket -> plan, clip, control, lora, prompt
         self._mapped.connect(self._on_mapped)  # queued: emitted from the thread that computes the map
@@ -58,16 +59,20 @@ class InContextController(QObject):
         """[{id, label, reference, lora}] for the control picker; `lora` names an IC-LoRA of that kind on the hub."""
         return [{"id": c.id, "label": c.label, "reference": c.reference, "lora": c.lora} for c in CONTROLS.values()]
 
-    def _get_depth_model(self) -> str:
-        return self._depth_model
+    # The transformers models the depth and pose maps are made with, by role (depth, pose, detector): Hugging Face
+    # ids or downloaded folders (default: control_maps.ESTIMATORS).
+    estimators = Property("QVariantMap", lambda self: dict(self._estimators), notify=estimatorsChanged)
 
-    def _set_depth_model(self, value: str) -> None:
-        if value != self._depth_model:
-            self._depth_model = value or DEPTH_MODEL_ID
-            self.depthModelChanged.emit()
-
-    # A Hugging Face id or a downloaded folder of a transformers depth estimator (default: Depth Anything V2 Small).
-    depthModel = Property(str, _get_depth_model, _set_depth_model, notify=depthModelChanged)
+    @Slot(str, str, result=bool)
+    def setEstimator(self, role: str, model: str) -> bool:
+        """Use `model` (a hub id or a folder; "" = the default) for `role`; False (with `error`) for a role that
+        does not exist."""
+        if role not in ESTIMATORS:
+            self.error.emit(f"There is no {role!r} model to set.", f"Set one of {', '.join(ESTIMATORS)}.")
+            return False
+        self._estimators[role] = model or ESTIMATORS[role]
+        self.estimatorsChanged.emit()
+        return True
 
     # -- planning -----------------------------------------------------------------------------------------------
     def _source(self, plan: ICPlan) -> Path:
@@ -124,18 +129,18 @@ class InContextController(QObject):
             return refuse(self.error, exc)
         ticket = next(self._tickets)
         self._pending[ticket] = (plan, clipId, control(controlId).id, loraPath, prompt)
-        args = (ticket, plan, self._source(plan), control(controlId).id, self._depth_model,
+        args = (ticket, plan, self._source(plan), control(controlId).id, dict(self._estimators),
                 self._intake.conditions_dir())
         threading.Thread(target=self._make_reference, args=args, name=f"{controlId}-map", daemon=True).start()
         return True
 
-    def _make_reference(self, ticket: int, plan: ICPlan, src: Path, control_id: str, depth_model: str,
+    def _make_reference(self, ticket: int, plan: ICPlan, src: Path, control_id: str, models: dict[str, str],
                         work_dir: Path) -> None:
         from ltx_editor.generation import control_maps
         from ltx_editor.generation.ic_reference import reference_range
 
         try:
-            whole = control_maps.reference_video(src, control_id, depth_model=depth_model)
+            whole = control_maps.reference_video(src, control_id, models)
             self._mapped.emit(ticket, str(reference_range(plan, whole, work_dir)), "", "")
         except Refusal as exc:
             self._mapped.emit(ticket, "", *words(exc))

@@ -1,7 +1,8 @@
 """IC-LoRA end to end on the tiny LTX-2 (real LTX2InContextPipeline): a Canny map computed with OpenCV and cached
 beside its clip is the reference, a tiny LoRA this test makes is the in-context LoRA; both change the output, the
 sidecar records the reference, LTX-Video models refuse in words. Every control (canny, depth from a tiny random
-Depth Anything, motion tracks, the detailer's clip itself) runs through the local IC path, cut to a range."""
+Depth Anything, poses from a tiny random RT-DETR + ViTPose, motion tracks, the detailer's clip itself) runs through
+the local IC path, cut to a range."""
 from __future__ import annotations
 
 import asyncio
@@ -15,6 +16,7 @@ from ltx_editor.core.project import Asset, Clip, Project, Take, Track
 from ltx_editor.core.settings import GenerationMode, LoraSpec
 from ltx_editor.generation.control_depth import depth_map
 from ltx_editor.generation.control_maps import canny_map, canny_path, reference_video
+from ltx_editor.generation.control_pose import pose_map
 from ltx_editor.generation.ic_reference import reference_range
 from ltx_editor.generation.local.provider import LocalLTXProvider
 from ltx_editor.generation.request import CancelToken, Condition
@@ -23,6 +25,7 @@ from tests.fakes.model_fixtures import *  # noqa: F403 (pytest fixtures)
 from tests.fakes.model_fixtures import TINY_LTX_MODEL_ID, tiny_request
 from tests.fakes.tiny_depth import build_tiny_depth
 from tests.fakes.tiny_models import build_tiny_lora
+from tests.fakes.tiny_pose import build_tiny_pose
 from tests.fakes.video_probe import read_frames
 
 
@@ -83,21 +86,24 @@ def source_and_lora(tiny_ltx2_dir, tmp_path_factory):
     where = tmp_path_factory.mktemp("ic")
     src = sample_video(where / "media" / "shot.mp4", frames=33, size=(32, 32), audio=False)
     lora = build_tiny_lora(tiny_ltx2_dir, where / "ic.safetensors", seed=4)
-    depth_model = build_tiny_depth(where / "tiny-depth-anything")
-    depth_map(src, str(depth_model))  # in this process (the editor runs the same in a child: test_ic_control_maps)
-    return src, lora, depth_model
+    models = {"depth": str(build_tiny_depth(where / "tiny-depth-anything"))}
+    models["pose"], models["detector"] = map(str, build_tiny_pose(where / "pose"))
+    # made here, in this process (the editor runs the same in a child process: test_ic_control_maps)
+    depth_map(src, models["depth"])
+    pose_map(src, models["pose"], models["detector"])
+    return src, lora, models
 
 
-@pytest.mark.parametrize("control", ["canny", "depth", "motion", "detailer"])
+@pytest.mark.parametrize("control", ["canny", "depth", "pose", "motion", "detailer"])
 def test_each_control_conditions_the_local_ic_path_over_a_range(control, tiny_ltx2_dir, tmp_path, provider,
                                                                  source_and_lora):
-    src, lora_file, depth_model = source_and_lora
+    src, lora_file, models = source_and_lora
     take = Take(id="t", path=str(src), frame_count=33, fps=24.0, width=32, height=32)
     project = Project(tracks=[Track(id="v1", kind="video", clips=[Clip(id="c", asset_id="a", take_id="t", start=0,
                                                                        in_frame=0, out_frame=33)])],
                       assets=[Asset(id="a", name="shot", kind="generated", active_take_id="t", takes=[take])])
     plan = plan_ic(project, "c", 16, 25)  # a range: media frames 16-24
-    whole = reference_video(src, control, depth_model=str(depth_model))
+    whole = reference_video(src, control, models)
     reference = reference_range(plan, whole, tmp_path / "conditions")
     cut, full = read_frames(reference).astype(int), read_frames(whole).astype(int)
     assert cut.shape[0] == 9  # the range's frames of the clip's map (re-encoded: near, not equal)

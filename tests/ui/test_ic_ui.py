@@ -91,7 +91,7 @@ def test_control_refuses_in_words(app, reference_clip):
     assert not control.generate(clip_id, -1, -1, "canny", "", "")
     assert app.errors[-1][0].startswith("Choose the IC-LoRA file") and "Canny-Control" in app.errors[-1][1]
     assert not control.preview(clip_id, 0, 10, "depth", str(lora))["ok"]  # the range starts before the clip
-    assert "Unknown control" in control.preview(clip_id, -1, -1, "pose", str(lora))["problem"]
+    assert "Unknown control" in control.preview(clip_id, -1, -1, "normals", str(lora))["problem"]
     whole = control.preview(clip_id, -1, -1, "detailer", str(lora))
     assert whole["ok"] and (whole["start"], whole["end"], whole["generated"]) == (4, 29, 25)
     app.generate.modelId = "ltxv-2b-0.9.8-distilled"
@@ -108,14 +108,16 @@ def test_the_control_map_is_made_off_the_gui_thread_and_its_failure_is_said(qtbo
     clip_id, lora = reference_clip
     threads = []
 
-    def unreadable(src, control_id, **kwargs):
-        threads.append((threading.current_thread(), control_id, kwargs))
+    def unreadable(src, control_id, models):
+        threads.append((threading.current_thread(), control_id, models))
         raise InvalidRequest(f"Cannot read the video {src.name} for its depth: test")
 
     monkeypatch.setattr(control_maps, "reference_video", unreadable)
-    app.retakes.inContext.depthModel = "/models/depth"
+    assert app.retakes.inContext.setEstimator("depth", "/models/depth")
+    assert not app.retakes.inContext.setEstimator("normals", "/models/x") and "no 'normals'" in app.errors[-1][0]
     assert app.retakes.inContext.generate(clip_id, -1, -1, "depth", str(lora), "")  # the map is made in the background
     qtbot.waitUntil(lambda: bool(app.errors) and app.errors[-1][0].startswith("Cannot read the video"), timeout=20_000)
     assert threads and threads[0][0] is not threading.main_thread()
-    assert threads[0][1:] == ("depth", {"depth_model": "/models/depth"})
+    assert threads[0][1] == "depth" and threads[0][2]["depth"] == "/models/depth"
+    assert app.retakes.inContext.estimators["pose"] == "usyd-community/vitpose-base-simple"
     assert not app.worker.queue.jobs  # nothing queued without its map

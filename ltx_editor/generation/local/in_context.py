@@ -6,7 +6,8 @@ VAE and appends its tokens to the noisy sequence; the IC-LoRA (any LoRA in the r
 shared transformer by generation/lora.apply_loras) teaches the transformer to follow them. It is built from the
 loaded model with `from_pipe` (the same modules), takes the mode's other conditions (first frame, keyframes) as
 LTX2VideoCondition, and the recipe's usual arguments. The reference's frames are the request's condition video,
-cut to the generation's length on the 8k+1 grid (generation/control_maps.py makes and caches Canny maps).
+cut to the generation's length on the 8k+1 grid (generation/control_maps.py makes and caches the maps: canny, depth, pose,
+motion tracks; generation/ic_reference.py cuts a range of one).
 """
 from __future__ import annotations
 
