@@ -188,7 +188,8 @@ Item {
                 "document": root.app.document,
                 "spans": root.app.spans,
                 "frames": root.app.frames,
-                "retakes": root.app.retakes
+                "retakes": root.app.retakes,
+                "takes": root.app.takes
             })
             Rectangle {
                 anchors.fill: parent

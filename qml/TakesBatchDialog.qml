@@ -3,57 +3,62 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import LtxEditor 1.0
 
-// "N takes" of a storyboard shot: how many, seeds (base, base + 1, ...) or a sweep over one setting, and the
-// batch's total cost, shown before anything is queued.
+// "N takes" of a storyboard shot or of a keyframe span: how many, seeds (base, base + 1, ...) or a sweep over
+// one setting (TakesSweepFields), and the batch's total cost, shown before anything is queued.
 Dialog {
     id: dialog
     property TakesController takes: null
-    property string shotId: ""
+    property string shotId: ""  // a shot's takes (ask) ...
+    property int spanStart: -1  // ... or a keyframe span's [spanStart, spanEnd) (askSpan)
+    property int spanEnd: -1
+    readonly property bool forSpan: spanStart >= 0
     property var preview: ({ ok: false, problem: "", estimate: "" })
 
-    title: qsTr("Takes of this shot")
+    title: forSpan ? qsTr("Takes of this span") : qsTr("Takes of this shot")
     modal: true
     width: 420
     anchors.centerIn: Overlay.overlay
 
     function ask(id: string) {
         shotId = id
+        spanStart = -1
+        spanEnd = -1
         refresh()
         open()
     }
-    function sweepValues(): string { return setting.currentValue === "seed" ? "" : values.text }
+    // The keyframe span [start, end) (end exclusive, as everywhere on the timeline).
+    function askSpan(start: int, end: int) {
+        shotId = ""
+        spanStart = start
+        spanEnd = end
+        refresh()
+        open()
+    }
     function refresh() {
-        if (takes && shotId !== "")
-            preview = takes.shotTakesPreview(shotId, count.value, setting.currentValue, sweepValues())
+        if (!takes)
+            return
+        if (forSpan)
+            preview = takes.spanTakesPreview(spanStart, spanEnd, sweep.count, sweep.setting, sweep.values)
+        else if (shotId !== "")
+            preview = takes.shotTakesPreview(shotId, sweep.count, sweep.setting, sweep.values)
     }
 
     contentItem: ColumnLayout {
         spacing: Theme.spacing
-        RowLayout {
-            Label { text: qsTr("Takes"); color: Theme.textDim }
-            SpinBox { id: count; objectName: "takesCount"; from: 2; to: 16; value: 4; onValueModified: dialog.refresh() }
-        }
-        RowLayout {
-            Label { text: qsTr("Vary"); color: Theme.textDim }
-            ComboBox {
-                id: setting
-                objectName: "takesSetting"
-                Layout.fillWidth: true
-                textRole: "text"
-                valueRole: "value"
-                model: [{ text: qsTr("Seed (base, base + 1, …)"), value: "seed" },
-                        { text: qsTr("Guidance"), value: "guidance_scale" },
-                        { text: qsTr("Steps"), value: "steps" }]
-                onActivated: dialog.refresh()
-            }
-        }
-        TextField {
-            id: values
-            objectName: "takesValues"
+        Label {
+            objectName: "takesWhat"
             Layout.fillWidth: true
-            visible: setting.currentValue !== "seed"
-            placeholderText: qsTr("One value per take, e.g. 2, 3.5, 5, 7")
-            onTextEdited: dialog.refresh()
+            visible: dialog.forSpan
+            wrapMode: Text.Wrap
+            text: qsTr("The first take lands on the timeline; the others become takes of that clip, which shows "
+                       + "each as it lands (undo steps back through them).")
+            color: Theme.textDim
+            font.pixelSize: Theme.fontSmall
+        }
+        TakesSweepFields {
+            id: sweep
+            Layout.fillWidth: true
+            onEdited: dialog.refresh()
         }
         Label {
             objectName: "takesEstimate"
@@ -73,5 +78,10 @@ Dialog {
         }
         Button { text: qsTr("Cancel"); DialogButtonBox.buttonRole: DialogButtonBox.RejectRole }
     }
-    onAccepted: takes.generateShotTakes(shotId, count.value, setting.currentValue, sweepValues())
+    onAccepted: {
+        if (forSpan)
+            takes.generateSpanTakes(spanStart, spanEnd, sweep.count, sweep.setting, sweep.values)
+        else
+            takes.generateShotTakes(shotId, sweep.count, sweep.setting, sweep.values)
+    }
 }

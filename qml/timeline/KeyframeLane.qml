@@ -5,7 +5,8 @@ import LtxEditor 1.0
 
 // The keyframe lane: images pinned at frames, each with a tick where the model will actually land it (the
 // 8-frame grid). Drop an image (file or bin asset) to add one; drag to move; double-click to edit strength
-// and prompt; Delete / right-click to remove. Shift-drag on empty lane selects the span to generate.
+// and prompt; Delete / right-click to remove. Shift-drag on empty lane selects the span to generate; right-click
+// inside it: generate it, or N takes of it.
 Rectangle {
     id: lane
     objectName: "keyframeLane"
@@ -17,11 +18,17 @@ Rectangle {
 
     RangeShade { view: lane.view; height: parent.height }
 
-    MouseArea {  // empty lane: click clears, Shift-drag selects a span
+    MouseArea {  // empty lane: click clears, Shift-drag selects a span, right-click in the span: its menu
         anchors.fill: parent
-        acceptedButtons: Qt.LeftButton
+        acceptedButtons: Qt.LeftButton | Qt.RightButton
         property int rangeFrom: -1
         onPressed: (mouse) => {
+            if (mouse.button === Qt.RightButton) {
+                const at = lane.view.frameAtX(mouse.x)
+                if (lane.ctl.hasRange && at >= lane.ctl.rangeStart && at <= lane.ctl.rangeEnd && lane.view.spans)
+                    spanMenu.popup()
+                return
+            }
             lane.view.forceActiveFocus()
             lane.view.selectedKeyframeId = ""
             const f = lane.view.frameAtX(mouse.x)
@@ -199,6 +206,25 @@ Rectangle {
             }
         }
         MenuItem { text: qsTr("Remove keyframe"); onTriggered: lane.ctl.removeKeyframe(keyframeMenu.keyframeId) }
+    }
+
+    Menu {  // right-click inside the selected span
+        id: spanMenu
+        objectName: "spanMenu"
+        MenuItem {
+            objectName: "generateSpanItem"
+            text: qsTr("Generate span")
+            enabled: lane.ctl && lane.ctl.canGenerateSpan
+            onTriggered: lane.view.generateSpan()
+        }
+        MenuItem {
+            objectName: "spanTakesItem"
+            text: qsTr("N takes of this span…")
+            visible: lane.view.takes !== null
+            height: visible ? implicitHeight : 0
+            enabled: lane.ctl && lane.ctl.canGenerateSpan
+            onTriggered: lane.view.openSpanTakes()
+        }
     }
 
     KeyframePopup {

@@ -3,6 +3,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import LtxEditor 1.0
+import ".." as Shared
 
 // The multi-track timeline: toolbar, ruler, markers, keyframe lane, track headers and tracks of clips.
 // Everything it shows comes from its own TimelineController; edits go through it (one undo step each).
@@ -14,6 +15,7 @@ FocusScope {
     property SpanController spans: null  // generate span, extend; its items hide while null
     property FrameActions frames: null  // use a frame as keyframe/input; its items hide while null
     property RetakeController retakes: null  // retake a range, fill a gap; its items hide while null
+    property TakesController takes: null  // N takes of a keyframe span; its items hide while null
 
     readonly property var selectedClipIds: timelineController ? timelineController.selectedClipIds : []
     signal clipActivated(string clipId)
@@ -131,6 +133,10 @@ FocusScope {
     function generateSpan() {
         if (spans && timelineController.canGenerateSpan)
             spans.generateSpan(timelineController.rangeStart, timelineController.rangeEnd + 1)  // end exclusive
+    }
+    function openSpanTakes() {  // N takes of the span: how many and the total cost first (TakesBatchDialog)
+        if (takes && timelineController.canGenerateSpan)
+            spanTakesDialog.askSpan(timelineController.rangeStart, timelineController.rangeEnd + 1)  // end exclusive
     }
 
     onScrollXChanged: syncViewport()
@@ -327,6 +333,11 @@ FocusScope {
         property string trackId
         property int frame: 0
         MenuItem { objectName: "fillGapItem"; text: qsTr("Fill gap…"); onTriggered: retakePopup.openGap(gapMenu.trackId, gapMenu.frame) }
+    }
+    Shared.TakesBatchDialog {
+        id: spanTakesDialog
+        objectName: "spanTakesDialog"
+        takes: root.takes
     }
     ExtendPopup {
         id: extendPopup

@@ -83,6 +83,14 @@ Rectangle {
                  : qsTr("Shift-drag on the keyframe lane or ruler (or I / O) to choose a span with 2+ keyframes")
             onClicked: bar.view.generateSpan()
         }
+        BarButton {
+            objectName: "spanTakes"
+            visible: bar.view.spans !== null && bar.view.takes !== null
+            enabled: bar.live && bar.ctl.canGenerateSpan
+            text: qsTr("N takes…")
+            tip: qsTr("Several takes of the span (seeds or a sweep), the total cost first; compare them and pick one")
+            onClicked: bar.view.openSpanTakes()
+        }
 
         Text {
             id: message

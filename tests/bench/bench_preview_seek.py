@@ -50,10 +50,14 @@ def wait_for_frame(sink: QVideoSink, frame: int, timeout_ms: int = 5000) -> None
     if shown():
         return
     loop = QEventLoop()
-    sink.videoFrameChanged.connect(lambda _f: loop.quit() if shown() else None)
+
+    def arrived(_frame) -> None:
+        if shown():
+            loop.quit()
+    sink.videoFrameChanged.connect(arrived)
     QTimer.singleShot(timeout_ms, loop.quit)
     loop.exec()
-    sink.videoFrameChanged.disconnect()
+    sink.videoFrameChanged.disconnect(arrived)  # only ours: the preview's players listen to the sink too
     if not shown():
         raise RuntimeError(f"frame {frame} never arrived")
 
