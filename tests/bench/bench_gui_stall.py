@@ -7,7 +7,9 @@ run together, against the same window sitting idle for as long, in the same run.
 Phases: idle (baseline) -> cold generation (the first local job starts the worker process, which imports
 torch/diffusers and loads the model; reported on its own) -> warm generations + an export at the same time.
 Target: no gap over 50 ms in either phase. Each run is a fresh editor process (so each has a first job);
---runs N prints min / median / max over the runs.
+--runs N prints min / median / max over the runs, with /proc/loadavg before and after each run: on a machine
+other work keeps busy, the idle window's longest gap (the baseline of the same run) says what the editor cannot
+do better than.
 Uses QT_QPA_PLATFORM=offscreen unless a platform is set.
 
 The event pump is QEventLoop.exec() quitting from a timer: PySide6 6.12's processEvents() drops a reference
@@ -207,6 +209,7 @@ def main() -> int:
 def many_runs(runs: int, jobs: int) -> int:
     """Each run in a fresh process (its own first job); min / median / max of each figure."""
     figures = []
+    print(f"load average before: {_loadavg()}", flush=True)
     for i in range(runs):
         done = subprocess.run([sys.executable, __file__, "--jobs", str(jobs), "--json"], capture_output=True,
                               text=True, timeout=900)
@@ -215,8 +218,8 @@ def many_runs(runs: int, jobs: int) -> int:
             print(f"run {i + 1} gave no figures (exit {done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
             return 1
         figures.append(json.loads(line[8:]))
-        print(f"run {i + 1}: " + "  ".join(f"{k} {v:.1f} ms" for k, v in figures[-1].items() if k != "problems"),
-              flush=True)
+        print(f"run {i + 1}: " + "  ".join(f"{k} {v:.1f} ms" for k, v in figures[-1].items() if k != "problems")
+              + f"  (load average {_loadavg()})", flush=True)
     ok = True
     for key, name in (("idle", "idle window (baseline)"), ("cold", "first local job (worker start + load)"),
                       ("busy", f"{jobs} generations + export")):
@@ -233,6 +236,14 @@ def many_runs(runs: int, jobs: int) -> int:
     if problems:
         print(f"{problems} runs had failed jobs or a failed export")
     return 0 if ok and not problems else 1
+
+
+def _loadavg() -> str:
+    """/proc/loadavg's 1, 5 and 15 minute figures (other work on the machine takes cores from the GUI too)."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 if __name__ == "__main__":
