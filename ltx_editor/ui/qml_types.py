@@ -24,6 +24,7 @@ TYPE_MODULES = (
     "ltx_editor.ui.frame_actions",
     "ltx_editor.ui.span_controller",
     "ltx_editor.ui.retake_controller",  # the timeline's RetakePopup takes one
+    "ltx_editor.ui.takes_controller",  # the timeline's N takes of a span (TakesBatchDialog) takes one
     "ltx_editor.ui.storyboard_controller",
     "ltx_editor.ui.storyboard_model",
     "ltx_editor.ui.timeline_controller",
