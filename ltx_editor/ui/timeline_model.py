@@ -35,9 +35,31 @@ def visible_range(track: Track, first: int, last: int, ends: list[int] | None = 
     return lo, hi
 
 
+def held_range(count: int, lo: int, hi: int, held: int) -> tuple[int, int]:
+    """The clip indexes a track's model holds: the visible [lo, hi) and the next clips beyond its edges, as many
+    as the model already has rows for (up to half as many again plus 4; two spare when it needs more). The row
+    count then stays put while clips scroll in and out or the zoom changes a step, so QML rebinds the delegates
+    it has instead of destroying some and creating others (creating a clip delegate costs far more)."""
+    need = hi - lo
+    keep = min(count, need + 2 if held < need else min(held, need * 3 // 2 + 4))
+    while hi - lo < keep:  # the clips about to scroll in, on both sides
+        if hi < count:
+            hi += 1
+        if lo > 0 and hi - lo < keep:
+            lo -= 1
+    return lo, hi
+
+
 def visible_clips(track: Track, first: int, last: int) -> list[Clip]:
     lo, hi = visible_range(track, first, last)
     return track.clips[lo:hi]
+
+
+def badges(take_index: int, take_count: int, speed: float, opacity: float) -> str:
+    """ "T1/2 · 0.5× · 40 %": the take (when there are several), speed and opacity when not the usual."""
+    parts = [f"T{take_index}/{take_count}" if take_count > 1 else "",
+             f"{round(speed, 2):g}×" if speed != 1 else "", f"{round(opacity * 100)} %" if opacity < 1 else ""]
+    return " · ".join(p for p in parts if p)
 
 
 class ClipRow:
@@ -65,7 +87,8 @@ class ClipRow:
 @QmlUncreatable("Each track's clips model is made by TracksModel.")
 class TrackClipsModel(RoleListModel):
     ROLES = ("clipId", "trackId", "name", "start", "end", "duration", "inFrame", "outFrame", "assetId", "takeId",
-             "takeIndex", "takeCount", "assetKind", "thumbnail", "offline", "crossfade", "speed", "clipOpacity")
+             "takeIndex", "takeCount", "assetKind", "thumbnail", "offline", "crossfade", "speed", "clipOpacity",
+             "badges")
 
     def __init__(self, track_id: str, media_path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -109,7 +132,7 @@ class TrackClipsModel(RoleListModel):
         if self._track is not track:
             self._track = track
             self._shown = None
-        lo, hi = visible_range(track, first, last)
+        lo, hi = held_range(len(track.clips), *visible_range(track, first, last), len(self._items))
         if (lo, hi) == self._shown:
             return  # scrolled, but the same clips are on screen
         self._shown = (lo, hi)
@@ -141,13 +164,11 @@ class TrackClipsModel(RoleListModel):
             if new is None:
                 free.append(i)
             elif not old.same_as(new):
-                self._items[i] = new
-                self.dataChanged.emit(self.index(i), self.index(i))
-        while free and incoming:
-            i = free.pop(0)
-            self._items[i] = incoming.pop(0)
+                self._rebind(i, new)
+        if free and incoming:
             self._invalidate_index()
-            self.dataChanged.emit(self.index(i), self.index(i))
+        while free and incoming:
+            self._rebind(free.pop(0), incoming.pop(0))
         if incoming:
             at = len(self._items)
             self.beginInsertRows(QModelIndex(), at, at + len(incoming) - 1)
@@ -155,6 +176,14 @@ class TrackClipsModel(RoleListModel):
             self._invalidate_index()
             self.endInsertRows()
         self._remove_rows(free)
+
+    def _rebind(self, i: int, new: ClipRow) -> None:
+        """Row `i` shows `new` now; the view reads again only the roles whose values differ (a clip that took
+        over a row of its track often keeps its length, kind, take count and properties)."""
+        old, self._items[i] = self._items[i], new
+        roles = [role for role, a, b in zip(self._role_ids, old.values, new.values, strict=True) if a != b]
+        if roles:
+            self.dataChanged.emit(self.index(i), self.index(i), roles)
 
     def _thumbnail(self, clip: Clip, asset: Asset | None) -> str:
         if asset is None or asset.kind == "audio":
@@ -220,4 +249,7 @@ class TrackClipsModel(RoleListModel):
             return c.opacity
         if name == "offline":
             return bool(asset.offline) if asset else True
+        if name == "badges":  # take, speed and opacity when they are not the usual, as one short text
+            return badges(row.take_index, len(asset.takes) if asset else 0, c.speed,
+                          c.opacity if asset is None or asset.kind != "audio" else 1.0)
         raise KeyError(name)

@@ -2,8 +2,9 @@ pragma ComponentBehavior: Bound
 import QtQuick
 import LtxEditor 1.0
 
-// A clip on a track: thumbnail, name and take badge. Click selects (Ctrl toggles, Shift extends); drag
-// moves (preview only, one edit on release); the edge handles trim; right-click opens the clip menu.
+// A clip on a track: thumbnail (or waveform) and one label (name, take, speed, opacity). Click selects (Ctrl
+// toggles, Shift extends); drag moves (preview only, one edit on release); the edge handles trim; right-click
+// opens the clip menu. Few nodes: the software renderer's cost per frame grows faster than their number.
 Rectangle {
     id: box
     required property Timeline view
@@ -23,6 +24,7 @@ Rectangle {
     required property int crossfade  // frames of a dissolve from the clip before
     required property real speed
     required property real clipOpacity
+    required property string badges  // take, speed and opacity when they are not the usual (the model's text)
 
     readonly property bool selected: view.selectedClipIds.indexOf(clipId) >= 0
     readonly property bool moving: view.dragActive && view.dragIds.indexOf(clipId) >= 0
@@ -111,16 +113,17 @@ Rectangle {
             }
         }
     }
-    Rectangle {  // legibility strip under the name (opaque: no blending to pay for)
+    Rectangle {  // legibility strip under the label (opaque: no blending to pay for)
         visible: box.roomy
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom; margins: 1 }
         height: 16
         color: Qt.darker(box.color, 1.9)
     }
-    Text {
+    Text {  // name, then take, speed and opacity when not the usual: one text (each node costs every frame)
+        objectName: "clipLabel"
         visible: box.roomy
-        anchors { left: parent.left; right: badge.left; bottom: parent.bottom; leftMargin: 5; bottomMargin: 2 }
-        text: box.offline ? box.name + qsTr(" (offline)") : box.name
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom; leftMargin: 5; rightMargin: 4; bottomMargin: 2 }
+        text: (box.offline ? box.name + qsTr(" (offline)") : box.name) + (box.badges !== "" ? "  ·  " + box.badges : "")
         color: box.offline ? Theme.error : Theme.text
         font.pixelSize: Theme.fontSmall
         textFormat: Text.PlainText
@@ -135,40 +138,6 @@ Rectangle {
             orientation: Gradient.Horizontal
             GradientStop { position: 0; color: Qt.rgba(0, 0, 0, 0.6) }
             GradientStop { position: 1; color: Qt.rgba(0, 0, 0, 0) }
-        }
-    }
-    Rectangle {  // speed and opacity when they are not the usual
-        objectName: "propertiesBadge"
-        visible: box.roomy && (box.speed !== 1 || box.clipOpacity < 1)
-        anchors { left: parent.left; top: parent.top; margins: 3 }
-        width: propsText.implicitWidth + 8
-        height: 14
-        color: Qt.darker(box.color, 2.2)
-        Text {
-            id: propsText
-            anchors.centerIn: parent
-            text: (box.speed !== 1 ? Math.round(box.speed * 100) / 100 + "×" : "")
-                  + (box.speed !== 1 && box.clipOpacity < 1 ? " " : "")
-                  + (box.clipOpacity < 1 ? Math.round(box.clipOpacity * 100) + " %" : "")
-            color: Theme.text
-            font.pixelSize: 9
-            textFormat: Text.PlainText
-        }
-    }
-    Rectangle {
-        id: badge
-        visible: box.roomy && box.takeCount > 1
-        anchors { right: parent.right; top: parent.top; margins: 3 }
-        width: badgeText.implicitWidth + 8
-        height: 14
-        color: Qt.darker(box.color, 2.2)
-        Text {
-            id: badgeText
-            anchors.centerIn: parent
-            text: "T" + box.takeIndex + "/" + box.takeCount
-            color: Theme.text
-            font.pixelSize: 9
-            textFormat: Text.PlainText
         }
     }
 

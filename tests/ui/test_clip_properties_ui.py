@@ -72,7 +72,7 @@ def test_opacity_speed_and_crossfade_apply_as_one_step_and_show_on_the_clip(load
     item = tl.find("clip_c3")
     mark = item.findChild(QQuickItem, "crossfadeMark")
     qtbot.waitUntil(lambda: mark.property("visible"))
-    assert item.findChild(QQuickItem, "propertiesBadge").property("visible")
+    assert item.findChild(QQuickItem, "clipLabel").property("text").endswith("2× · 40 %")  # speed, opacity
     assert abs(mark.width() - 12 * item.width() / 24) < 1.5  # 12 of the clip's 24 frames
     doc.undo()
     clip = doc.project.find_clip("c3")[1]

@@ -56,6 +56,32 @@ def test_clip_models_hold_only_the_visible_range(tmp_path):
     assert len(changed) == rows and sum(last - first + 1 for _, first, last in inserted) == v1.rowCount() - rows
 
 
+def test_scrolling_and_zooming_a_step_rebind_rows_instead_of_adding_or_removing_them(tmp_path):
+    project, path = make_project(tmp_path, 1000, create_files=False)
+    ctl = TimelineController(document=ProjectDocument(project=project, path=path))
+    ctl.pixelsPerFrame = 2.0
+    ctl.setViewport(0, 600)
+    v1 = ctl.tracksModel.clips_model("v1")
+    added, removed = [], []
+    v1.rowsInserted.connect(lambda *a: added.append(a))
+    v1.rowsRemoved.connect(lambda *a: removed.append(a))
+    for first in range(0, 6000, 37):  # scrolling: clips come and go by ones and twos
+        ctl.setViewport(first, first + 600)
+    ctl.setViewport(6000, 6000 + 600 * 0.8)  # a zoom step in, then back out
+    ctl.setViewport(6000, 6600)
+    assert not added and not removed
+    starts = sorted(v1.get(i)["start"] for i in range(v1.rowCount()))
+    assert starts[0] < 6000 and starts[-1] + 48 > 6600 and starts[-1] < 6600 + 5 * 60  # the view's clips, a few beyond
+
+
+def test_clip_badges_name_the_take_and_unusual_properties():
+    from ltx_editor.ui.timeline_model import badges
+
+    assert badges(1, 1, 1.0, 1.0) == ""
+    assert badges(2, 3, 0.5, 0.4) == "T2/3 · 0.5× · 40 %"
+    assert badges(1, 2, 1.0, 1.0) == "T1/2" and badges(1, 1, 1.25, 1.0) == "1.25×"
+
+
 def test_edit_command_merges_a_drag_into_one_undo_step(tmp_path):
     doc = sample_document(tmp_path)
     p = doc.project
