@@ -34,7 +34,6 @@ from ltx_editor.core.project import CastEntry, Project
 from ltx_editor.core.project_io import resolve_media
 from ltx_editor.core.settings import GenerationMode
 
-from .local.modes import landed_frame, latent_index
 from .request import CastUse, Condition, GenerationRequest
 from .workflows import WorkflowError
 
@@ -139,6 +138,8 @@ def guide_frame(conditions: list[Condition], num_frames: int, family: str) -> in
     length, first = best
     if not length:
         return None
+    # the pipeline's own grid math, imported here: its module brings numpy and PIL, not needed at startup
+    from .local.modes import landed_frame, latent_index
     middle = first + (length - 1) / 2
     if family == "ltx-2":
         grid = [landed_frame(latent_index(f, 8, num_frames), 8) for f in range(first, first + length)]
