@@ -10,9 +10,9 @@ leak of `True` while rows are recycled, fatal after ~600 frames); the ratio is q
 Both timelines load the real Timeline.qml offscreen, with the app's thumbnail provider. Each frame changes the scroll position (and every
 tenth frame zooms in or out by one step, between about 1 and 4 pixels per frame), then waits until the
 window has rendered that change (frameSwapped: polish, sync, render). The two windows take turns frame
-by frame so machine noise hits both alike. Clip delegates exist only for the visible range (rows are recycled
-as clips scroll in and out), so the ratio of median frame times stays near 1; what remains is drawing the
-clips on screen (10 clips leave most of the screen empty). The target is on frame time (wall clock, from
+by frame so machine noise hits both alike. Clip delegates exist only for the visible range and a few clips
+beyond its edges (rows are rebound as clips scroll in and out, and their count holds while the zoom changes a
+step), so what remains is drawing the clips on screen (10 clips leave most of the screen empty). The target is on frame time (wall clock, from
 the change to the rendered frame, which includes the render loop's update-request delay); the GUI thread's
 CPU time per frame is printed beside it as the stricter measure of work done. With
 QT_QPA_PLATFORM=offscreen Qt Quick draws with its software backend (pixels cost CPU); under xvfb-run with
