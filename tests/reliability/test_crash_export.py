@@ -24,6 +24,7 @@ from tests.reliability.fork_server import ForkServer, kill_and_wait
 from tests.reliability.record import record
 
 KILLS = 200
+FINISH_FIRST = 8  # every 8th worker completes an export before its kill: kills land between exports too
 MAX_DELAY_S = 0.25  # at least: about one export's length on an idle machine (measured again in the test)
 CHILD = Path(__file__).with_name("export_crash_child.py")
 W, H, FPS = 64, 48, 24
@@ -63,6 +64,18 @@ def _ffmpegs_in(folder: Path) -> list[int]:
     return found
 
 
+def _exports(log: Path) -> int:
+    """Exports the workers completed so far (each appends a line)."""
+    return len(log.read_text().splitlines())
+
+
+def _wait_for_exports(log: Path, count: int, pid: int, timeout_s: float = 120.0) -> None:
+    end = time.monotonic() + timeout_s
+    while _exports(log) < count:
+        assert time.monotonic() < end, f"worker {pid} completed no export in {timeout_s:.0f} s"
+        time.sleep(0.01)
+
+
 @pytest.mark.slow
 def test_sigkill_during_export_never_leaves_half_a_file(tmp_path):
     path, frames = _project(tmp_path)
@@ -81,8 +94,10 @@ def test_sigkill_during_export_never_leaves_half_a_file(tmp_path):
     bad_outputs = orphans = stray = mid_export = 0
     t0 = time.monotonic()
     try:
-        for _ in range(KILLS):
+        for i in range(KILLS):
             pid = server.fork()
+            if i % FINISH_FIRST == 0:  # let this one complete an export first, however slow the machine is
+                _wait_for_exports(log, _exports(log) + 1, pid)
             time.sleep(rng.uniform(0.0, max_delay))
             kill_and_wait(pid)
             # An orphaned ffmpeg dies at its next progress write (SIGPIPE): well within a second on an idle
@@ -110,7 +125,7 @@ def test_sigkill_during_export_never_leaves_half_a_file(tmp_path):
             load_project(path)  # raises if the project were damaged
     finally:
         server.close()
-    completed = len(log.read_text().splitlines())
+    completed = _exports(log)
     export_timeline(load_project(path).project, path, out)  # the next export works and tidies up
     leftovers = sorted(n for n in os.listdir(out_dir) if n != out.name)
     record("crash_export", cases=KILLS, crashes=bad_outputs + orphans, data_lost=bad_outputs + len(leftovers),
@@ -121,5 +136,5 @@ def test_sigkill_during_export_never_leaves_half_a_file(tmp_path):
     assert stray == 0
     assert orphans == 0, "ffmpeg kept running after the editor died"
     assert leftovers == [], "temp files of killed exports were never cleaned up"
-    assert completed > 10 and mid_export > KILLS // 4  # kills landed both between and inside exports
+    assert completed >= KILLS // FINISH_FIRST and mid_export > KILLS // 4  # kills between and inside exports
     assert probe(out).frame_count == frames
