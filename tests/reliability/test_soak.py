@@ -162,7 +162,9 @@ def test_two_hundred_generate_cancel_unload_cycles(qtbot, tiny_ltx_dir, tmp_path
           f"{cancelled} of {CYCLES} cancelled mid-denoise; python threads {threading.active_count()}")
     assert finished == CYCLES and cancelled >= CYCLES * 0.9
     assert growth <= MAX_RSS_GROWTH, [(c, r // 2**20) for c, r, _, _ in samples]
-    assert last[2] <= base[2], f"threads leaked: {[(c, t) for c, _, t, _ in samples]}"
+    # A thread can start lazily, once (seen 11 -> 12 between cycles 9 and 19, then 12 to the end, in a fresh
+    # clone under load); a leak of one per cycle would add 10 for every sample.
+    assert last[2] - base[2] <= 2, f"threads leaked: {[(c, t) for c, _, t, _ in samples]}"
     # A descriptor is opened lazily, once, by the early worker restarts (seen 18 -> 19 between cycles 19 and 29
     # on CI, 20 -> 21 between 9 and 19 here); a leak of one per cycle would add 10 for every sample.
     assert last[3] - base[3] <= 2, f"file descriptors leaked: {[(c, f) for c, _, _, f in samples]}"
