@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, QPoint, QPointF, Qt
+from PySide6.QtCore import QObject, QPoint, QPointF, Qt, QUrl
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickItem, QQuickWindow
 from PySide6.QtTest import QTest
@@ -36,6 +36,24 @@ class MainWindow:
             found = next(iter(items_named(self.window, name)), None)
         assert found is not None, f"no {kind.__name__} named {name!r} in the window"
         return found
+
+    def open_file_dialog(self, qtbot, dialog_name: str, action_name: str, path: Path,
+                         timeout_ms: int = 5000) -> QObject:
+        """Trigger the menu action that shows this file dialog, with `path` typed into it; the dialog, open,
+        for the test to check and accept."""
+        dialog = self.find(dialog_name)
+        choose_in_file_dialog(dialog, path)
+        action = self.find(action_name)
+        action.metaObject().invokeMethod(action, "trigger")
+        qtbot.waitUntil(lambda: dialog.property("visible"), timeout=timeout_ms)
+        return dialog
+
+
+def choose_in_file_dialog(dialog: QObject, path: Path) -> None:
+    """Preselect where a file dialog will open and which name it offers (before it opens: the Qt Quick
+    dialog reads these when it is shown), as a person would type them."""
+    dialog.setProperty("currentFolder", QUrl.fromLocalFile(str(path.parent)))
+    dialog.setProperty("selectedFile", QUrl.fromLocalFile(str(path)))
 
 
 def center_of(item: QQuickItem) -> QPoint:

@@ -2,7 +2,7 @@
 Generate, watch the job in the queue, see the clip in the bin with a thumbnail, drag it onto the timeline,
 trim, split, undo and redo, save, close the window, launch again and reopen the same timeline, export an MP4
 of the timeline's duration."""
-from PySide6.QtCore import QObject, QPoint, Qt, QUrl
+from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
@@ -12,7 +12,16 @@ from ltx_editor.ui.preferences import Preferences
 from tests.fakes.model_fixtures import *  # noqa: F403 (tiny model fixtures)
 from tests.fakes.video_probe import probe
 from tests.ui.helpers_app import *  # noqa: F403 (the main_window fixture)
-from tests.ui.helpers_app import center_of, click, drag, key, type_text, visible_items, wait_settled
+from tests.ui.helpers_app import (
+    center_of,
+    choose_in_file_dialog,
+    click,
+    drag,
+    key,
+    type_text,
+    visible_items,
+    wait_settled,
+)
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 
@@ -23,13 +32,6 @@ def timeline_state(project):
 
 def video_clips(project):
     return project.tracks_of_kind("video")[0].clips
-
-
-def choose_in_file_dialog(dialog: QObject, path) -> None:
-    """Preselect where a file dialog will open and which name it offers (before it opens: the Qt Quick
-    dialog reads these when it is shown), as a person would type them."""
-    dialog.setProperty("currentFolder", QUrl.fromLocalFile(str(path.parent)))
-    dialog.setProperty("selectedFile", QUrl.fromLocalFile(str(path)))
 
 
 def accept_file_dialog(dialog: QObject) -> None:

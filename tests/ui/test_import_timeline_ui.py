@@ -31,12 +31,7 @@ def _edit_file(tmp_path, names: list[str]):
 
 
 def _import_through_the_menu(w, qtbot, source) -> None:
-    dialog = w.find("importTimelineDialog")
-    dialog.setProperty("currentFolder", QUrl.fromLocalFile(str(source.parent)))
-    dialog.setProperty("selectedFile", QUrl.fromLocalFile(str(source)))
-    action = w.find("importTimelineAction")
-    action.metaObject().invokeMethod(action, "trigger")
-    qtbot.waitUntil(lambda: dialog.property("visible"), timeout=WAIT_MS)
+    dialog = w.open_file_dialog(qtbot, "importTimelineDialog", "importTimelineAction", source, timeout_ms=WAIT_MS)
     filters = " ".join(dialog.property("nameFilters"))
     assert "*.otio" in filters and "*.xml" in filters and "*.edl" in filters
     dialog.metaObject().invokeMethod(dialog, "accept")

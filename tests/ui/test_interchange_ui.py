@@ -10,13 +10,7 @@ from tests.ui.helpers_app import *  # noqa: F403 (the main_window fixture)
 
 
 def _export_through_the_menu(w, qtbot, target) -> None:
-    dialog = w.find("exportTimelineDialog")
-    # The name typed into the dialog (it reads these when it is shown)
-    dialog.setProperty("currentFolder", QUrl.fromLocalFile(str(target.parent)))
-    dialog.setProperty("selectedFile", QUrl.fromLocalFile(str(target)))
-    action = w.find("exportTimelineAction")
-    action.metaObject().invokeMethod(action, "trigger")
-    qtbot.waitUntil(lambda: dialog.property("visible"))
+    dialog = w.open_file_dialog(qtbot, "exportTimelineDialog", "exportTimelineAction", target)
     filters = dialog.property("nameFilters")
     assert any("*.xml" in f for f in filters) and any("*.edl" in f for f in filters)
     dialog.metaObject().invokeMethod(dialog, "accept")
