@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .extension import ceil_to
+from .placement import free_video_track
 from .project import Project
 from .retake_plan import RetakeError
 
@@ -58,14 +59,6 @@ class A2VPlan:
         return max(0, self.length - frames), max(0, frames - self.length)
 
 
-def _free_video_track(project: Project, start: int, end: int) -> str | None:
-    """The video track nearest the audio tracks (the lowest one in the list) that is free over [start, end)."""
-    for track in reversed(project.tracks_of_kind("video")):
-        if not track.locked and all(c.end <= start or c.start >= end for c in track.clips):
-            return track.id
-    return None
-
-
 def _video_size(project: Project) -> tuple[int, int] | None:
     """The size of the pictures already on the timeline (the first sized take), to generate at the same size."""
     for track in project.tracks_of_kind("video"):
@@ -107,4 +100,4 @@ def plan_a2v(project: Project, clip_id: str, start: int | None = None, end: int 
                                 hint="Set in and out points around a shorter stretch of the sound.")
     return A2VPlan(clip_id=clip.id, source_path=take.path, fps=project.settings.fps, start=start, end=end,
                    media_start=clip.in_frame + start - clip.start, num_frames=max(9, num_frames),
-                   track_id=_free_video_track(project, start, end), size=_video_size(project))
+                   track_id=free_video_track(project, start, end), size=_video_size(project))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .extension import ceil_to
+from .placement import free_video_track
 from .project import Project
 from .retake_plan import RetakeError
 
@@ -40,17 +41,6 @@ class ICPlan:
     def reference_frames(self) -> int:
         """The media frames the reference takes: as many as are generated, where the media has them."""
         return max(1, min(self.num_frames, self.media_frames - self.media_start))
-
-
-def _free_track_above(project: Project, track_id: str, start: int, end: int) -> str | None:
-    """The nearest unlocked video track above `track_id` (earlier in the list: upper tracks cover lower ones)
-    with nothing over [start, end)."""
-    videos = project.tracks_of_kind("video")
-    here = next(i for i, t in enumerate(videos) if t.id == track_id)
-    for track in reversed(videos[:here]):
-        if not track.locked and all(c.end <= start or c.start >= end for c in track.clips):
-            return track.id
-    return None
 
 
 def plan_ic(project: Project, clip_id: str, start: int | None = None, end: int | None = None, *,
@@ -86,4 +76,4 @@ def plan_ic(project: Project, clip_id: str, start: int | None = None, end: int |
     size = (take.width, take.height) if take.width % 32 == 0 and take.height % 32 == 0 and take.width else None
     return ICPlan(clip_id=clip.id, source_path=take.path, fps=fps, start=start, end=end,
                   media_start=clip.in_frame + start - clip.start, media_frames=take.frame_count,
-                  num_frames=num_frames, track_id=_free_track_above(project, track.id, start, end), size=size)
+                  num_frames=num_frames, track_id=free_video_track(project, start, end, above=track.id), size=size)

@@ -22,6 +22,18 @@ Placement = Literal["ripple", "overwrite"]
 CompositeEdit = Group  # several edits as one undo step (core/edits)
 
 
+def free_video_track(project: Project, start: int, end: int, above: str | None = None) -> str | None:
+    """The unlocked video track with nothing over [start, end) nearest the bottom of the list, or, with `above`,
+    nearest above that track (earlier in the list: upper tracks cover lower ones); None when there is none."""
+    videos = project.tracks_of_kind("video")
+    if above is not None:
+        videos = videos[:next(i for i, t in enumerate(videos) if t.id == above)]
+    for track in reversed(videos):
+        if not track.locked and all(c.end <= start or c.start >= end for c in track.clips):
+            return track.id
+    return None
+
+
 def clear_range(project: Project, track_id: str, start: int, end: int) -> CompositeEdit | None:
     """Make [start, end) on the track empty: clips inside go, clips across an edge are trimmed or split."""
     if end <= start:
