@@ -2,6 +2,7 @@
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -138,6 +139,22 @@ def test_unload_means_the_child_exits_and_the_next_job_starts_a_fresh_one(loop, 
             os.kill(first, 0)
         run(loop, provider, tiny_request(tiny_ltx_dir), tmp_path)
         assert provider.worker_pid not in (None, first)
+    finally:
+        loop.run_until_complete(provider.close())
+
+
+def test_a_child_killed_while_idle_hands_the_next_job_to_a_fresh_one(loop, tiny_ltx_dir, tmp_path):
+    provider = WorkerLTXProvider(max_sequence_length=16)
+    try:
+        run(loop, provider, tiny_request(tiny_ltx_dir), tmp_path)
+        first = provider.worker_pid
+        os.kill(first, signal.SIGKILL)  # as the OOM killer would, between jobs; the loop has not seen it yet
+        assert provider.worker_pid == first
+        events = []
+        result = run(loop, provider, tiny_request(tiny_ltx_dir, seed=3), tmp_path, events)
+        assert provider.worker_pid not in (None, first) and result.seed == 3
+        assert probe(result.video_path).frames == 9 and leftovers(tmp_path) == []
+        assert events[-1].stage is Stage.DONE
     finally:
         loop.run_until_complete(provider.close())
 

@@ -34,6 +34,10 @@ class WorkerStopped(GenerationError):
     """The generator process ended in the middle of a job (crash, kill, out of memory)."""
 
 
+class _StoppedBeforeTheJob(WorkerStopped):
+    """The generator ended before it said a word about the job: it died idle (killed between jobs)."""
+
+
 class WorkerLTXProvider(BaseLTXProvider):
     backend = "local"
 
@@ -122,7 +126,11 @@ class WorkerLTXProvider(BaseLTXProvider):
             if self._worker is None or not self._worker.alive:
                 progress(ProgressEvent(stage=Stage.LOADING, message="starting the generator"))
             worker = await self._start(cancel)
-            result = await self._run(worker, job, progress, cancel)
+            try:
+                result = await self._run(worker, job, progress, cancel)
+            except _StoppedBeforeTheJob:  # it died idle, before this job reached it: a fresh one takes it, once
+                worker = await self._start(cancel)
+                result = await self._run(worker, job, progress, cancel)
             return _commit(result, staging, output_dir)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -133,8 +141,11 @@ class WorkerLTXProvider(BaseLTXProvider):
         worker.inboxes[job.job_id] = inbox
         cancel_sent: float | None = None
         picture: Preview | None = None
+        heard = False  # whether the worker said anything about this job
         try:
             cancel.raise_if_cancelled()
+            if worker.stopped is not None:  # it ended after it was picked: nothing would reach this inbox
+                inbox.put_nowait(worker.stopped)
             worker.send(job)
             while True:
                 if cancel.cancelled and cancel_sent is None:
@@ -147,6 +158,13 @@ class WorkerLTXProvider(BaseLTXProvider):
                     message = await asyncio.wait_for(inbox.get(), POLL_S)
                 except TimeoutError:
                     continue
+                if isinstance(message, Stopped):
+                    await worker.kill()  # whatever it started (ffmpeg) goes too, before its folder is removed
+                    if cancel.cancelled:
+                        raise Cancelled("Generation cancelled.")
+                    stopped = WorkerStopped if heard else _StoppedBeforeTheJob
+                    raise stopped(f"The generator stopped: {message.why}.", hint=STOPPED_HINT)
+                heard = True
                 if isinstance(message, Preview):
                     picture = message  # the Progress of the same step comes next and carries it
                 elif isinstance(message, Progress):
@@ -156,11 +174,6 @@ class WorkerLTXProvider(BaseLTXProvider):
                     return message.result
                 elif isinstance(message, Failure):
                     raise _error(message)
-                elif isinstance(message, Stopped):
-                    await worker.kill()  # whatever it started (ffmpeg) goes too, before its folder is removed
-                    if cancel.cancelled:
-                        raise Cancelled("Generation cancelled.")
-                    raise WorkerStopped(f"The generator stopped: {message.why}.", hint=STOPPED_HINT)
         except asyncio.CancelledError:  # the queue is stopping: do not leave the child working for nobody
             await worker.kill()
             raise
