@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QPointF, Qt, Slot
+from PySide6.QtCore import QEventLoop, QPoint, QPointF, Qt, QTimer, Slot
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 
@@ -53,6 +53,18 @@ def click(window, at: QPoint, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifi
           button: Qt.MouseButton = Qt.MouseButton.LeftButton) -> None:
     QTest.mouseClick(window, button, modifiers, at)
     QTest.qWait(10)
+    if button == Qt.MouseButton.RightButton:
+        drawn(window)  # a context menu lays its items out on the next frame: click them where they will be
+
+
+def drawn(window, timeout_ms: int = 5000) -> None:
+    """Wait until the window has drawn a frame: layouts changed by the last event (polish) are done by then."""
+    loop = QEventLoop()
+    window.frameSwapped.connect(loop.quit)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    window.update()
+    loop.exec()
+    window.frameSwapped.disconnect(loop.quit)
 
 
 def clip_of(project, clip_id: str):
