@@ -334,20 +334,6 @@ def test_encoding_is_exactly_pydantics_json(tmp_path):
     assert project_io.encode(take_snapshot(project)) == project.model_dump_json().encode()
 
 
-def test_a_snapshot_does_not_see_later_edits(saved):
-    project, path = saved
-    snap = take_snapshot(project)
-    expected = project.model_dump_json().encode()
-    tl.move_clip(project, "c0", None, 4000)  # a committed edit replaces the track's clips
-    project.name = "renamed"
-    project.assets[0].takes.append(project.assets[0].takes[0].model_copy(update={"id": "extra"}))
-    project.assets[0].active_take_id = "extra"
-    project.markers.clear()
-    assert project_io.encode(snap) == expected
-    save_project(snap, path)
-    assert load_project(path).project.name == "demo"
-
-
 # --- read-only files ------------------------------------------------------------------------------------
 def test_a_read_only_project_file_is_not_replaced(saved):
     project, path = saved
