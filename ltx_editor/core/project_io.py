@@ -242,15 +242,18 @@ def save_project(project: Project | ProjectSnapshot, path: str | Path) -> Path:
     Refuses (ProjectReadOnly) a project file that is read-only: its owner made it so on purpose."""
     path = Path(path)
     refuse_read_only(path)
-    _write_atomic(path, _encoded(project), backup=True, newer_than=autosave_path(path))
+    flat_out = _Pauses(None)  # asked for: the caller waits for it
+    _write_atomic(path, _encoded(project, flat_out), flat_out, backup=True, newer_than=autosave_path(path))
     discard_recovery(path)
     return path
 
 
 def autosave(project: Project | ProjectSnapshot, path: str | Path) -> Path:
-    """Write the recovery copy `<file>.autosave` atomically; the project file itself is untouched."""
+    """Write the recovery copy `<file>.autosave` atomically; the project file itself is untouched. It gives
+    way: on a worker, it lets go of the GIL every _PAUSE_EVERY_S, so the GUI thread it runs beside stays smooth."""
     auto = autosave_path(path)
-    _write_atomic(auto, _encoded(project), backup=False, newer_than=Path(path))
+    gentle = _Pauses(_PAUSE_EVERY_S)
+    _write_atomic(auto, _encoded(project, gentle), gentle, backup=False, newer_than=Path(path))
     return auto
 
 
@@ -290,18 +293,18 @@ def discard_recovery(path: str | Path) -> None:
 
 def encode(project: Project | ProjectSnapshot) -> bytes:
     """The file's bytes: pydantic's Rust JSON encoder (byte for byte `model_dump_json()`), in slices."""
-    return b"".join(_encoded(project))
+    return b"".join(_encoded(project, _Pauses(None)))
 
 
-def _encoded(project: Project | ProjectSnapshot) -> list[Buffer]:
+def _encoded(project: Project | ProjectSnapshot, pause: _Pauses) -> list[Buffer]:
     """The file's bytes as pieces, written one after the other (never joined: one 5 MB copy held the GIL for
-    milliseconds). Slices of about _SLICE_BYTES, with _Pauses between them, so a waiting GUI thread runs.
+    milliseconds), in slices of about _SLICE_BYTES with a `pause` check between them.
 
     Nothing is validated here: every edit is validated when it is made, and every file when it is opened."""
     snap = project if isinstance(project, ProjectSnapshot) else take_snapshot(project)
     out: list[Buffer] = []
     try:
-        _encode_into(out, snap.fields, _Pauses())
+        _encode_into(out, snap.fields, pause)
     except (PydanticSerializationError, ValueError, TypeError, RecursionError) as e:
         raise ProjectFileError(f"The project was not saved because it cannot be written: {e}.",
                                hint="This is a bug in LTX Editor; the previous file is unchanged.") from None
@@ -344,24 +347,25 @@ def _encode_slices(out: list[Buffer], items: list, pause: _Pauses) -> None:
 
 
 class _Pauses:
-    """Called often while saving: lets go of the GIL for a moment at least every _PAUSE_EVERY_S.
+    """Called often while saving: lets go of the GIL for a moment at least every `every_s` (None: never).
 
     Only a real sleep hands the GIL over. A thread waiting for it is woken when it is released, but a release
     taken back at once (sleep(0), each write) usually wins that race, and the waiter then waits out another
     5 ms switch interval (CPython's convoy effect): measured, GUI gaps of 5-12 ms."""
 
-    __slots__ = ("_last",)
+    __slots__ = ("_every", "_last")
 
-    def __init__(self) -> None:
+    def __init__(self, every_s: float | None) -> None:
+        self._every = every_s
         self._last = time.perf_counter()
 
     def __call__(self) -> None:
-        if time.perf_counter() - self._last >= _PAUSE_EVERY_S:
+        if self._every is not None and time.perf_counter() - self._last >= self._every:
             time.sleep(_PAUSE_S)
             self._last = time.perf_counter()
 
 
-def _write_atomic(target: Path, data: Iterable[Buffer], *, backup: bool, newer_than: Path) -> None:
+def _write_atomic(target: Path, data: Iterable[Buffer], pause: _Pauses, *, backup: bool, newer_than: Path) -> None:
     """Replace `target` with `data` so that a crash at any moment leaves either the old or the new file.
 
     Writers of one folder take turns (a thread lock, and an flock on the folder across processes), so a
@@ -382,7 +386,6 @@ def _write_atomic(target: Path, data: Iterable[Buffer], *, backup: bool, newer_t
                                    hint="Check that the folder exists and is writable.") from e
         try:
             with os.fdopen(fd, "wb") as f:
-                pause = _Pauses()
                 for piece in data:  # big pieces go straight to the file, the GIL let go while each is written
                     f.write(piece)
                     pause()

@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ltx_editor.core import migrations, project_io
-from ltx_editor.core import timeline as tl
 from ltx_editor.core.errors import MediaError, ProjectFileError, ProjectReadOnly
 from ltx_editor.core.project import SCHEMA_VERSION
 from ltx_editor.core.project_io import (
@@ -332,6 +331,20 @@ def test_encoding_is_exactly_pydantics_json(tmp_path):
     project, _ = make_project(tmp_path, n_clips=2500, create_files=False)  # more items than one encoder slice
     assert project_io.encode(project) == project.model_dump_json().encode()
     assert project_io.encode(take_snapshot(project)) == project.model_dump_json().encode()
+
+
+def test_an_autosave_gives_way_to_other_threads_and_a_save_runs_flat_out(tmp_path, monkeypatch):
+    project, path = make_project(tmp_path, n_clips=2500, create_files=False)
+    pauses: list[float] = []
+    monkeypatch.setattr(project_io, "_PAUSE_EVERY_S", 0.0)  # a pause due at every check
+    monkeypatch.setattr(project_io.time, "sleep", pauses.append)
+    autosave(project, path)
+    slices = len(project_io.encode(project)) // project_io._SLICE_BYTES
+    assert len(pauses) >= slices > 10 and set(pauses) == {project_io._PAUSE_S} and project_io._PAUSE_S > 0
+    assert autosave_path(path).read_bytes() == project.model_dump_json().encode()
+    pauses.clear()
+    save_project(project, path)  # the editor waits for it: no pauses
+    assert pauses == [] and path.read_bytes() == project.model_dump_json().encode()
 
 
 # --- read-only files ------------------------------------------------------------------------------------
