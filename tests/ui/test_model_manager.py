@@ -216,14 +216,18 @@ def test_a_running_local_job_marks_its_model_in_use(manager, hub, qtbot):
     scans = []
     store_scan = machine._store.scan
     machine._store.scan = lambda *a, **k: scans.append(1) or store_scan(*a, **k)
+    rejudged = []  # modelsChanged makes the generate panel judge every backend again, on the GUI thread
+    machine.modelsChanged.connect(lambda: rejudged.append(1))
     machine.on_job_changed(job)
     assert scans == []  # a job starting is not a reason to read the models folders on the GUI thread
+    assert rejudged == []  # nor to judge the backends again: "in use" counts as downloaded for every verdict
     state = button(loaded, f"state_{MODEL}")
     qtbot.waitUntil(lambda: state.property("text").startswith("In use"))
     assert "in use" in machine.remove(MODEL)  # refused while it runs, in words
     job.state = "finished"
     machine.on_job_changed(job)
     qtbot.waitUntil(lambda: state.property("text").startswith("Downloaded"))
+    assert rejudged == []
 
 
 def test_hardware_is_probed_again_on_demand_from_the_status_bar_and_preferences(main_window, qtbot, monkeypatch):
