@@ -73,11 +73,14 @@ def last_lines(text: str, n: int = 3) -> str:
     return " ".join(lines[-n:])
 
 
-def run(args: Sequence[str], *, what: str, hint: str = "") -> subprocess.CompletedProcess:
-    """Run ffmpeg with `args` (the binary is added); MediaError naming `what` when it fails."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
+def run(args: Sequence[str], *, what: str, hint: str = "", background: bool = False) -> subprocess.CompletedProcess:
+    """Run ffmpeg with `args` (the binary is added); MediaError naming `what` when it fails. `background`: work
+    nobody waits on at that moment (thumbnails) yields the CPU to the editor's GUI thread (low_priority.py)."""
+    cmd, options = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args], {}
+    if background:
+        cmd, options = low_priority(cmd)
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", check=False)
+        proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", check=False, **options)
     except OSError as exc:
         raise MediaError(f"Could not run ffmpeg for {what}: {exc.strerror or exc}.",
                          hint="Reinstall the imageio-ffmpeg package.") from None

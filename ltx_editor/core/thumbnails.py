@@ -3,7 +3,8 @@
 The key hashes the file's size, mtime and its first and last 64 KiB (a cheap stand-in for a full content
 hash: a replaced or re-rendered file misses, a renamed one still hits), plus the time in milliseconds and
 the width. Safe to call from many threads: each key is made once (per-key lock) and written atomically,
-so a reader never sees a half-written image.
+so a reader never sees a half-written image. ffmpeg runs in the background (low_priority.py): a thumbnail is
+asked for when a result lands, the moment the editor's GUI thread has the most to do (~30 ms of CPU each).
 """
 from __future__ import annotations
 
@@ -75,13 +76,14 @@ class ThumbnailCache:
         with ffmpeg.atomic_output(out) as tmp:
             try:
                 ffmpeg.run(["-ss", f"{time_s:.3f}", *ffmpeg.input_args(path), "-map", "0:v:0", "-frames:v", "1", *scale,
-                            ffmpeg.file_arg(tmp)], what=path.name, hint="The file may be damaged or hold no picture.")
+                            ffmpeg.file_arg(tmp)], what=path.name, hint="The file may be damaged or hold no picture.",
+                           background=True)
             except MediaError:
                 if time_s == 0:
                     raise
             if not tmp.is_file() or tmp.stat().st_size == 0:  # past the end: show the last frame instead
                 ffmpeg.run(["-sseof", "-1", *ffmpeg.input_args(path), "-map", "0:v:0", *scale, ffmpeg.file_arg(tmp)],
-                           what=path.name, hint="The file may be damaged or hold no picture.")
+                           what=path.name, hint="The file may be damaged or hold no picture.", background=True)
 
 
 def content_key(path: Path) -> str:

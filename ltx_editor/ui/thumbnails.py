@@ -9,7 +9,9 @@ refresh the rows that show that media.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
@@ -33,6 +35,7 @@ class ThumbnailService(QObject):
         self._pending: set[Key] = set()
         self._futures: set[Future] = set()
         self._made.connect(self._on_made, Qt.ConnectionType.QueuedConnection)
+        self._gate = _start_every_thread(self._pool, max_threads)
 
     @property
     def cache_dir(self) -> Path:
@@ -61,6 +64,7 @@ class ThumbnailService(QObject):
         return not wait(list(self._futures), timeout_s).not_done
 
     def shutdown(self) -> None:
+        self._gate.abort()  # a thread still waiting for the others to start lets go at once
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _make(self, key: Key) -> None:
@@ -82,6 +86,23 @@ class ThumbnailService(QObject):
         self._done[key] = url  # "" too: a file that cannot be thumbnailed is not retried on every scroll
         if url:
             self.ready.emit(key[0])
+
+
+def _start_every_thread(pool: ThreadPoolExecutor, count: int) -> threading.Barrier:
+    """Start the pool's threads now, with the service. The pool starts one lazily on a submit that finds no idle
+    thread, and Thread.start() waits until the new thread runs: that wait fell on the GUI thread inside a bin
+    model's data() call when a result landed during a busy job (tens of ms on a loaded machine). Each of
+    `count` tasks waits for the others, so every submit below finds no idle thread and starts one. Returns the
+    gate they wait at (abort it to let them go)."""
+    gate = threading.Barrier(count)
+    for _ in range(count):
+        pool.submit(_wait_at, gate)
+    return gate
+
+
+def _wait_at(gate: threading.Barrier) -> None:
+    with contextlib.suppress(threading.BrokenBarrierError):  # aborted: the service was shut down
+        gate.wait(timeout=10)
 
 
 _service: ThumbnailService | None = None

@@ -74,3 +74,29 @@ def test_prune_keeps_the_newest_within_a_budget(tmp_path):
     assert cache.prune(sum(sizes[-2:])) == 4
     assert [f.exists() for f in made] == [False] * 4 + [True] * 2
     assert cache.get(src, 0.0, 48).is_file() and cache.misses == 7  # a pruned one is simply made again
+
+
+def test_thumbnails_are_made_in_the_background(monkeypatch, tmp_path):
+    """ffmpeg for a thumbnail yields the CPU to the editor (low_priority: its own session and a lower priority):
+    thumbnails are asked for when a result lands, when the GUI thread has the most to do. The past-the-end
+    fallback too."""
+    import subprocess
+
+    from ltx_editor.core import ffmpeg
+    from ltx_editor.core.low_priority import low_priority
+
+    runs: list[tuple[list[str], dict]] = []
+    real_run = subprocess.run
+
+    def recording_run(cmd, **kwargs):  # the real run; only keeps what it was asked
+        runs.append((list(cmd), kwargs))
+        return real_run(cmd, **kwargs)
+
+    src = numbered_video(tmp_path / "n.mp4", frames=20, fps=20)
+    monkeypatch.setattr(ffmpeg.subprocess, "run", recording_run)
+    cache = ThumbnailCache(tmp_path / "cache")
+    assert cache.get(src, 0.5, 32).is_file() and cache.get(src, 99.0, 32).is_file()
+    wrapped, options = low_priority([ffmpeg.ffmpeg_exe()])
+    assert len(runs) == 3  # the frame at 0.5 s; past the end: the seek that gives nothing, then the last frame
+    for cmd, kwargs in runs:
+        assert cmd[:len(wrapped)] == wrapped and all(kwargs.get(k) == v for k, v in options.items()), (cmd, kwargs)
