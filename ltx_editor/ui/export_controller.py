@@ -11,8 +11,12 @@ from pathlib import Path
 from PySide6.QtCore import Property, QObject, QUrl, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
+# The checks at Export are imported with the controller, not at the first Export: a first import costs the GUI
+# thread several ms (PySide's import hook reads each new module's source).
 from ltx_editor.core.errors import ExportCancelled, LtxEditorError
 from ltx_editor.core.export_presets import PRESETS, ExportOptions
+from ltx_editor.core.limits import export_question
+from ltx_editor.core.output_guard import check_export_target
 from ltx_editor.core.project_snapshot import detached_copy
 
 from .document import ProjectDocument
@@ -101,7 +105,6 @@ class ExportController(QObject):
         """Write the timeline for another editor: .otio, FCP XML (.xml) or EDL (.edl) by the file's suffix (a
         name without a known suffix gets .otio). Never over the project or one of its files."""
         from ltx_editor.core.otio_io import export_otio, formats
-        from ltx_editor.core.output_guard import check_export_target
 
         out = Path(local_path(url_or_path))
         if not out.is_absolute() or not out.stem:  # a dialog accepted with no name gives ".otio"
@@ -147,9 +150,6 @@ class ExportController(QObject):
         return self._start(url_or_path, confirmed=True)
 
     def _start(self, url_or_path: str, *, confirmed: bool) -> bool:
-        from ltx_editor.core.limits import export_question
-        from ltx_editor.core.output_guard import check_export_target
-
         if self._running:
             return False
         project = self._doc.project

@@ -10,18 +10,28 @@ taken in exactly once per attempt:
    new take of the asset it regenerates;
 3. its actual cost replaces its budget reservation (generation/cost.BudgetGuard), whatever happened above.
 Updates of running/failed workflow jobs also go to the runner (shot status, a paused chain).
+
+The GUI thread takes a result in while other jobs and an export run, so what it does then stays small:
+`resultArrived` (the preview switches to the new clip) comes in an event of its own, not in the one that
+took the result in, and the modules a landing needs are imported with this one, not when the first result
+lands (a first import costs the GUI thread several ms here: PySide's import hook reads each new module's
+source).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
+# landing.as_returned reads what came back with these two: imported with the intake (see above)
+import ltx_editor.core.mp4_header  # noqa: F401
+import ltx_editor.generation.returned  # noqa: F401
 from ltx_editor.core.project_io import media_dir, store_path
 from ltx_editor.generation import landing
 from ltx_editor.generation.cost import BudgetGuard
 from ltx_editor.generation.queue import Job, JobQueue
 from ltx_editor.generation.request import GenerationRequest, GenerationResult
+from ltx_editor.generation.sidecar import move_clip
 from ltx_editor.generation.workflow_runner import AssetAdded, Landed, Problem, ShotChanged, WorkflowRunner
 
 from .document import ProjectDocument
@@ -32,6 +42,7 @@ class JobIntake(QObject):
     landed = Signal(str)  # the label of a workflow landing just pushed onto the undo stack
     error = Signal(str, str)  # message, hint: a result is in the bin but could not be placed
     notice = Signal(str)  # what a failed workflow job means for its workflow
+    _arrived = Signal(str)  # resultArrived, queued: the preview's switch runs in an event of its own
 
     def __init__(self, document: ProjectDocument, queue: JobQueue, budget: BudgetGuard,
                  parent: QObject | None = None) -> None:
@@ -41,6 +52,7 @@ class JobIntake(QObject):
         self._takes_for: dict[str, str] = {}  # job id -> asset that gets the result as a new take
         self._runner = self._new_runner()
         document.projectReplaced.connect(self._on_replaced)
+        self._arrived.connect(self.resultArrived, Qt.ConnectionType.QueuedConnection)
 
     def _new_runner(self) -> WorkflowRunner:
         return WorkflowRunner(lambda: self._doc.project, lambda: self._doc.working_path, self._queue.submit,
@@ -97,12 +109,10 @@ class JobIntake(QObject):
             self._queue.set_result_asset(job.id, asset_id)
         self._doc.mark_dirty("bin", *([asset_id] if asset_id else []), "jobs")
         if asset_id is not None and not owned:
-            self.resultArrived.emit(asset_id)
+            self._arrived.emit(asset_id)
         return True
 
     def _into_project_folder(self, result: GenerationResult) -> GenerationResult:
-        from ltx_editor.generation.sidecar import move_clip
-
         folder = self._doc.output_dir()
         if Path(result.video_path).resolve().is_relative_to(folder.resolve()):
             return result

@@ -68,3 +68,19 @@ def test_each_attempt_comes_in_once(app, fal, qtbot):
     assert len(app.document.project.assets) == 1 and app.document.project.spent_usd == spent
     assert len(jobs_in(app, "finished")) == 1 and Path(app.document.media_path(
         app.document.project.assets[0].active_take.path)).is_file()
+
+
+def test_the_preview_shows_a_result_in_an_event_of_its_own(app, qtbot):
+    """Taking a result in and switching the preview's media to it are two GUI-thread events, not one longer
+    one (the GUI stall bench saw them add up while other jobs and an export ran)."""
+    import inspect
+
+    stacks = []
+    app.intake.resultArrived.connect(lambda _asset_id: stacks.append([f.function for f in inspect.stack()]))
+    job_id = app.generate.generate()
+    qtbot.waitUntil(lambda: finished(app, job_id), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: len(stacks) == 1, timeout=10_000)
+    assert "on_job_changed" not in stacks[0]  # not from inside the intake's handler
+    (asset,) = app.document.project.assets
+    shown = Path(asset.active_take.path).name
+    qtbot.waitUntil(lambda: app.preview.mode == "asset" and app.preview.source.endswith(shown), timeout=10_000)
