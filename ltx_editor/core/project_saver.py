@@ -24,6 +24,9 @@ class BackgroundSaver:
     def _submit(self, fn, *args) -> Future:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="project-save")
+            # Start the thread on a no-op: started on the write itself, it began encoding (holding the GIL)
+            # before the caller had its GIL back, and the first autosave blocked the GUI for 1-5 ms.
+            self._pool.submit(int)
         return self._pool.submit(fn, *args)
 
     def save(self, project: Project, path: str | Path) -> Future:
