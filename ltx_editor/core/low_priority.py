@@ -16,6 +16,10 @@ POSIX, two things:
   keeps a nice value per thread, so threads the child made before would keep the normal priority.
   The session itself keeps its normal weight: a lower one would starve the job whenever anything else on the
   machine is busy, not only when the editor is.
+Linux, one more: the child dies with the editor (`setpriv --pdeathsig KILL`, util-linux, before `nice`). An
+editor that crashes or is killed would otherwise leave an ffmpeg encoding for nobody (ffmpeg ignores SIGPIPE,
+so a closed progress pipe does not stop it) or a worker holding the GPU. The signal comes when the thread
+that started the child ends: every caller waits for its child on that thread, or lives as long as the editor.
 Windows: BELOW_NORMAL_PRIORITY_CLASS. Without a `nice` program: its own session only.
 """
 from __future__ import annotations
@@ -35,15 +39,22 @@ def _nice_program() -> str | None:
     return shutil.which("nice")
 
 
+@functools.cache
+def _dies_with_parent() -> list[str]:
+    setpriv = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+    return [setpriv, "--pdeathsig", "KILL"] if setpriv is not None else []
+
+
 def low_priority(command: Sequence[str]) -> tuple[list[str], dict[str, Any]]:
     """`command` as it must be run to yield to the editor, and the keyword arguments to pass with it to
     subprocess.Popen / asyncio.create_subprocess_exec. On POSIX the child leads its own session and process
-    group (so os.killpg(pid) ends it and whatever it started)."""
+    group (so os.killpg(pid) ends it and whatever it started); on Linux it is killed when the starting thread
+    (the editor) ends."""
     if sys.platform == "win32":
         return list(command), {"creationflags": subprocess.BELOW_NORMAL_PRIORITY_CLASS}
     nice = _nice_program()
     prefix = [nice, "-n", str(NICENESS)] if nice is not None else []
-    return [*prefix, *command], {"start_new_session": True}
+    return [*_dies_with_parent(), *prefix, *command], {"start_new_session": True}
 
 
 __all__ = ["NICENESS", "low_priority"]

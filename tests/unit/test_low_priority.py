@@ -10,7 +10,7 @@ import pytest
 
 from ltx_editor.core import ffmpeg
 from ltx_editor.core.low_priority import NICENESS
-from tests.fakes.processes import thread_niceness
+from tests.fakes.processes import thread_niceness, wait_gone
 
 
 @pytest.mark.skipif(sys.platform == "win32" or shutil.which("nice") is None,
@@ -42,3 +42,24 @@ def test_an_export_encode_yields_to_the_editor(monkeypatch, tmp_path):
     assert all(nice == lower and threads <= {lower} and own_session for nice, threads, own_session in seen), seen
     assert os.getpriority(os.PRIO_PROCESS, 0) == editor
 
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("setpriv") is None,
+                    reason="dying with the parent needs Linux's setpriv (util-linux)")
+def test_a_child_dies_with_the_editor_that_started_it(tmp_path):
+    """An editor killed mid-export leaves no ffmpeg (nor worker) running for nobody."""
+    editor = subprocess.run(  # a stand-in editor: starts a long child the low-priority way, then is SIGKILLed
+        [sys.executable, "-c", "import os, signal, subprocess, sys\n"
+         "from ltx_editor.core.low_priority import low_priority\n"
+         "cmd, options = low_priority(['sleep', '600'])\n"
+         "child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **options)\n"
+         "print(child.pid, flush=True)\n"
+         "while not open(f'/proc/{child.pid}/cmdline', 'rb').read().startswith(b'sleep'): pass\n"  # running
+         "os.kill(os.getpid(), signal.SIGKILL)\n"],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=60)
+    assert editor.returncode == -9
+    child = int(editor.stdout.split()[0])
+    gone = wait_gone(child, timeout_s=20.0)
+    if not gone:
+        os.kill(child, 9)  # not left behind by the test either
+    assert gone, f"the child {child} outlived the editor"
