@@ -18,7 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from .errors import ExportCancelled, MediaError
-from .low_priority import low_priority
+from .low_priority import dies_with_parent, low_priority
 from .project_io import _fsync_dir
 
 Progress = Callable[[float], None]
@@ -76,9 +76,8 @@ def last_lines(text: str, n: int = 3) -> str:
 def run(args: Sequence[str], *, what: str, hint: str = "", background: bool = False) -> subprocess.CompletedProcess:
     """Run ffmpeg with `args` (the binary is added); MediaError naming `what` when it fails. `background`: work
     nobody waits on at that moment (thumbnails) yields the CPU to the editor's GUI thread (low_priority.py)."""
-    cmd, options = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args], {}
-    if background:
-        cmd, options = low_priority(cmd)
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
+    cmd, options = low_priority(cmd) if background else (dies_with_parent(cmd), {})
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", check=False, **options)
     except OSError as exc:
@@ -93,7 +92,7 @@ def run_quiet(args: Sequence[str]) -> str:
     """Run ffmpeg for what it prints (e.g. `-i FILE` alone, which "fails" after describing the file).
 
     Decoded without newline translation, so a CR inside a file name stays a CR (see shown_name)."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", *args]
+    cmd = dies_with_parent([ffmpeg_exe(), "-hide_banner", "-nostdin", *args])  # a probe ends with its editor too
     try:
         return subprocess.run(cmd, capture_output=True, check=False).stderr.decode("utf-8", "replace")
     except OSError as exc:

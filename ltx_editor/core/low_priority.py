@@ -40,9 +40,14 @@ def _nice_program() -> str | None:
 
 
 @functools.cache
-def _dies_with_parent() -> list[str]:
+def _setpriv() -> tuple[str, ...]:
     setpriv = shutil.which("setpriv") if sys.platform.startswith("linux") else None
-    return [setpriv, "--pdeathsig", "KILL"] if setpriv is not None else []
+    return (setpriv, "--pdeathsig", "KILL") if setpriv is not None else ()
+
+
+def dies_with_parent(command: Sequence[str]) -> list[str]:
+    """`command` as it must be run to be killed when the thread that starts it (the editor) ends (Linux)."""
+    return [*_setpriv(), *command]
 
 
 def low_priority(command: Sequence[str]) -> tuple[list[str], dict[str, Any]]:
@@ -54,7 +59,7 @@ def low_priority(command: Sequence[str]) -> tuple[list[str], dict[str, Any]]:
         return list(command), {"creationflags": subprocess.BELOW_NORMAL_PRIORITY_CLASS}
     nice = _nice_program()
     prefix = [nice, "-n", str(NICENESS)] if nice is not None else []
-    return [*_dies_with_parent(), *prefix, *command], {"start_new_session": True}
+    return dies_with_parent([*prefix, *command]), {"start_new_session": True}
 
 
-__all__ = ["NICENESS", "low_priority"]
+__all__ = ["NICENESS", "dies_with_parent", "low_priority"]
