@@ -69,3 +69,11 @@ def wait_gone(pid: int, timeout: float = 10.0) -> None:
 def kill_and_wait(pid: int) -> None:
     os.kill(pid, signal.SIGKILL)
     wait_gone(pid)
+
+
+def wait_for_one_more_line(log: Path, pid: int, timeout_s: float = 120.0) -> None:
+    """Until the worker `pid` has logged one more completed piece of work than `log` holds now (polled)."""
+    count, end = len(log.read_text().splitlines()), time.monotonic() + timeout_s
+    while len(log.read_text().splitlines()) <= count:
+        assert time.monotonic() < end, f"worker {pid} completed nothing in {timeout_s:.0f} s"
+        time.sleep(0.002)

@@ -20,7 +20,7 @@ from ltx_editor.core.media import import_media, probe
 from ltx_editor.core.project import Clip, Project, ProjectSettings, Track
 from ltx_editor.core.project_io import load_project, save_project
 from tests.fakes.media_factory import sample_video, still
-from tests.reliability.fork_server import ForkServer, kill_and_wait
+from tests.reliability.fork_server import ForkServer, kill_and_wait, wait_for_one_more_line
 from tests.reliability.record import record
 
 KILLS = 200
@@ -79,13 +79,6 @@ def _exports(log: Path) -> int:
     return len(log.read_text().splitlines())
 
 
-def _wait_for_exports(log: Path, count: int, pid: int, timeout_s: float = 120.0) -> None:
-    end = time.monotonic() + timeout_s
-    while _exports(log) < count:
-        assert time.monotonic() < end, f"worker {pid} completed no export in {timeout_s:.0f} s"
-        time.sleep(0.01)
-
-
 @pytest.mark.slow
 def test_sigkill_during_export_never_leaves_half_a_file(tmp_path):
     path, frames = _project(tmp_path)
@@ -108,7 +101,7 @@ def test_sigkill_during_export_never_leaves_half_a_file(tmp_path):
         for i in range(KILLS):
             pid = server.fork()
             if i % FINISH_FIRST == 0:  # let this one complete an export first, however slow the machine is
-                _wait_for_exports(log, _exports(log) + 1, pid)
+                wait_for_one_more_line(log, pid)
             time.sleep(rng.uniform(0.0, max_delay))
             kill_and_wait(pid)
             # ffmpeg dies with the editor (low_priority: parent-death signal); one started in the instant the

@@ -22,7 +22,7 @@ from ltx_editor.core.project_io import (
     save_project,
 )
 from tests.fakes.projects import make_project
-from tests.reliability.fork_server import ForkServer, kill_and_wait
+from tests.reliability.fork_server import ForkServer, kill_and_wait, wait_for_one_more_line
 
 KILLS = 200  # issue 7 asks for >= 200 random moments; about 10 s on the 2-core CI machine
 MAX_DELAY_S = 0.04
@@ -47,14 +47,6 @@ def _logged(log: Path) -> tuple[int, int]:
     return newest, saved
 
 
-def _wait_for_a_write(log: Path, pid: int, timeout_s: float = 120.0) -> None:
-    """Until the worker `pid` has completed one more write than the log holds now (polled, not slept)."""
-    count, end = len(log.read_text().splitlines()), time.monotonic() + timeout_s
-    while len(log.read_text().splitlines()) <= count:
-        assert time.monotonic() < end, f"worker {pid} completed no write in {timeout_s:.0f} s"
-        time.sleep(0.002)
-
-
 def test_sigkill_during_save_and_autosave_never_loses_the_project(tmp_path):
     project, path = make_project(tmp_path, n_clips=30)
     project.name = "v0"
@@ -69,7 +61,7 @@ def test_sigkill_during_save_and_autosave_never_loses_the_project(tmp_path):
         for kill in range(KILLS):
             pid = server.fork()
             if kill % FINISH_FIRST == 0:  # a busy machine must not leave every worker killed before it writes
-                _wait_for_a_write(log, pid)
+                wait_for_one_more_line(log, pid)
             time.sleep(rng.uniform(0.0, MAX_DELAY_S))
             kill_and_wait(pid)
 

@@ -105,8 +105,6 @@ def test_clip_menu_adds_and_removes_a_crossfade(load_qml, tmp_path, qtbot):
     click(tl.window, center(tl.find("clip_c3")), button=Qt.MouseButton.RightButton)
     remove = tl.find("removeCrossfadeItem")
     assert remove.property("visible")
-    # The menu lays out its items on the next frame: "Remove" moves up into the hidden "Crossfade" item's place.
-    qtbot.waitUntil(lambda: tl.find("clipMenu").property("opened") and remove.y() == item.y() and item.height() == 0)
     click(tl.window, center(remove))
     assert doc.project.find_clip("c3")[1].crossfade == 0
     doc.undo()
