@@ -478,6 +478,9 @@ def _keep_backup(target: Path, exclusive: bool) -> None:
     except BaseException:
         _unlink_quietly(tmp)
         raise
+    # When .bak already is a link to the file (a writer died between this step and its final replace),
+    # rename() of one link onto another of the same inode does nothing and leaves the temp name behind.
+    _unlink_quietly(tmp)
 
 
 def _remove_stale(folder: Path, prefix: str, exclusive: bool) -> None:

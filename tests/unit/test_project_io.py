@@ -89,6 +89,21 @@ def test_save_keeps_previous_version_as_bak_and_leaves_no_temp(saved, tmp_path):
     assert leftovers == []
 
 
+def test_a_save_after_a_writer_died_between_backup_and_replace_leaves_no_temp(saved, tmp_path):
+    # That writer left .bak as a second link to the file; renaming a link onto another link of the same
+    # file does nothing, so the backup step's temp name used to stay behind after every later save.
+    project, path = saved
+    bak = backup_path(path)
+    bak.unlink(missing_ok=True)
+    os.link(path, bak)
+    before = path.read_bytes()
+    project.name = "after the crash"
+    save_project(project, path)
+    assert bak.read_bytes() == before
+    assert load_project(path).project.name == "after the crash"
+    assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == []
+
+
 def test_save_keeps_file_permissions(saved):
     project, path = saved
     os.chmod(path, 0o640)
