@@ -38,3 +38,9 @@ def thread_niceness(pid: int) -> dict[int, int]:
             continue  # the thread ended while we looked
         out[int(task.name)] = int(fields[16])  # stat's field 19 (nice); this list starts at field 3
     return out
+
+
+def own_group(pid: int) -> bool:
+    """The child leads a process group of its own (os.killpg reaches what it started) in this process's
+    session (Linux's autogroup then lets nice rank it below the editor)."""
+    return os.getpgid(pid) == pid and os.getsid(pid) == os.getsid(0)

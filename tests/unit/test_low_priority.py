@@ -1,5 +1,6 @@
-"""An export's ffmpeg yields the CPU to the editor: a session of its own (Linux shares the CPU by session first)
-and a lower priority for every thread of it; the editor's own priority is left alone."""
+"""An export's ffmpeg yields the CPU to the editor: a lower priority for every thread of it, in the editor's
+session (Linux shares the CPU by session first) and a process group of its own; the editor's own priority is
+left alone."""
 import os
 import shutil
 import subprocess
@@ -10,7 +11,7 @@ import pytest
 
 from ltx_editor.core import ffmpeg
 from ltx_editor.core.low_priority import NICENESS
-from tests.fakes.processes import thread_niceness, wait_gone
+from tests.fakes.processes import own_group, thread_niceness, wait_gone
 
 
 @pytest.mark.skipif(sys.platform == "win32" or shutil.which("nice") is None,
@@ -30,7 +31,7 @@ def test_an_export_encode_yields_to_the_editor(monkeypatch, tmp_path):
     def progress(fraction: float) -> None:  # ffmpeg is running (or not yet reaped) while it reports
         pid = started[-1].pid
         threads = set(thread_niceness(pid).values()) if Path(f"/proc/{pid}/task").is_dir() else set()
-        seen.append((os.getpriority(os.PRIO_PROCESS, pid), threads, os.getsid(pid) == pid))
+        seen.append((os.getpriority(os.PRIO_PROCESS, pid), threads, own_group(pid)))
 
     out = tmp_path / "out.mp4"
     with ffmpeg.atomic_output(out) as tmp:
@@ -39,7 +40,7 @@ def test_an_export_encode_yields_to_the_editor(monkeypatch, tmp_path):
                                  total_frames=48, progress=progress, cancel=None, what="the test encode")
     assert out.is_file() and seen
     lower = min(19, editor + NICENESS)
-    assert all(nice == lower and threads <= {lower} and own_session for nice, threads, own_session in seen), seen
+    assert all(nice == lower and threads <= {lower} and group for nice, threads, group in seen), seen
     assert os.getpriority(os.PRIO_PROCESS, 0) == editor
 
 

@@ -14,7 +14,7 @@ from ltx_editor.generation.worker.client import WorkerLTXProvider
 from ltx_editor.generation.worker.supervisor import WorkerProcess, cpu_threads_env
 from tests.fakes.model_fixtures import *  # noqa: F403 (pytest fixtures)
 from tests.fakes.model_fixtures import tiny_request
-from tests.fakes.processes import thread_niceness
+from tests.fakes.processes import own_group, thread_niceness
 
 posix_nice = pytest.mark.skipif(sys.platform == "win32" or shutil.which("nice") is None,
                                 reason="priority by `nice` needs a POSIX system with the nice program")
@@ -55,8 +55,8 @@ def test_the_child_starts_below_the_editor_with_a_core_left(tmp_path, monkeypatc
     async def start_and_stop():
         worker = WorkerProcess([sys.executable, "-c", child, str(seen)])
         await worker.start({}, timeout_s=30)
-        # the pid we supervise is the program's; it leads a session of its own (Linux shares the CPU by session)
-        niceness.append((os.getpriority(os.PRIO_PROCESS, worker.pid), os.getsid(worker.pid) == worker.pid))
+        # the pid we supervise is the program's; it leads a process group of its own in the editor's session
+        niceness.append((os.getpriority(os.PRIO_PROCESS, worker.pid), own_group(worker.pid)))
         await worker.kill()
 
     asyncio.run(start_and_stop())
