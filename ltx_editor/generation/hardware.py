@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -277,16 +277,26 @@ _lock = threading.Lock()
 
 
 def probe(models_dir: str | Path | None = None, *, refresh: bool = False) -> Hardware:
-    """This machine's hardware, probed once per models folder and cached; `refresh=True` probes again
-    (after a driver install, or to update free VRAM and disk)."""
+    """This machine's hardware, cached; `refresh=True` probes again (after a driver install, or to update free
+    VRAM and disk). GPUs, torch and RAM belong to the machine: another models folder only measures its disk (the
+    first local job asks for the worker's devices without the model manager's folder, and nvidia-smi on the GUI
+    thread costs tens of milliseconds)."""
     key = str(models_dir or "")
     with _lock:
         if not refresh and key in _cache:
             return _cache[key]
-    found = _probe(models_dir)
+        known = None if refresh else next(iter(_cache.values()), None)
+    found = _probe(models_dir) if known is None else _on_disk_of(known, models_dir)
     with _lock:
+        if refresh:  # what the machine has may have changed: every folder's entry is out of date
+            _cache.clear()
         _cache[key] = found
     return found
+
+
+def _on_disk_of(known: Hardware, models_dir: str | Path | None) -> Hardware:
+    folder = existing_parent(models_dir or default_models_dir())
+    return replace(known, disk_path=str(folder), disk_free_bytes=disk_free(folder))
 
 
 __all__ = ["GIB", "Gpu", "Hardware", "TorchInfo", "default_models_dir", "disk_free", "existing_parent", "memory",

@@ -61,6 +61,23 @@ def test_cache_and_refresh(fake_smi, tmp_path):
     assert len(hardware.probe(tmp_path, refresh=True).gpus) == 2
 
 
+def test_another_models_folder_measures_its_disk_but_not_the_gpus_again(fake_smi, tmp_path, monkeypatch):
+    """The first local job asks for the worker's devices without the model manager's folder: no second
+    nvidia-smi on the GUI thread for facts that belong to the machine."""
+    fake_smi("one8")
+    first = hardware.probe(tmp_path / "models", refresh=True)
+    fake_smi("two")  # a probe that ran nvidia-smi again would see two cards
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    monkeypatch.setattr(hardware, "disk_free", lambda path: 123 if Path(path) == other else 0)
+    again = hardware.probe(other)
+    assert again.gpus == first.gpus and again.torch == first.torch and again.probed_at == first.probed_at
+    assert (again.disk_path, again.disk_free_bytes) == (str(other), 123)
+    assert hardware.probe(other) is again
+    assert len(hardware.probe(other, refresh=True).gpus) == 2
+    assert len(hardware.probe(tmp_path / "models").gpus) == 2  # a refresh is news for every folder
+
+
 def test_this_machine(tmp_path):
     """Whatever this machine has: the fields are consistent and the disk is the models folder's."""
     hw = hardware.probe(tmp_path / "not" / "made" / "yet", refresh=True)
