@@ -84,3 +84,24 @@ def test_the_preview_shows_a_result_in_an_event_of_its_own(app, qtbot):
     (asset,) = app.document.project.assets
     shown = Path(asset.active_take.path).name
     qtbot.waitUntil(lambda: app.preview.mode == "asset" and app.preview.source.endswith(shown), timeout=10_000)
+
+
+def test_a_result_plays_by_itself_only_when_it_is_the_last_one(app, fal, qtbot):
+    """While other jobs are queued or running (or an export), a new result is shown paused: playing it would
+    take the CPUs they use, and the next result would take the player over anyway. The last one plays."""
+    played = []
+    app.preview.playRequested.connect(played.append)
+    fal.outcomes.extend(["ok", "stuck"])
+    first, waiting = app.generate.generate(), app.generate.generate()
+    assert first and waiting
+    qtbot.waitUntil(lambda: finished(app, first), timeout=TIMEOUT_MS)
+    shown = Path(app.document.project.assets[0].active_take.path).name
+    qtbot.waitUntil(lambda: app.preview.source.endswith(shown), timeout=10_000)
+    assert app.activeJobCount() == 1 and played == []  # shown, not played: the other job still runs
+    app.cancelJob(waiting)
+    qtbot.waitUntil(lambda: app.activeJobCount() == 0, timeout=TIMEOUT_MS)
+    last = app.generate.generate()
+    qtbot.waitUntil(lambda: finished(app, last), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: played == [1.0], timeout=10_000)
+    newest = Path(app.document.project.asset(app.worker.queue.get(last).result_asset_id).active_take.path).name
+    assert app.preview.source.endswith(newest)
