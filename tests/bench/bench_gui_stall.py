@@ -111,7 +111,8 @@ class StallTracer:
     (default 80) late, FILE gets the gap, the GUI thread's time on a CPU / waiting for one / asleep in it, and
     the stacks seen during it, counted. A GUI thread seen only in the event loop (no Python frame of ours
     above pump) did C++/QML work when it was on a CPU; a gap it spent waiting for a CPU is the OS's doing;
-    a gap it slept through waited for the GIL (another thread's stack then shows who held it) or a lock."""
+    a gap it slept through waited for the GIL (another thread's stack then shows who held it) or a lock: the
+    "GUI in the kernel" samples say which (its state and the kernel function it sleeps in, from /proc)."""
 
     def __init__(self, meter: GapMeter, path: str, late_ms: float = 80.0) -> None:
         import collections
@@ -119,6 +120,7 @@ class StallTracer:
         self._out = open(path, "w")  # noqa: SIM115 (open for the whole run)
         self._late_ms = late_ms
         self._gui = threading.get_ident()
+        self._gui_kernel = _open_kernel_state(threading.get_native_id())
         self._samples: collections.deque = collections.deque(maxlen=4000)
         self._stop = threading.Event()
         self.phase = "idle"
@@ -133,6 +135,8 @@ class StallTracer:
         names = {}
         while not self._stop.wait(0.002):
             now = time.monotonic_ns()
+            if self._gui_kernel is not None:  # where the kernel has the GUI thread: why it sleeps
+                self._samples.append((now, "GUI in the kernel", _kernel_state(*self._gui_kernel)))
             for ident, frame in sys._current_frames().items():
                 if ident == threading.get_ident():
                     continue
@@ -151,6 +155,23 @@ class StallTracer:
         for (who, stack), n in sorted(seen.items(), key=lambda kv: (kv[0][0] != "GUI", -kv[1])):
             print(f"  [{who}] x{n}: {stack}", file=self._out)
         self._out.flush()
+
+
+def _open_kernel_state(tid: int) -> tuple[int, int] | None:
+    """The thread's /proc stat and wchan (Linux), kept open: each sample is two preads."""
+    try:
+        return (os.open(f"/proc/self/task/{tid}/stat", os.O_RDONLY),
+                os.open(f"/proc/self/task/{tid}/wchan", os.O_RDONLY))
+    except OSError:
+        return None
+
+
+def _kernel_state(stat: int, wchan: int) -> str:
+    """R (on a CPU or waiting for one), S (asleep) or D, and the kernel function it sleeps in: futex_* is the
+    GIL or a lock, do_sys_poll / ep_poll the event loop waiting for events, rwsem/mmap a memory-map lock."""
+    state = os.pread(stat, 512, 0).rsplit(b")", 1)[1].split()[0].decode()
+    where = os.pread(wchan, 128, 0).decode() or "-"
+    return f"{state} {where}"
 
 
 def _stack(frame, depth: int = 16) -> str:
