@@ -55,7 +55,8 @@ def decode_peaks(path: str | Path) -> np.ndarray:
         raw = Path(folder) / "sound.raw"
         ffmpeg.run([*ffmpeg.input_args(path), "-map", "0:a:0", "-ac", "1", "-ar", str(SAMPLE_RATE),
                     "-f", "s16le", "-acodec", "pcm_s16le", ffmpeg.file_arg(raw)],
-                   what=path.name, hint="The file may hold no sound, or be damaged.")
+                   what=path.name, hint="The file may hold no sound, or be damaged.",
+                   background=True)  # waveforms are drawn when ready: the GUI thread comes first
         samples = np.fromfile(raw, dtype="<i2")
     if samples.size == 0:
         return np.zeros(0, dtype=np.uint8)
