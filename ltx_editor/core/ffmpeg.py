@@ -79,7 +79,8 @@ def run(args: Sequence[str], *, what: str, hint: str = "", background: bool = Fa
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
     cmd, options = low_priority(cmd) if background else (dies_with_parent(cmd), {})
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", check=False, **options)
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace",
+                              check=False, **options)  # a child in a background process group never reads a terminal
     except OSError as exc:
         raise MediaError(f"Could not run ffmpeg for {what}: {exc.strerror or exc}.",
                          hint="Reinstall the imageio-ffmpeg package.") from None
@@ -144,7 +145,8 @@ def run_with_progress(args: Sequence[str], *, total_frames: int, progress: Progr
         try:
             # yields the CPU to the editor: an export must not take the GUI thread's core (low_priority.py)
             cmd, options = low_priority(cmd)
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True, errors="replace", **options)
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, text=True,
+                                    errors="replace", **options)
         except OSError as exc:
             raise MediaError(f"Could not run ffmpeg for {what}: {exc.strerror or exc}.") from None
         reader = threading.Thread(target=_read_progress, args=(proc, total_frames, progress), daemon=True)
