@@ -77,7 +77,7 @@ def test_prune_keeps_the_newest_within_a_budget(tmp_path):
 
 
 def test_thumbnails_are_made_in_the_background(monkeypatch, tmp_path):
-    """ffmpeg for a thumbnail yields the CPU to the editor (low_priority: its own session and a lower priority):
+    """ffmpeg for a thumbnail yields the CPU to the editor (low_priority: a lower priority, its own process group):
     thumbnails are asked for when a result lands, when the GUI thread has the most to do. The past-the-end
     fallback too."""
     import subprocess

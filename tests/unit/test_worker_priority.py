@@ -1,4 +1,4 @@
-"""The generation worker yields the CPU to the editor: it runs in a session of its own at a lower priority (every
+"""The generation worker yields the CPU to the editor: it runs at a lower priority in a process group of its own (every
 thread of it, torch's included), and torch leaves a core free. Checked on the real child running a real tiny job."""
 import asyncio
 import os
