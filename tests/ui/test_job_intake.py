@@ -91,9 +91,12 @@ def test_a_result_plays_by_itself_only_when_it_is_the_last_one(app, fal, qtbot):
     take the CPUs they use, and the next result would take the player over anyway. The last one plays."""
     played = []
     app.preview.playRequested.connect(played.append)
-    fal.outcomes.extend(["ok", "stuck"])
-    first, waiting = app.generate.generate(), app.generate.generate()
-    assert first and waiting
+    fal.outcomes.append("stuck")  # the service gives outcomes in the order jobs reach it: one at a time
+    waiting = app.generate.generate()
+    assert waiting
+    qtbot.waitUntil(lambda: len(fal.jobs) == 1, timeout=TIMEOUT_MS)
+    first = app.generate.generate()  # fal runs two at once: this one finishes while the other never does
+    assert first
     qtbot.waitUntil(lambda: finished(app, first), timeout=TIMEOUT_MS)
     shown = Path(app.document.project.assets[0].active_take.path).name
     qtbot.waitUntil(lambda: app.preview.source.endswith(shown), timeout=10_000)
