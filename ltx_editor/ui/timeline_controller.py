@@ -217,6 +217,8 @@ class TimelineController(QObject):
     def setViewport(self, first: float, last: float) -> None:
         """The frames on screen. Clip models hold the clips there plus a small margin; scrolling recycles
         the rows of clips that left for the clips that came in (see TrackClipsModel.recycle)."""
+        if not (math.isfinite(first) and math.isfinite(last)):  # a view without a size yet (or closing)
+            return
         margin = math.ceil(VIEWPORT_MARGIN_PX / self._ppf)
         first, last = max(0, math.floor(first) - margin), max(0, math.ceil(last) + margin)
         self._tracks.set_window(first, last)

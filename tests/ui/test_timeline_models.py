@@ -155,3 +155,15 @@ def test_keyframes_landings_and_range(tmp_path):
 def test_timecode():
     assert timecode(0, 24) == "00:00:00:00"
     assert timecode(24 * 3661 + 5, 24) == "01:01:01:05"
+
+
+def test_a_viewport_without_a_size_keeps_the_clips_shown(tmp_path):
+    """QML reports NaN bounds for a timeline view not laid out yet or closing; that is no viewport at all."""
+    project, path = make_project(tmp_path, 1000, create_files=False)
+    ctl = TimelineController(document=ProjectDocument(project=project, path=path))
+    ctl.setViewport(0, 300)
+    v1 = ctl.tracksModel.clips_model("v1")
+    shown = [v1.get(i)["start"] for i in range(v1.rowCount())]
+    for first, last in ((float("nan"), 300.0), (0.0, float("nan")), (float("-inf"), float("inf"))):
+        ctl.setViewport(first, last)
+        assert [v1.get(i)["start"] for i in range(v1.rowCount())] == shown
