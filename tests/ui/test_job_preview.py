@@ -24,7 +24,7 @@ def test_a_running_local_job_shows_its_live_preview_on_the_card(qtbot, load_qml,
     worker.start()
     try:
         job = worker.queue.submit(tiny_request(tiny_ltx_dir, steps=5))
-        qtbot.waitUntil(lambda: model.rowCount() == 1 and model.get(0)["previewUrl"] != "", timeout=120_000)
+        qtbot.waitUntil(lambda: model.rowCount() == 1 and model.get(0)["previewUrl"] != "", timeout=240_000)
         row = model.get(0)
         assert row["jobState"] == "running"
         assert row["previewUrl"].startswith("data:image/jpeg;base64,")
@@ -36,7 +36,7 @@ def test_a_running_local_job_shows_its_live_preview_on_the_card(qtbot, load_qml,
         assert (size.width(), size.height()) == (32, 32) and picture.isVisible() and picture.height() > 0
         assert not [w for w in card.warnings if "JobDelegate" in w]
 
-        qtbot.waitUntil(lambda: job.state in ("finished", "failed"), timeout=120_000)
+        qtbot.waitUntil(lambda: job.state in ("finished", "failed"), timeout=240_000)
         assert job.state == "finished", job.error
         qtbot.waitUntil(lambda: model.get(0)["jobState"] == "finished")
         assert model.get(0)["previewUrl"] == "" and job.preview is None  # dropped when the job ends

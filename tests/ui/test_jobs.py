@@ -22,7 +22,7 @@ def test_a_failed_job_is_explained_and_can_be_retried(main_window, qtbot, tmp_pa
     job_id = w.app.generate.generate()
     assert job_id
     qtbot.waitUntil(lambda: w.app.jobs.rowCount() == 1 and w.app.jobs.get(0)["jobState"] == "failed",
-                    timeout=120_000)
+                    timeout=240_000)
     err = w.find("errorDialog", QObject)
     qtbot.waitUntil(lambda: err.property("visible"))
     assert err.property("message").startswith("Generation failed: ")
@@ -35,7 +35,7 @@ def test_a_failed_job_is_explained_and_can_be_retried(main_window, qtbot, tmp_pa
     qtbot.waitUntil(lambda: not err.property("visible"))  # invisible once its closing transition is over
     retry = visible_items(w.window, "retryJobButton")[0]
     click(w.window, retry)
-    qtbot.waitUntil(lambda: err.property("visible") and err.property("shownCount") == 2, timeout=120_000)
+    qtbot.waitUntil(lambda: err.property("visible") and err.property("shownCount") == 2, timeout=240_000)
 
 
 def test_a_queued_job_shows_its_place_and_cancels(main_window, qtbot, tmp_path):
