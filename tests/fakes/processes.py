@@ -44,3 +44,27 @@ def own_group(pid: int) -> bool:
     """The child leads a process group of its own (os.killpg reaches what it started) in this process's
     session (Linux's autogroup then lets nice rank it below the editor)."""
     return os.getpgid(pid) == pid and os.getsid(pid) == os.getsid(0)
+
+
+def record_ffmpeg_runs(monkeypatch) -> list[tuple[list[str], dict]]:
+    """Every ffmpeg `core.ffmpeg` runs from now on, as (command, keyword arguments); the real run still happens."""
+    from ltx_editor.core import ffmpeg
+
+    runs: list[tuple[list[str], dict]] = []
+    real_run = ffmpeg.subprocess.run
+
+    def recording_run(cmd, **kwargs):
+        runs.append((list(cmd), kwargs))
+        return real_run(cmd, **kwargs)
+
+    monkeypatch.setattr(ffmpeg.subprocess, "run", recording_run)
+    return runs
+
+
+def started_in_the_background(cmd: list[str], kwargs: dict) -> bool:
+    """The ffmpeg was started the low_priority way (nice, dies with the editor, a process group of its own)."""
+    from ltx_editor.core import ffmpeg
+    from ltx_editor.core.low_priority import low_priority
+
+    wrapped, options = low_priority([ffmpeg.ffmpeg_exe()])
+    return cmd[:len(wrapped)] == wrapped and all(kwargs.get(k) == v for k, v in options.items())

@@ -12,6 +12,7 @@ from PIL import Image
 from ltx_editor.core.errors import MediaError
 from ltx_editor.core.thumbnails import ThumbnailCache
 from tests.fakes.media_factory import LEVEL, numbered_video, sample_video, still
+from tests.fakes.processes import record_ffmpeg_runs, started_in_the_background
 
 
 def _level(path) -> float:
@@ -80,23 +81,10 @@ def test_thumbnails_are_made_in_the_background(monkeypatch, tmp_path):
     """ffmpeg for a thumbnail yields the CPU to the editor (low_priority: a lower priority, its own process group):
     thumbnails are asked for when a result lands, when the GUI thread has the most to do. The past-the-end
     fallback too."""
-    import subprocess
-
-    from ltx_editor.core import ffmpeg
-    from ltx_editor.core.low_priority import low_priority
-
-    runs: list[tuple[list[str], dict]] = []
-    real_run = subprocess.run
-
-    def recording_run(cmd, **kwargs):  # the real run; only keeps what it was asked
-        runs.append((list(cmd), kwargs))
-        return real_run(cmd, **kwargs)
-
     src = numbered_video(tmp_path / "n.mp4", frames=20, fps=20)
-    monkeypatch.setattr(ffmpeg.subprocess, "run", recording_run)
+    runs = record_ffmpeg_runs(monkeypatch)
     cache = ThumbnailCache(tmp_path / "cache")
     assert cache.get(src, 0.5, 32).is_file() and cache.get(src, 99.0, 32).is_file()
-    wrapped, options = low_priority([ffmpeg.ffmpeg_exe()])
     assert len(runs) == 3  # the frame at 0.5 s; past the end: the seek that gives nothing, then the last frame
     for cmd, kwargs in runs:
-        assert cmd[:len(wrapped)] == wrapped and all(kwargs.get(k) == v for k, v in options.items()), (cmd, kwargs)
+        assert started_in_the_background(cmd, kwargs), (cmd, kwargs)

@@ -8,6 +8,7 @@ import pytest
 from ltx_editor.core.errors import MediaError
 from ltx_editor.core.waveform import PEAKS_PER_SECOND, PeakCache, Peaks, decode_peaks
 from tests.fakes.media_factory import ffmpeg, sample_video
+from tests.fakes.processes import record_ffmpeg_runs, started_in_the_background
 
 
 @pytest.fixture(scope="module")
@@ -56,18 +57,7 @@ def test_a_file_without_sound_is_refused_in_words(tmp_path):
 
 def test_peaks_are_decoded_by_an_ffmpeg_that_yields_to_the_editor(tone_then_silence, monkeypatch):
     """Waveforms are background work, as thumbnails are: a lower priority, the editor's session, its own group."""
-    from ltx_editor.core import ffmpeg as core_ffmpeg
-    from ltx_editor.core.low_priority import low_priority
-
-    started = []
-    real_run = core_ffmpeg.subprocess.run
-
-    def recording_run(cmd, **kwargs):  # the real run; only keeps how it was started
-        started.append((cmd, kwargs))
-        return real_run(cmd, **kwargs)
-
-    monkeypatch.setattr(core_ffmpeg.subprocess, "run", recording_run)
+    runs = record_ffmpeg_runs(monkeypatch)
     assert decode_peaks(tone_then_silence).size > 0
-    (cmd, kwargs), = started
-    prefix, options = low_priority([core_ffmpeg.ffmpeg_exe()])
-    assert cmd[:len(prefix)] == prefix and all(kwargs[k] == v for k, v in options.items())
+    (cmd, kwargs), = runs
+    assert started_in_the_background(cmd, kwargs), (cmd, kwargs)
