@@ -265,7 +265,7 @@ def _probe(models_dir: str | Path | None) -> Hardware:
     notes: list[str] = []
     ram_total, ram_available = memory()
     gpus = _nvidia(notes) or _amd(notes) or _apple(ram_total)
-    folder = existing_parent(models_dir or default_models_dir())
+    folder = _models_folder(models_dir)
     return Hardware(gpus=tuple(gpus), torch=torch_info(), ram_total_bytes=ram_total,
                     ram_available_bytes=ram_available, disk_path=str(folder), disk_free_bytes=disk_free(folder),
                     system=f"{platform.system()} {platform.machine()}", notes=tuple(notes),
@@ -295,8 +295,13 @@ def probe(models_dir: str | Path | None = None, *, refresh: bool = False) -> Har
 
 
 def _on_disk_of(known: Hardware, models_dir: str | Path | None) -> Hardware:
-    folder = existing_parent(models_dir or default_models_dir())
+    folder = _models_folder(models_dir)
     return replace(known, disk_path=str(folder), disk_free_bytes=disk_free(folder))
+
+
+def _models_folder(models_dir: str | Path | None) -> Path:
+    """The folder whose disk is reported: the models folder, or its nearest existing parent."""
+    return existing_parent(models_dir or default_models_dir())
 
 
 __all__ = ["GIB", "Gpu", "Hardware", "TorchInfo", "default_models_dir", "disk_free", "existing_parent", "memory",
