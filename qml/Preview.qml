@@ -80,20 +80,20 @@ Rectangle {
                 anchors.rightMargin: Theme.spacing
                 Rectangle {
                     width: modeLabel.implicitWidth + 10; height: 18; radius: 3
-                    color: view.preview.mode === "asset" ? Theme.generatedClip : Theme.videoClip
+                    color: view.preview?.mode === "asset" ? Theme.generatedClip : Theme.videoClip
                     Label { id: modeLabel; anchors.centerIn: parent; font.pixelSize: Theme.fontSmall - 1
-                            text: view.preview.mode === "asset" ? qsTr("CLIP") : qsTr("TIMELINE"); color: "white" }
+                            text: view.preview?.mode === "asset" ? qsTr("CLIP") : qsTr("TIMELINE"); color: "white" }
                 }
                 Label {
                     objectName: "previewTitle"
                     Layout.fillWidth: true
-                    text: view.preview.title
+                    text: view.preview?.title ?? ""
                     elide: Text.ElideRight
                     color: Theme.text
                 }
                 ToolButton {
                     text: qsTr("Timeline")
-                    visible: view.preview.mode === "asset"
+                    visible: view.preview?.mode === "asset"
                     onClicked: view.preview.showTimeline()
                 }
             }
@@ -153,8 +153,8 @@ Rectangle {
             }
             Label {
                 anchors.centerIn: parent
-                visible: view.preview.source === ""
-                text: view.preview.mode === "timeline" ? qsTr("No clip under the playhead") : ""
+                visible: view.preview?.source === ""
+                text: view.preview?.mode === "timeline" ? qsTr("No clip under the playhead") : ""
                 color: Theme.textFaint
             }
             Label {
@@ -182,8 +182,8 @@ Rectangle {
                 TransportButton { objectName: "stepBackButton"; shape: "stepBack"; tip: qsTr("Previous frame (←)"); onClicked: view.preview.step(-1) }
                 TransportButton {
                     objectName: "playButton"
-                    shape: view.preview.playing ? "pause" : "play"
-                    tip: view.preview.playing ? qsTr("Pause (Space, K)") : qsTr("Play (Space)")
+                    shape: view.preview?.playing ? "pause" : "play"
+                    tip: view.preview?.playing ? qsTr("Pause (Space, K)") : qsTr("Play (Space)")
                     highlighted: true
                     onClicked: view.preview.togglePlay()
                 }
@@ -191,15 +191,15 @@ Rectangle {
                 TransportButton { objectName: "forwardButton"; shape: "forward"; tip: qsTr("Play forwards, faster each press (L)"); onClicked: view.preview.shuttle(1) }
                 TransportButton { objectName: "endButton"; shape: "end"; tip: qsTr("End (End)"); onClicked: view.preview.goEnd() }
                 Label {
-                    visible: view.preview.rate !== 1 || view.preview.reversing
-                    text: (view.preview.reversing ? "−" : "") + view.preview.rate + "×"
+                    visible: (view.preview?.rate ?? 1) !== 1 || (view.preview?.reversing ?? false)
+                    text: (view.preview?.reversing ? "−" : "") + (view.preview?.rate ?? 1) + "×"
                     color: Theme.warning
                     font.pixelSize: Theme.fontSmall
                 }
                 Item { Layout.fillWidth: true }
                 Label {
                     objectName: "timecode"
-                    text: view.preview.timecodeText
+                    text: view.preview?.timecodeText ?? ""
                     font.family: Theme.monoFamily
                     font.pixelSize: Theme.fontLarge
                     color: Theme.text
