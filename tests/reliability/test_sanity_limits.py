@@ -101,10 +101,17 @@ def test_render_asks_instead_of_starting_a_days_long_encode(folder, fps, start, 
 def test_render_with_yes_starts_and_ctrl_c_leaves_nothing(folder):
     save_project(held_still(24.0, 0, 999_999_999), folder / "p.ltxproj")
     before = snapshot(folder)
-    proc = subprocess.Popen([sys.executable, "-m", "ltx_editor.cli", "render", str(folder / "p.ltxproj"), "-o",
-                             str(folder / "out.mp4"), "--yes"], cwd=ROOT, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    # A run started in the background by a script (`cmd &` without job control) ignores SIGINT, and a child
+    # inherits that: Python then never raises KeyboardInterrupt. A handler of ours resets to the default at
+    # exec, so the CLI starts as one started from a terminal does, whatever started this test run.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "ltx_editor.cli", "render", str(folder / "p.ltxproj"), "-o",
+                                 str(folder / "out.mp4"), "--yes"], cwd=ROOT, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+    finally:
+        signal.signal(signal.SIGINT, previous)
     try:
         deadline = time.monotonic() + 120
         while not any(n.endswith(".part.mp4") for n in os.listdir(folder)):  # the encode has begun
